@@ -1,0 +1,53 @@
+# Bureau: `make run` serves the demo on an embedded SQLite database; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench worker-check messages clean help
+
+help:
+	@echo "make run    - serve the demo at http://127.0.0.1:$(PORT)/ (SQLite, embedded broker, no services)"
+	@echo "make test   - run the tests (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make lint   - ruff and the migrations check"
+	@echo "make bench  - benchmarks (see bench/RESULTS.md)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=bureau.settings.local $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=bureau.settings.local $(PY) manage.py seed_demo
+	PORT=$(PORT) bash bin/serve-embedded
+
+test: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+worker-check: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -m worker -p no:randomly $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py compilemessages_pure
+
+clean:
+	rm -rf var staticfiles db.sqlite3*

@@ -1,0 +1,48 @@
+"""JSON errors for every API failure, in the request's language; never an HTML page, never a 500 for bad input."""
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    """The caller may take this action, but not from the object's current state."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The action is not allowed in the current state."
+    default_code = "conflict"
+
+
+class IdempotencyMismatch(exceptions.APIException):
+    status_code = 422
+    default_detail = "This Idempotency-Key was used with another request body."
+    default_code = "idempotency_key_reused"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "message_dict"):
+            exc = exceptions.ValidationError(exc.message_dict)
+        else:
+            exc = exceptions.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.PermissionDenied):
+        from bureau.audit.services import audit_permission_denied
+
+        request = context.get("request")
+        audit_permission_denied(request=request, reason=str(exc.detail))
+    if response is None:
+        return None
+    if isinstance(response.data, list):
+        response.data = {"detail": response.data}
+    return response
+
+
+def conflict_response(detail, **extra):
+    return Response({"detail": detail, **extra}, status=status.HTTP_409_CONFLICT)

@@ -1,0 +1,35 @@
+"""URL wiring: the one place that knows every app."""
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bureau import views
+from bureau.accounts import views as account_views
+from bureau.api import views as api_views
+
+api_v1 = [
+    path("auth/token/", api_views.ObtainTokenView.as_view(), name="api-token"),
+    path("", include("bureau.api.urls")),
+    path("", include("grids.api.urls")),
+    path("", include("enforcement.api.urls")),
+    path("", include("markets.api.urls")),
+    path("", include("inspections.api.urls")),
+]
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("platform/", include("bureau.pages_urls")),
+    path("grids/", include("grids.urls")),
+    path("cases/", include("enforcement.urls")),
+    path("markets/", include("markets.urls")),
+    path("inspections/", include("inspections.urls")),
+]

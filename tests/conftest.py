@@ -1,0 +1,105 @@
+"""Shared fixtures: role users and API clients, service markers, the browser."""
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from bureau.accounts.choices import Role
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are
+# ordinary synchronous calls, so Django's async-safety guard is relaxed for the test process only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+HAS_REDIS = bool(os.environ.get("REDIS_URL"))
+_skipped_for_services: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and not ON_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+            _skipped_for_services.append(item.nodeid)
+        if ("redis" in item.keywords or "worker" in item.keywords) and not (HAS_REDIS and ON_POSTGRES):
+            item.add_marker(pytest.mark.skip(reason="needs Redis and PostgreSQL (set REDIS_URL and DATABASE_URL)"))
+            _skipped_for_services.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _skipped_for_services:
+        terminalreporter.write_line(
+            f"Skipped {len(_skipped_for_services)} tests for want of a service "
+            f"(PostgreSQL: {'yes' if ON_POSTGRES else 'no'}, Redis: {'yes' if HAS_REDIS else 'no'}): "
+            + ", ".join(sorted({n.split('::')[0] for n in _skipped_for_services}))
+        )
+
+
+@pytest.fixture(autouse=True)
+def _calendar_present(request):
+    """A transactional test flushes every table, the seeded calendar included: seed it again."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+        from bureau.workcalendar.services import calendar_seed_from_package
+
+        calendar_seed_from_package()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_snapshot():
+    from bureau.workcalendar import calendar
+
+    calendar.invalidate()
+    yield
+
+
+def make_user(username, role, **extra):
+    from bureau.accounts.models import User
+
+    user = User(username=username, role=role, **extra)
+    user.set_password("pw-" + username)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def bureau_user(db):
+    return make_user("t-bureau", Role.BUREAU)
+
+
+@pytest.fixture
+def auditor_user(db):
+    return make_user("t-auditor", Role.AUDITOR, is_staff=True)
+
+
+@pytest.fixture
+def api_user(db):
+    return make_user("t-api", Role.API)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("t-admin", Role.ADMIN, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def bureau_client(bureau_user):
+    return client_for(bureau_user)
+
+
+@pytest.fixture
+def api_client_role(api_user):
+    return client_for(api_user)
