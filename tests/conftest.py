@@ -103,3 +103,21 @@ def bureau_client(bureau_user):
 @pytest.fixture
 def api_client_role(api_user):
     return client_for(api_user)
+
+
+@pytest.fixture
+def two_streets(db):
+    """Two streets, one community each, two cells each; the leader of each street; an officer of cell a1.
+
+    Returns a dict: streets a/b, cells a1 a2 b1 b2, leader_a, leader_b, officer_a1.
+    """
+    from tests.factories import CommunityFactory, GridCellFactory, StreetFactory, make_leader, make_officer
+
+    a, b = StreetFactory(code="001", name="古南街道"), StreetFactory(code="002", name="永叔街道")
+    ca, cb = CommunityFactory(street=a, code="001"), CommunityFactory(street=b, code="001")
+    a1, a2 = GridCellFactory(community=ca), GridCellFactory(community=ca)
+    b1, b2 = GridCellFactory(community=cb), GridCellFactory(community=cb)
+    return {
+        "a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "b2": b2,
+        "leader_a": make_leader(a), "leader_b": make_leader(b), "officer_a1": make_officer([a1]),
+    }
