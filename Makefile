@@ -46,8 +46,11 @@ worker-check: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 
+# Refresh the English catalog (needs GNU gettext; the compiled .mo is committed for users' machines).
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py compilemessages_pure
+	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench
+	$(PY) bin/po-fill locale/en/LC_MESSAGES/django.po
+	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf var staticfiles db.sqlite3*
