@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bureau.audit",
     "bureau.workcalendar",
     "bureau.jobs",
+    "bureau.idempotency",
     "bureau",
     # domain, bottom-up
     "grids",
@@ -217,7 +218,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workcalendar.check_coverage",
         "schedule": crontab(hour=6, minute=5),
     },
+    "idempotency-retention": {
+        "task": "idempotency.purge_expired",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }
+
+# Idempotency-Key records (CONTRACT §3): kept this long for replays; a request "in progress" longer than
+# this many seconds is taken to have died and its key is freed.
+IDEMPOTENCY_RETENTION_DAYS = env.int("IDEMPOTENCY_RETENTION_DAYS", default=30)
+IDEMPOTENCY_IN_PROGRESS_SECONDS = env.int("IDEMPOTENCY_IN_PROGRESS_SECONDS", default=300)
+# Patrol reports: amendable on their own day and this many hours after it; bureau staff always.
+PATROL_AMEND_GRACE_HOURS = env.int("PATROL_AMEND_GRACE_HOURS", default=6)
 
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
 # Office hours for 工作时 (DOMAIN §5); editable in the admin, these are the defaults.
