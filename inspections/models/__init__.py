@@ -1,0 +1,1 @@
+from .reports import *  # noqa: F401,F403
