@@ -1,1 +1,2 @@
+from .patrols import *  # noqa: F401,F403
 from .reports import *  # noqa: F401,F403
