@@ -1,0 +1,74 @@
+"""Reads over cases. `visible_to(user)` is the one scoping entry point every view, page and export uses."""
+from django.db import models
+from django.db.models import Q
+
+from .choices import OPEN_STATUSES, CaseStatus
+
+
+class CategoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Bureau staff: every case; a street leader: their street(s); a grid officer: cases in their cells.
+
+        The API client and the auditor see no case at all (their endpoints refuse with 403 before this).
+        """
+        from grids.models import GridCell, Street
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_bureau_staff:
+            return self
+        if user.is_street_leader:
+            return self.filter(street__in=Street.objects.led_by(user).values("pk"))
+        if user.is_grid_officer:
+            return self.filter(grid__in=GridCell.objects.held_by(user).values("pk"))
+        return self.none()
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_street(self, street):
+        return self.filter(street=street)
+
+    def overdue(self):
+        return self.filter(overdue=True)
+
+    def due_between(self, start, end):
+        return self.filter(due_at__gte=start, due_at__lt=end)
+
+    def to_register(self):
+        return self.filter(status=CaseStatus.REPORTED)
+
+    def to_dispatch(self):
+        return self.filter(status=CaseStatus.REGISTERED)
+
+    def to_verify(self):
+        return self.filter(status=CaseStatus.HANDLED)
+
+    def with_timer(self):
+        """Cases whose current step runs against a deadline (the sweep's work list)."""
+        return self.filter(
+            Q(status__in=(CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.DISPATCHED)) & Q(due_at__isnull=False)
+        )
+
+    def for_list(self):
+        return self.select_related("category", "street", "grid", "handling_department")
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def recorded_before(self, moment):
+        return self.filter(recorded_at__lt=moment)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)

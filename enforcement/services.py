@@ -1,0 +1,420 @@
+"""Writes to cases: reporting and every workflow transition (CONTRACT §3). Views, the API, the demo
+generator and other apps (patrol reports, Open311) call these; nothing else changes a case's status.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bureau import clock
+from bureau.audit.services import audit_record
+from bureau.workcalendar.services import add_time_limit, add_working_seconds, limit_seconds, working_seconds_between
+
+from . import pii
+from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
+from .models import Case, CaseEvent, CaseNumberCounter, Category, Department
+from .photos import photo_attach, photo_check
+from .workflow import MAX_EXTENSIONS, NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
+
+A, S = CaseAction, CaseStatus
+
+# Statuses whose step runs against `due_at` (the sweep watches these; leaving one late marks overdue).
+TIMED_STATUSES = (S.REPORTED, S.REGISTERED, S.DISPATCHED)
+SELF_HANDLED_SOURCES = (CaseSource.PATROL, CaseSource.SUPERVISION)
+BRIGADE = "brigade"
+
+
+class CaseActionForbidden(PermissionDenied):
+    """The user's role may never take this action, or this user is not the case's handling side (403)."""
+
+
+class CaseStateConflict(Exception):
+    """The action is not allowed from the case's current status (409)."""
+
+    def __init__(self, message, *, current_status):
+        super().__init__(message)
+        self.message = message
+        self.current_status = current_status
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _point(lat, lng):
+    try:
+        lat, lng = float(lat), float(lng)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"lat": [_("坐标无效")]}) from exc
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
+        raise ValidationError({"lat": [_("坐标无效")]})
+    return lat, lng
+
+
+def _locate(lat, lng):
+    from grids.geometry import locate
+
+    cell = locate(lat, lng)
+    if cell is None:
+        raise ValidationError({"lat": [_("点 (%(lat).6f, %(lng).6f) 不在本区范围内") % {"lat": lat, "lng": lng}]})
+    return cell
+
+
+def _category(value) -> Category:
+    if isinstance(value, Category):
+        return value
+    category = Category.objects.filter(code=str(value or "").strip(), is_active=True).first()
+    if category is None:
+        raise ValidationError({"category": [_("未知的案件类别：%(code)s") % {"code": value}]})
+    return category
+
+
+def may_report(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader or user.is_grid_officer))
+
+
+def may_report_at(user, cell) -> bool:
+    """Bureau staff anywhere; a leader in the street they lead; a grid officer in the cells they hold."""
+    from grids.models import GridCell, Street
+
+    if user.is_bureau_staff:
+        return True
+    if user.is_street_leader:
+        return Street.objects.led_by(user).filter(pk=cell.street_id).exists()
+    if user.is_grid_officer:
+        return GridCell.objects.held_by(user).filter(pk=cell.pk).exists()
+    return False
+
+
+def _allocate_number(at) -> str:
+    """The next number of the year, gapless: the year's counter row is locked until our transaction ends."""
+    year = timezone.localtime(at).year
+    CaseNumberCounter.objects.get_or_create(year=year)
+    counter = CaseNumberCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:06d}"
+
+
+def _append_event(case, *, action, from_status, actor, at, note="", data=None, photos=()):
+    last = case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+    event = CaseEvent(
+        case=case, seq=last + 1, action=action, from_status=from_status or "", to_status=case.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None, recorded_at=at, note=note,
+        due_at=case.due_at, handling_due_at=case.handling_due_at, data=data or {},
+    )
+    event.full_clean(exclude=["case", "actor"])
+    event.save(force_insert=True)
+    for photo in photos:
+        photo_attach(event=event, photo=photo, at=at)
+    return event
+
+
+def _start_step(case, *, start, amount, unit):
+    """A new timed step: deadline from `start`, the limit remembered for the warning level."""
+    case.due_at = add_time_limit(start, amount, unit)
+    case.step_unit = unit
+    case.step_limit_seconds = limit_seconds(amount, unit)
+    case.warning_level = WarningLevel.GREEN
+
+
+def _stop_clock(case):
+    case.due_at = None
+    case.step_unit = ""
+    case.step_limit_seconds = None
+    case.warning_level = WarningLevel.GREEN
+
+
+def _leads_street(user, street_id) -> bool:
+    from grids.models import Street
+
+    return Street.objects.led_by(user).filter(pk=street_id).exists()
+
+
+def _role_may(user, who) -> bool:
+    """Decided from the role alone, before the case's state (CONTRACT §3: 403 whatever the state)."""
+    if who == Actor.BUREAU:
+        return user.is_bureau_staff
+    if who == Actor.HANDLING_UNIT:
+        # Street leaders for their brigade; bureau staff act for departments that received a referral.
+        return user.is_bureau_staff or user.is_street_leader
+    return False
+
+
+def _is_handling_side(user, case) -> bool:
+    if case.handling_department_id is not None:
+        return user.is_bureau_staff
+    return user.is_street_leader and _leads_street(user, case.street_id)
+
+
+def _conflict(case, action):
+    return CaseStateConflict(
+        _("案件当前状态为「%(status)s」，不能执行「%(action)s」")
+        % {"status": S(case.status).label, "action": A(action).label},
+        current_status=case.status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+@transaction.atomic
+def case_report(*, acting_user, category, lat, lng, description, source, address="", reporter_name="",
+                reporter_phone="", photos=(), self_handled=False, note="") -> Case:
+    """Record a new case at a point; grid, community and street come from the point (CONTRACT §3)."""
+    if not may_report(acting_user):
+        raise CaseActionForbidden(_("您的角色不能上报案件"))
+    category = _category(category)
+    lat, lng = _point(lat, lng)
+    if source not in CaseSource.values:
+        raise ValidationError({"source": [_("未知的来源：%(source)s") % {"source": source}]})
+    if not (description or "").strip():
+        raise ValidationError({"description": [_("请填写问题描述")]})
+    if self_handled and source not in SELF_HANDLED_SOURCES:
+        raise ValidationError({"self_handled": [_("只有巡查或督查发现的问题可以自处理")]})
+    cell = _locate(lat, lng)
+    if not may_report_at(acting_user, cell):
+        raise ValidationError({"lat": [
+            _("点 (%(lat).6f, %(lng).6f) 位于网格 %(cell)s，不在您负责的区域内") % {"lat": lat, "lng": lng, "cell": cell.code}
+        ]})
+    checked = [photo_check(p) for p in photos or ()]
+    now = clock.now()
+    case = Case(
+        number=_allocate_number(now), status=S.REPORTED, category=category, street_id=cell.street_id,
+        community_id=cell.community_id, grid=cell, lat=lat, lng=lng, address=(address or "").strip(),
+        description=description.strip(), source=source, reported_by=acting_user,
+        reporter_name=(reporter_name or "").strip(), reporter_phone_encrypted=pii.encrypt(pii.normalise_phone(reporter_phone)),
+        reporter_phone_hash=pii.phone_hash(reporter_phone), reporter_phone_masked=pii.mask_phone(reporter_phone),
+        reported_at=now, self_handled=bool(self_handled),
+    )
+    _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
+    case.full_clean(exclude=["reported_by"])
+    case.save()
+    _append_event(case, action=A.REPORT, from_status="", actor=acting_user, at=now, note=note,
+                  data={"source": source, "grid": cell.code, "street": cell.street.code}, photos=checked)
+    if self_handled:
+        # Settled on the spot (自处理): recorded, closed at once, and left out of every deadline.
+        case.status = S.CLOSED
+        case.closed_at = now
+        _stop_clock(case)
+        case.save()
+        _append_event(case, action=A.CLOSE, from_status=S.REPORTED, actor=acting_user, at=now,
+                      note=note or _("当场处置"), data={"self_handled": True})
+    audit_record(actor=acting_user, action="case.report", obj=case,
+                 detail={"number": case.number, "category": category.code, "self_handled": bool(self_handled)})
+    return case
+
+
+# ---------------------------------------------------------------------------------------------- transitions
+
+
+@transaction.atomic
+def case_transition(*, acting_user, case, action, note="", system=False, **params) -> Case:
+    """Take one workflow action on a case (the table in enforcement/workflow.py).
+
+    Raises CaseActionForbidden (403), CaseStateConflict (409) or ValidationError (400). `system=True` is
+    for the sweep (automatic resumption after a year): no user, no role check.
+    """
+    if action not in TRANSITIONS:
+        raise ValidationError({"action": [_("未知的操作：%(action)s") % {"action": action}]})
+    spec = TRANSITIONS[action]
+    if not system and not (acting_user and acting_user.is_authenticated and _role_may(acting_user, spec["who"])):
+        raise CaseActionForbidden(_("您的角色不能执行「%(action)s」") % {"action": A(action).label})
+    case_id = case.pk if isinstance(case, Case) else case
+    locked = Case.objects.select_for_update().filter(pk=case_id).first()
+    if locked is None:
+        raise Case.DoesNotExist
+    case = locked
+    if not system and acting_user.is_street_leader and not _leads_street(acting_user, case.street_id):
+        raise CaseActionForbidden(_("该案件不在您负责的街道"))
+    if case.status not in spec["from"]:
+        raise _conflict(case, action)
+    if not system and spec["who"] == Actor.HANDLING_UNIT and not _is_handling_side(acting_user, case):
+        raise CaseActionForbidden(_("您不是该案件的处置单位"))
+    note = (note or "").strip()
+    if action in NOTE_REQUIRED and not note:
+        raise ValidationError({"note": [_("请填写说明（原因、处置情况或核查意见）")]})
+    checked = [photo_check(p) for p in params.get("photos") or ()]
+
+    now = clock.now()
+    from_status = case.status
+    if case.due_at is not None and from_status in TIMED_STATUSES and now > case.due_at:
+        case.overdue = True  # sticky: the step ran late, whatever happens next
+    data = _apply(case, action, now=now, note=note, params=params)
+    to = spec["to"]
+    if to == SUSPENDED_FROM:
+        pass  # _apply restored the status
+    elif to is not None:
+        case.status = to
+    case.full_clean(exclude=["reported_by", "duplicate_of"])
+    case.save()
+    _append_event(case, action=action, from_status=from_status, actor=None if system else acting_user, at=now,
+                  note=note, data=data, photos=checked)
+    audit_record(actor=None if system else acting_user, action=f"case.{action}", obj=case,
+                 detail={"number": case.number, "from": from_status, "to": case.status, **data},
+                 username="system" if system else "")
+    return case
+
+
+def _cancel_pending_extension(case, data):
+    if case.extension_requested:
+        case.extension_requested = False
+        data["extension_cancelled"] = True
+
+
+def _apply(case, action, *, now, note, params) -> dict:
+    """Change the case's fields for `action`; returns the event's data. Status is set by the caller."""
+    category = case.category
+    data: dict = {}
+    if action == A.REGISTER:
+        pass
+    elif action == A.REJECT:
+        _stop_clock(case)
+    elif action == A.MARK_DUPLICATE:
+        original = _duplicate_target(case, params.get("duplicate_of"))
+        case.duplicate_of = original
+        _stop_clock(case)
+        data = {"duplicate_of": original.pk, "duplicate_of_number": original.number}
+    elif action == A.RELOCATE:
+        lat, lng = _point(params.get("lat"), params.get("lng"))
+        cell = _locate(lat, lng)
+        data = {"old": {"lat": case.lat, "lng": case.lng, "grid": case.grid.code, "street": case.street.code},
+                "new": {"lat": lat, "lng": lng, "grid": cell.code, "street": cell.street.code}}
+        case.lat, case.lng = lat, lng
+        case.grid, case.community_id, case.street_id = cell, cell.community_id, cell.street_id
+    elif action == A.REOPEN:
+        case.duplicate_of = None
+        _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
+    elif action == A.DISPATCH:
+        department = _dispatch_unit(case, params)
+        case.handling_department = department
+        _start_step(case, start=now, amount=category.handle_limit, unit=category.handle_unit)
+        case.handling_due_at = case.due_at
+        data = {"unit": department.code if department else BRIGADE, "street": case.street.code,
+                "referral": department is not None}
+    elif action == A.RETURN:
+        _cancel_pending_extension(case, data)
+        data["unit"] = case.handling_department.code if case.handling_department_id else BRIGADE
+        case.handling_department = None
+        case.handling_due_at = None
+        _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
+    elif action == A.HANDLE:
+        _cancel_pending_extension(case, data)
+        data["on_time"] = case.handling_due_at is None or now <= case.handling_due_at
+        # due_at is frozen at the deadline that was in force; the timer no longer runs.
+        case.step_limit_seconds = None
+    elif action == A.CLOSE:
+        case.closed_at = now
+    elif action == A.REWORK:
+        case.rework_count += 1
+        _start_step(case, start=now, amount=category.handle_limit, unit=category.handle_unit)
+        case.handling_due_at = case.due_at
+        case.closed_at = None
+    elif action == A.REQUEST_EXTENSION:
+        if case.extensions_approved >= MAX_EXTENSIONS:
+            raise CaseStateConflict(_("该案件已批准两次延期，不能再申请"), current_status=case.status)
+        if case.extension_requested:
+            raise CaseStateConflict(_("已有待审批的延期申请"), current_status=case.status)
+        if case.due_at is not None and now >= case.due_at:
+            raise CaseStateConflict(_("已超过处置时限，不能申请延期"), current_status=case.status)
+        case.extension_requested = True
+    elif action in (A.APPROVE_EXTENSION, A.DENY_EXTENSION):
+        if not case.extension_requested:
+            raise CaseStateConflict(_("没有待审批的延期申请"), current_status=case.status)
+        case.extension_requested = False
+        if action == A.APPROVE_EXTENSION:
+            if case.extensions_approved >= MAX_EXTENSIONS:
+                raise CaseStateConflict(_("该案件已批准两次延期"), current_status=case.status)
+            old = case.due_at
+            case.due_at = add_time_limit(old, category.handle_limit, category.handle_unit)
+            case.handling_due_at = case.due_at
+            case.extensions_approved += 1
+            case.step_limit_seconds = (case.step_limit_seconds or 0) + limit_seconds(
+                category.handle_limit, category.handle_unit)
+            data = {"decision": "approved", "old_due_at": old.isoformat(), "extensions_approved": case.extensions_approved}
+        else:
+            data = {"decision": "denied"}
+    elif action == A.SUSPEND:
+        _cancel_pending_extension(case, data)
+        remaining = working_seconds_between(now, case.due_at, case.step_unit) if case.due_at else None
+        case.suspended_from = case.status
+        case.suspended_at = now
+        case.remaining_seconds = remaining
+        unit, limit = case.step_unit, case.step_limit_seconds
+        _stop_clock(case)
+        # Kept for the resumption: the unit and the whole limit of the step that was paused.
+        case.step_unit, case.step_limit_seconds = unit, limit
+        case.handling_due_at = None
+        data = {"remaining_seconds": remaining}
+    elif action == A.RESUME:
+        case.status = case.suspended_from or S.REGISTERED
+        remaining = case.remaining_seconds or 0.0
+        if case.step_unit:
+            case.due_at = add_working_seconds(now, remaining, case.step_unit)
+        if case.status == S.DISPATCHED:
+            case.handling_due_at = case.due_at
+        case.warning_level = WarningLevel.GREEN
+        data = {"remaining_seconds": remaining, "suspended_at": case.suspended_at.isoformat() if case.suspended_at else None}
+        case.suspended_from, case.suspended_at, case.remaining_seconds = "", None, None
+    return data
+
+
+def _duplicate_target(case, value) -> Case:
+    try:
+        pk = int(value.pk if isinstance(value, Case) else value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"duplicate_of": [_("请指定重复的案件")]}) from exc
+    if pk == case.pk:
+        raise ValidationError({"duplicate_of": [_("案件不能与自身重复")]})
+    original = Case.objects.filter(pk=pk).first()
+    if original is None:
+        raise ValidationError({"duplicate_of": [_("案件 %(id)s 不存在") % {"id": pk}]})
+    return original
+
+
+def _dispatch_unit(case, params) -> Department | None:
+    """None = the brigade of the case's street; a Department = a referral. Default: the category's routing."""
+    value = params.get("department") or params.get("unit")
+    if isinstance(value, Department):
+        return value
+    if value in (None, ""):
+        return case.category.department
+    if value in (BRIGADE, "street"):
+        return None
+    department = Department.objects.filter(code=str(value), is_active=True).first()
+    if department is None:
+        raise ValidationError({"unit": [_("未知的处置单位：%(unit)s") % {"unit": value}]})
+    return department
+
+
+# ---------------------------------------------------------------------------------------------- others
+
+
+def available_actions(user, case) -> list[str]:
+    """The actions `user` may take on `case` now (the case page shows only these)."""
+    out = []
+    if not (user and user.is_authenticated):
+        return out
+    for action, spec in TRANSITIONS.items():
+        if not _role_may(user, spec["who"]) or case.status not in spec["from"]:
+            continue
+        if user.is_street_leader and not _leads_street(user, case.street_id):
+            continue
+        if spec["who"] == Actor.HANDLING_UNIT and not _is_handling_side(user, case):
+            continue
+        if action == A.REQUEST_EXTENSION and (
+            case.extension_requested or case.extensions_approved >= MAX_EXTENSIONS
+            or (case.due_at is not None and clock.now() >= case.due_at)
+        ):
+            continue
+        if action in (A.APPROVE_EXTENSION, A.DENY_EXTENSION) and not case.extension_requested:
+            continue
+        out.append(action)
+    return out
+
+
+def case_reveal_phone(*, acting_user, case) -> str:
+    """The full phone number, for bureau staff only; every reveal is audited (DOMAIN §8)."""
+    if not acting_user.is_bureau_staff:
+        raise CaseActionForbidden(_("无权查看完整电话号码"))
+    audit_record(actor=acting_user, action="case.reveal_phone", obj=case, detail={"number": case.number})
+    return pii.decrypt(case.reporter_phone_encrypted)
