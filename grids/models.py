@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import StreetKind
-from .querysets import AssignmentQuerySet, CommunityQuerySet, GridCellQuerySet, StreetQuerySet
+from .querysets import (
+    AssignmentQuerySet,
+    CommunityQuerySet,
+    GridCellQuerySet,
+    RoadSegmentQuerySet,
+    StreetQuerySet,
+)
 
 three_digits = RegexValidator(r"^\d{3}$", _("必须是 3 位数字 / must be 3 digits"))
 fifteen_digits = RegexValidator(r"^\d{15}$", _("必须是 15 位数字 / must be 15 digits"))
@@ -53,6 +59,11 @@ class Community(models.Model):
 
     def __str__(self):
         return f"{self.street.code}{self.code} {self.name}"
+
+    @property
+    def full_code(self) -> str:
+        """Street code + community code (6 digits): how the API and exports name a community."""
+        return f"{self.street.code}{self.code}"
 
 
 class GridCell(models.Model):
@@ -139,9 +150,15 @@ class OfficerAssignment(models.Model):
 class RoadSegment(models.Model):
     """A road segment under one street chief (街长制, 分段分片包干)."""
 
+    code = models.CharField(
+        _("路段编码"), max_length=16, unique=True, null=True, blank=True,
+        help_text=_("街道代码-序号，如 001-01；接口按编码查找"),
+    )
     name = models.CharField(_("路段名称"), max_length=128)
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="road_segments")
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="road_segments", verbose_name=_("街道"))
     line = models.JSONField(_("走向"), null=True, blank=True, help_text=_("GeoJSON LineString (WGS84)"))
+
+    objects = RoadSegmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("路段")
@@ -159,6 +176,9 @@ class StreetChiefAssignment(models.Model):
     chief = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="road_segments")
     start = models.DateTimeField(_("开始"))
     end = models.DateTimeField(_("结束"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
