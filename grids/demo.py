@@ -250,8 +250,10 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
         total = GridCell.objects.count()
         stdout.write(f"  grids: {Street.objects.count()} streets, {Community.objects.count()} communities, "
                      f"{total} cells ({changed} written), {assigned} officer assignments made")
+        # "!" starts an unusable password: those officers have no demo login.
+        unusable = User.objects.filter(password__startswith="!")  # noqa: S106
         officers = sorted(User.objects.filter(role=Role.OFFICER, username__startswith="officer-")
-                          .exclude(password__startswith="!")  # noqa: S106 - "!" marks an unusable password.values_list("username", flat=True))
+                          .exclude(pk__in=unusable).values_list("username", flat=True))
         stdout.write("  grids demo accounts: " + ", ".join(f"leader-{s[0]}" for s in layout)
                      + (", " + ", ".join(officers) if officers else ""))
     return changed
