@@ -1,0 +1,1 @@
+"""Services of the inspections app, one module per subject (patrols, reports)."""

@@ -1,0 +1,327 @@
+"""Compiling and publishing the weekly bulletin and the weekly / monthly rankings (DOMAIN §6, CONTRACT §1).
+
+A compile computes everything as of the period's end, then compares with what was published last:
+- nothing published yet: publish revision 1;
+- identical: write nothing (a rerun, a double delivery or a redelivered job changes nothing);
+- different (the history before the end changed: a late sync, a corrected record, another scheme version):
+  report the difference and write nothing, unless `reissue=True` with a reason, which publishes the next
+  revision. What was circulated stays on record.
+"""
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bureau import clock
+from bureau.audit.services import audit_record
+from grids.models import Street
+
+from .. import scoring
+from ..models import Bulletin, PeriodKind, Ranking, RankingRow, ScoringScheme
+from ..periods import MONTH, WEEK, Period, parse_period
+
+log = logging.getLogger(__name__)
+
+UNCHANGED, PUBLISHED, CHANGED = "unchanged", "published", "changed"
+
+
+class PeriodNotFinished(ValidationError):
+    """Only a finished period (its end has passed) may be compiled."""
+
+
+@dataclass
+class CompileResult:
+    period: str
+    kind: str
+    status: str = UNCHANGED  # worst of the parts: changed > published > unchanged
+    parts: dict = field(default_factory=dict)  # "ranking"/"bulletin" -> {"status", "revision", "differences"}
+
+    @property
+    def differences(self) -> list[str]:
+        out = []
+        for name, part in self.parts.items():
+            out.extend(f"{name}: {line}" for line in part.get("differences", []))
+        return out
+
+    def as_dict(self) -> dict:
+        return {"period": self.period, "kind": self.kind, "status": self.status, "parts": self.parts}
+
+
+def _local_iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _digest(document) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _period(value, kind) -> Period:
+    period = value if isinstance(value, Period) else parse_period(kind, str(value))
+    if period.kind != kind:
+        raise ValidationError({"period": [_("周期类型不符：%(code)s") % {"code": period.code}]})
+    return period
+
+
+def _patrol_coverage(streets, period: Period) -> dict:
+    """The patrol engineer's `patrol_coverage(street, start, end, as_of)`: cells patrolled / cells."""
+    try:
+        from .patrols import patrol_coverage
+    except ImportError:  # the patrol reports are not installed: no coverage rather than no ranking
+        return {}
+    coverage = {}
+    for street in streets:
+        value = patrol_coverage(street, period.start, period.end, as_of=period.end)
+        if isinstance(value, tuple):  # (cells covered, cells)
+            covered, total = value
+            value = Decimal(covered) / Decimal(total) if total else Decimal(0)
+        coverage[street.pk] = value
+    return coverage
+
+
+def _slowdown():
+    """Test-only: stretch a compile so a worker can be killed in the middle of it (REPORTS_COMPILE_SLOWDOWN_SECONDS)."""
+    seconds = float(getattr(settings, "REPORTS_COMPILE_SLOWDOWN_SECONDS", 0) or 0)
+    if seconds:
+        time.sleep(seconds)
+
+
+def compute_ranking(period: Period, scheme: ScoringScheme, *, streets=None, using="default"):
+    """The ranking rows of a period (not saved) and the per-street indicators they came from."""
+    streets = list(streets if streets is not None else Street.objects.using(using).order_by("code"))
+    indicators = scoring.period_indicators(
+        period, [s.pk for s in streets], using=using, coverage=_patrol_coverage(streets, period)
+    )
+    scored = []
+    for street in streets:
+        ind = indicators[street.pk]
+        value = scoring.score(ind, scheme)
+        scored.append((scoring.rank_key(value, ind, street.code), street, value, ind))
+    scored.sort(key=lambda item: item[0])
+    rows = [
+        {"rank": rank, "street": {"code": street.code, "name": street.name}, "score": f"{value:.2f}",
+         "grade": scoring.grade(value, scheme), "indicators": ind.as_json(), "_street": street}
+        for rank, (_key, street, value, ind) in enumerate(scored, start=1)
+    ]
+    return rows, indicators
+
+
+def _rows_document(rows, scheme):
+    return {
+        "scheme": {"code": scheme.code, "version": scheme.version},
+        "results": [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows],
+    }
+
+
+def _compare_rankings(old_payload, new_document) -> list[str]:
+    diffs = []
+    old_scheme, new_scheme = old_payload.get("scheme", {}), new_document["scheme"]
+    if old_scheme != new_scheme:
+        diffs.append(_("考评方案 %(old)s → %(new)s") % {
+            "old": f"{old_scheme.get('code')} v{old_scheme.get('version')}",
+            "new": f"{new_scheme['code']} v{new_scheme['version']}"})
+    old_rows = {r["street"]["code"]: r for r in old_payload.get("results", [])}
+    for row in new_document["results"]:
+        code = row["street"]["code"]
+        old = old_rows.pop(code, None)
+        if old is None:
+            diffs.append(_("街道 %(code)s：新增") % {"code": code})
+            continue
+        for key in ("rank", "score", "grade"):
+            if old.get(key) != row[key]:
+                diffs.append(f"{code} {key}: {old.get(key)} → {row[key]}")
+        for key, value in row["indicators"].items():
+            if old.get("indicators", {}).get(key) != value:
+                diffs.append(f"{code} {key}: {old.get('indicators', {}).get(key)} → {value}")
+    for code in old_rows:
+        diffs.append(_("街道 %(code)s：已不存在") % {"code": code})
+    return diffs
+
+
+def _compare_bulletins(old_content, new_content) -> list[str]:
+    diffs = []
+    old_streets = {s["street"]["code"]: s for s in old_content.get("streets", [])}
+    for entry in new_content["streets"]:
+        code = entry["street"]["code"]
+        old = old_streets.pop(code, {"counts": {}, "items": []})
+        for key, value in entry["counts"].items():
+            if old["counts"].get(key) != value:
+                diffs.append(f"{code} {key}: {old['counts'].get(key)} → {value}")
+        old_numbers = {i["case"]["number"] for i in old["items"]}
+        new_numbers = {i["case"]["number"] for i in entry["items"]}
+        for number in sorted(new_numbers - old_numbers):
+            diffs.append(_("%(code)s 新增督办案件 %(number)s") % {"code": code, "number": number})
+        for number in sorted(old_numbers - new_numbers):
+            diffs.append(_("%(code)s 不再督办案件 %(number)s") % {"code": code, "number": number})
+        if not diffs and entry != {**old, "street": entry["street"]}:
+            diffs.append(_("%(code)s 督办案件内容变化") % {"code": code})
+    for code in old_streets:
+        diffs.append(_("街道 %(code)s：已不存在") % {"code": code})
+    return diffs
+
+
+def _bulletin_content(period: Period, rows, indicators, *, using="default") -> dict:
+    from enforcement.models import Case
+
+    case_ids = [f.case_id for ind in indicators.values() for f in ind.bulletin_cases]
+    cases = Case.objects.using(using).select_related("category").in_bulk(case_ids)
+    streets = []
+    for row in sorted(rows, key=lambda r: r["street"]["code"]):
+        ind = indicators[row["_street"].pk]
+        items = []
+        for fact in sorted(ind.bulletin_cases, key=lambda f: (f.deadline, f.case_id)):
+            case = cases[fact.case_id]
+            late_until = fact.handle_at if fact.handle_at is not None else period.end
+            items.append({
+                "case": {"id": case.pk, "number": case.number},
+                "category": {"code": case.category.code, "name": case.category.name},
+                "address": case.address,
+                "due_at": _local_iso(fact.deadline),
+                "overdue_hours": round((late_until - fact.deadline).total_seconds() / 3600, 1),
+                "handled_at": _local_iso(fact.handle_at),
+            })
+        counts = {k: row["indicators"][k] for k in
+                  ("due_count", "closed_count", "closed_on_time_count", "overdue_count", "bulletin_items")}
+        streets.append({"street": row["street"], "counts": counts, "items": items})
+    return {"streets": streets}
+
+
+def _next_revision(queryset) -> int:
+    last = queryset.order_by("-revision").values_list("revision", flat=True).first()
+    return (last or 0) + 1
+
+
+def _publish_ranking(period, scheme, rows, document, *, acting_user, reason, now, using):
+    revision = _next_revision(Ranking.objects.using(using).filter(kind=period.kind, period=period.code, scheme=scheme))
+    payload = {
+        "period": period.code, "kind": period.kind, "start": _local_iso(period.start), "end": _local_iso(period.end),
+        "revision": revision, "published_at": _local_iso(now), **document,
+    }
+    ranking = Ranking(kind=period.kind, period=period.code, start=period.start, end=period.end, scheme=scheme,
+                      revision=revision, published_at=now, published_by=acting_user if getattr(
+                          acting_user, "is_authenticated", False) else None,
+                      reason=reason, digest=_digest(document), payload=payload)
+    ranking.full_clean()
+    ranking.save(using=using)
+    RankingRow.objects.using(using).bulk_create([
+        RankingRow(ranking=ranking, street=row["_street"], rank=row["rank"], score=row["score"], grade=row["grade"],
+                   indicators=row["indicators"])
+        for row in rows
+    ])
+    return ranking
+
+
+def _publish_bulletin(period, content, *, acting_user, reason, now, using):
+    revision = _next_revision(Bulletin.objects.using(using).filter(period=period.code))
+    bulletin = Bulletin(period=period.code, start=period.start, end=period.end, revision=revision, published_at=now,
+                        published_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                        reason=reason, content=content, digest=_digest(content))
+    bulletin.full_clean()
+    bulletin.save(using=using)
+    return bulletin
+
+
+def _compile(period: Period, *, acting_user, reissue, reason, scheme_code, using) -> CompileResult:
+    now = clock.now()
+    if not period.is_finished(now):
+        raise PeriodNotFinished({"period": [
+            _("周期 %(code)s 尚未结束（结束于 %(end)s），不能编制") % {"code": period.code, "end": _local_iso(period.end)}]})
+    reason = (reason or "").strip()
+    if reissue and not reason:
+        raise ValidationError({"reason": [_("重发新版次必须说明原因")]})
+    scheme = ScoringScheme.objects.using(using).current(scheme_code or getattr(settings, "REPORTS_SCHEME_CODE", "default"))
+    if scheme is None:
+        raise ValidationError({"scheme": [_("没有考评方案 %(code)s") % {"code": scheme_code}]})
+
+    rows, indicators = compute_ranking(period, scheme, using=using)
+    _slowdown()
+    document = _rows_document(rows, scheme)
+    result = CompileResult(period=period.code, kind=period.kind)
+
+    plans = []  # (name, latest, differences, publish-callable)
+    latest_ranking = Ranking.objects.using(using).of_period(period.kind, period.code).first()
+    ranking_diffs = [] if latest_ranking is None else (
+        [] if latest_ranking.digest == _digest(document) and latest_ranking.scheme_id == scheme.pk
+        else _compare_rankings(latest_ranking.payload, document) or [_("内容变化")])
+    plans.append(("ranking", latest_ranking, ranking_diffs,
+                  lambda: _publish_ranking(period, scheme, rows, document, acting_user=acting_user, reason=reason,
+                                           now=now, using=using)))
+    if period.kind == WEEK:
+        content = _bulletin_content(period, rows, indicators, using=using)
+        latest_bulletin = Bulletin.objects.using(using).filter(period=period.code).order_by("-revision").first()
+        bulletin_diffs = [] if latest_bulletin is None or latest_bulletin.digest == _digest(content) else (
+            _compare_bulletins(latest_bulletin.content, content) or [_("内容变化")])
+        plans.append(("bulletin", latest_bulletin, bulletin_diffs,
+                      lambda: _publish_bulletin(period, content, acting_user=acting_user, reason=reason, now=now,
+                                                using=using)))
+
+    changed = any(latest is not None and diffs for _name, latest, diffs, _pub in plans)
+    with transaction.atomic(using=using):
+        for name, latest, diffs, publish in plans:
+            if latest is not None and not diffs:
+                result.parts[name] = {"status": UNCHANGED, "revision": latest.revision}
+            elif latest is not None and not reissue:
+                result.parts[name] = {"status": CHANGED, "revision": latest.revision, "differences": diffs}
+            elif changed and not reissue:
+                # another part changed: publish nothing, so the bulletin and ranking of a week stay a pair
+                result.parts[name] = {"status": CHANGED, "revision": None, "differences": []}
+            else:
+                obj = publish()
+                result.parts[name] = {"status": PUBLISHED, "revision": obj.revision, "differences": diffs}
+                audit_record(actor=acting_user, action=f"report.publish_{name}", obj=obj,
+                             detail={"period": period.code, "revision": obj.revision, "reason": reason,
+                                     "differences": diffs[:50]})
+    statuses = {p["status"] for p in result.parts.values()}
+    result.status = CHANGED if CHANGED in statuses else PUBLISHED if PUBLISHED in statuses else UNCHANGED
+    return result
+
+
+def _compile_guarded(period, **kwargs) -> CompileResult:
+    """Two compiles of one period at once (a redelivered job beside the original): the unique constraints
+    let one publish; the other sees the published rows on its second look and finds them identical."""
+    try:
+        return _compile(period, **kwargs)
+    except IntegrityError:
+        log.info("compile of %s raced another publisher; comparing again", period.code)
+        return _compile(period, **kwargs)
+
+
+def report_compile_week(period, *, acting_user=None, reissue=False, reason="", scheme_code=None,
+                        using="default") -> CompileResult:
+    """Compile and publish one finished ISO week's bulletin and ranking (`2026-W47` or a Period)."""
+    return _compile_guarded(_period(period, WEEK), acting_user=acting_user, reissue=reissue, reason=reason,
+                            scheme_code=scheme_code, using=using)
+
+
+def report_compile_month(period, *, acting_user=None, reissue=False, reason="", scheme_code=None,
+                         using="default") -> CompileResult:
+    """Compile and publish one finished month's ranking (`2026-10` or a Period)."""
+    return _compile_guarded(_period(period, MONTH), acting_user=acting_user, reissue=reissue, reason=reason,
+                            scheme_code=scheme_code, using=using)
+
+
+@transaction.atomic
+def scheme_save_version(*, acting_user, code, name, weights, deductions, grade_bands, extra_indicators=(),
+                        note="") -> ScoringScheme:
+    """Save an edit of a scheme as its next version; earlier versions (and rankings under them) stay as they were."""
+    last = ScoringScheme.objects.select_for_update().filter(code=code).order_by("-version").first()
+    scheme = ScoringScheme(
+        code=code, version=(last.version + 1) if last else 1, name=name, weights=weights, deductions=deductions,
+        grade_bands=grade_bands, extra_indicators=list(extra_indicators or []), note=note, created_at=clock.now(),
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    scheme.full_clean()
+    scheme.save()
+    audit_record(actor=acting_user, action="report.scheme_version", obj=scheme,
+                 detail={"code": code, "version": scheme.version})
+    return scheme
+
+
+PERIOD_KIND_FOR = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH}
