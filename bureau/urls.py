@@ -33,3 +33,6 @@ urlpatterns = [
     path("markets/", include("markets.urls")),
     path("inspections/", include("inspections.urls")),
 ]
+
+# Page-level permission denials are audited like the API's (the API's are in its exception handler).
+handler403 = "bureau.views.permission_denied"

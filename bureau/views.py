@@ -24,3 +24,16 @@ def healthz(request):
 def dashboard(request):
     tiles = dashboard_registry.tiles_for(request)
     return render(request, "dashboard.html", {"tiles": tiles})
+
+
+def permission_denied(request, exception=None):
+    """handler403 for pages: the denial is audited (MLPS 2.0), then a 403 page in the user's language."""
+    from bureau.audit.services import audit_permission_denied
+
+    try:
+        audit_permission_denied(request=request, reason=str(exception or "")[:500])
+    except Exception:  # noqa: BLE001 - a failed audit write must not turn a 403 into a 500
+        import logging
+
+        logging.getLogger(__name__).exception("could not audit a permission denial")
+    return render(request, "403.html", status=403)

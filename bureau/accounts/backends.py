@@ -34,3 +34,32 @@ class LockoutModelBackend(ModelBackend):
             failures = 0
         User.objects.filter(pk=user.pk).update(failed_login_count=failures, locked_until=locked_until)
         return None
+
+
+class RolePermissionBackend:
+    """Django permissions that follow from a role, in one place, so the admin shows each role its part.
+
+    The audit administrator's only permission is to read the audit log; the system administrator
+    (a superuser) is kept out of it by the audit admin itself (MLPS 2.0 separation of duties).
+    """
+
+    ROLE_PERMISSIONS = {
+        "auditor": frozenset({"audit.view_auditentry"}),
+    }
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or obj is not None:
+            return set()
+        return set(self.ROLE_PERMISSIONS.get(getattr(user_obj, "role", ""), ()))
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return any(p.startswith(app_label + ".") for p in self.get_all_permissions(user_obj))

@@ -22,7 +22,10 @@ def _jsonable(value):
 
 @signals.task_prerun.connect
 def _started(task_id=None, task=None, args=None, kwargs=None, **extra):
-    close_old_connections()
+    # In a worker, drop a connection the database has closed meanwhile (as Django does per request). Not in
+    # eager mode: there the task runs inside the caller's transaction, whose connection must stay open.
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        close_old_connections()
     run = JobRun.objects.create(
         task_id=task_id or "", task_name=getattr(task, "name", "?"), args=_jsonable(list(args or [])),
         started_at=clock.now(), worker=socket.gethostname()[:128],

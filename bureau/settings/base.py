@@ -95,7 +95,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["bureau.accounts.backends.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "bureau.accounts.backends.LockoutModelBackend",
+    "bureau.accounts.backends.RolePermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -127,6 +130,10 @@ _leaflet_spec = importlib.util.find_spec("leaflet")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if _leaflet_spec and _leaflet_spec.submodule_search_locations:
     STATICFILES_DIRS.append(Path(list(_leaflet_spec.submodule_search_locations)[0]) / "static")
+# plotly.js for the rankings charts, from the plotly wheel's package_data, served at /static/plotly/plotly.min.js.
+_plotly_spec = importlib.util.find_spec("plotly")
+if _plotly_spec and _plotly_spec.submodule_search_locations:
+    STATICFILES_DIRS.append(("plotly", Path(list(_plotly_spec.submodule_search_locations)[0]) / "package_data"))
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -183,7 +190,8 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
+# Redis redelivers an unacknowledged job after this many seconds (the worker test shortens it through the env).
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = BASE_DIR / "var" / "broker"
@@ -218,6 +226,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workcalendar.check_coverage",
         "schedule": crontab(hour=6, minute=5),
     },
+    # The weekly bulletin and ranking of the week before, Mondays 08:00 Asia/Shanghai (CELERY_TIMEZONE).
+    "reports-compile-week": {
+        "task": "inspections.compile_week",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
+    # The monthly scores of the month before, on the 1st at 08:00.
+    "reports-compile-month": {
+        "task": "inspections.compile_month",
+        "schedule": crontab(hour=8, minute=0, day_of_month=1),
+    },
     "idempotency-retention": {
         "task": "idempotency.purge_expired",
         "schedule": crontab(hour=3, minute=41),
@@ -230,6 +248,13 @@ IDEMPOTENCY_RETENTION_DAYS = env.int("IDEMPOTENCY_RETENTION_DAYS", default=30)
 IDEMPOTENCY_IN_PROGRESS_SECONDS = env.int("IDEMPOTENCY_IN_PROGRESS_SECONDS", default=300)
 # Patrol reports: amendable on their own day and this many hours after it; bureau staff always.
 PATROL_AMEND_GRACE_HOURS = env.int("PATROL_AMEND_GRACE_HOURS", default=6)
+
+# Assessment (inspections/services/reports.py): the scheme rankings are compiled under, and a test-only pause
+# in the middle of a compile so the worker test can kill the pool process while the job runs.
+REPORTS_SCHEME_CODE = env("REPORTS_SCHEME_CODE", default="default")
+REPORTS_COMPILE_SLOWDOWN_SECONDS = env.float("REPORTS_COMPILE_SLOWDOWN_SECONDS", default=0.0)
+# Published rankings and bulletins answer from the cache (Redis when configured) for this long.
+REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=3600)
 
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
 # Office hours for 工作时 (DOMAIN §5); editable in the admin, these are the defaults.
