@@ -1,0 +1,446 @@
+"""Writes and reads of patrol reports (巡查日报) and supervision patrols (督查巡查).
+
+`patrol_report_file` records a report and turns each finding into a case through the case service, all in
+one transaction: the report and every one of its cases, or nothing. `patrol_report_amend` keeps the full
+previous body in an append-only revision. `patrol_coverage` is what the rankings read.
+"""
+import base64
+import binascii
+from datetime import date as date_cls
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bureau import clock
+from bureau.audit.services import audit_record
+from grids.models import GridCell, Street
+
+from ..models.patrols import (
+    PatrolCountField,
+    PatrolFinding,
+    PatrolReport,
+    PatrolReportRevision,
+    PatrolShift,
+    PatrolSource,
+)
+
+# Limits: a phone on a weak connection must not be able to send a request the server chokes on.
+MAX_FINDINGS = getattr(settings, "PATROL_MAX_FINDINGS", 30)
+MAX_PHOTOS_PER_FINDING = getattr(settings, "PATROL_MAX_PHOTOS_PER_FINDING", 4)
+MAX_PHOTO_BYTES = getattr(settings, "PATROL_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
+MAX_CELLS = 300
+MAX_TRACK_POINTS = 5000
+MAX_COUNT_VALUE = 100_000
+# Phones' clocks drift: an end time this far ahead of the server is still accepted.
+CLOCK_SKEW = timedelta(minutes=10)
+
+AMENDABLE_FIELDS = ("date", "shift", "grid_cells", "started_at", "ended_at", "summary", "squad", "team", "track",
+                    "counts")
+
+
+class PatrolReportForbidden(PermissionDenied):
+    """The user's role may not file or amend this report (403)."""
+
+
+class PatrolReportLocked(Exception):
+    """The amendment period is over (409): the report stays as it is unless bureau staff correct it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------- who may
+
+
+def may_file(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+
+
+def source_for(user) -> str:
+    return PatrolSource.SUPERVISION if user.is_bureau_staff else PatrolSource.PATROL
+
+
+def may_amend(user, report) -> bool:
+    if user.is_bureau_staff:
+        return True
+    return user.is_street_leader and report.leader_id == user.pk
+
+
+# ---------------------------------------------------------------------------------------------- checks
+
+
+def decode_photo(value, *, index: int):
+    """A photo from the JSON body: a data URL or plain base64 → a named file; uploads pass through."""
+    if hasattr(value, "read"):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(_("第 %(n)d 张照片格式无效") % {"n": index})
+    text = value.split(",", 1)[1] if value.startswith("data:") else value
+    if len(text) > MAX_PHOTO_BYTES * 4 // 3 + 8:
+        raise ValidationError(_("第 %(n)d 张照片超过 %(mb)d MB") % {"n": index, "mb": MAX_PHOTO_BYTES // (1024 * 1024)})
+    try:
+        content = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError(_("第 %(n)d 张照片不是有效的 base64 编码") % {"n": index}) from exc
+    return ContentFile(content, name=f"photo-{index}.jpg")
+
+
+def _photo_size(photo) -> int:
+    size = getattr(photo, "size", None)
+    return size if size is not None else len(photo)
+
+
+def _as_aware(value):
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _led_streets(user):
+    return list(Street.objects.led_by(user))
+
+
+def _check(acting_user, values, errors):
+    """Validate the report body (not its findings); returns the cells. Appends to `errors` (field → list)."""
+    now = clock.now()
+    today = timezone.localtime(now).date()
+    day = values.get("date")
+    if not isinstance(day, date_cls):
+        errors.setdefault("date", []).append(_("请填写巡查日期"))
+    elif day > today:
+        errors.setdefault("date", []).append(_("巡查日期 %(date)s 晚于今天，不能预先填报") % {"date": day.isoformat()})
+    if values.get("shift") not in PatrolShift.values:
+        errors.setdefault("shift", []).append(
+            _("班次须为 %(choices)s 之一") % {"choices": ", ".join(PatrolShift.values)}
+        )
+    started, ended = _as_aware(values.get("started_at")), _as_aware(values.get("ended_at"))
+    if not isinstance(started, datetime):
+        errors.setdefault("started_at", []).append(_("请填写开始时间"))
+    if not isinstance(ended, datetime):
+        errors.setdefault("ended_at", []).append(_("请填写结束时间"))
+    if isinstance(started, datetime) and isinstance(ended, datetime):
+        if ended <= started:
+            errors.setdefault("ended_at", []).append(_("结束时间须晚于开始时间"))
+        elif ended > now + CLOCK_SKEW:
+            errors.setdefault("ended_at", []).append(_("结束时间晚于当前时间"))
+    values["started_at"], values["ended_at"] = started, ended
+
+    codes = values.get("grid_cells") or []
+    if not isinstance(codes, list | tuple) or not codes:
+        errors.setdefault("grid_cells", []).append(_("请至少选择一个巡查网格"))
+        codes = []
+    codes = list(dict.fromkeys(str(c).strip() for c in codes))
+    if len(codes) > MAX_CELLS:
+        errors.setdefault("grid_cells", []).append(_("一份日报最多 %(n)d 个网格") % {"n": MAX_CELLS})
+        codes = []
+    cells = list(GridCell.objects.filter(code__in=codes).order_by("code"))
+    unknown = sorted(set(codes) - {c.code for c in cells})
+    if unknown:
+        errors.setdefault("grid_cells", []).append(_("未知的网格：%(codes)s") % {"codes": "、".join(unknown)})
+    if not acting_user.is_bureau_staff:
+        led = {s.pk for s in _led_streets(acting_user)}
+        foreign = [c.code for c in cells if c.street_id not in led]
+        if foreign:
+            errors.setdefault("grid_cells", []).append(
+                _("以下网格不属于您所在的街道：%(codes)s") % {"codes": "、".join(foreign)}
+            )
+
+    counts = values.get("counts") or {}
+    if not isinstance(counts, dict):
+        errors.setdefault("counts", []).append(_("统计须为 {代码: 数量}"))
+    else:
+        active = set(PatrolCountField.objects.active().values_list("code", flat=True))
+        unknown_fields = sorted(set(counts) - active)
+        if unknown_fields:
+            errors.setdefault("counts", []).append(_("未知或已停用的统计项：%(codes)s") % {"codes": "、".join(unknown_fields)})
+        bad = sorted(k for k, v in counts.items()
+                     if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_COUNT_VALUE)
+        if bad:
+            errors.setdefault("counts", []).append(
+                _("统计数量须为 0 到 %(max)d 的整数：%(codes)s") % {"max": MAX_COUNT_VALUE, "codes": "、".join(bad)}
+            )
+        values["counts"] = {k: v for k, v in counts.items() if v}
+
+    track = values.get("track") or []
+    values["track"] = _clean_track(track, errors)
+    for field, limit in (("summary", 2000), ("team", 255), ("squad", 64)):
+        text = (values.get(field) or "").strip()
+        if len(text) > limit:
+            errors.setdefault(field, []).append(_("最多 %(n)d 个字") % {"n": limit})
+        values[field] = text
+    return cells
+
+
+def _clean_track(track, errors):
+    if not isinstance(track, list):
+        errors.setdefault("track", []).append(_("轨迹须为坐标点列表"))
+        return []
+    if len(track) > MAX_TRACK_POINTS:
+        errors.setdefault("track", []).append(_("轨迹最多 %(n)d 个点") % {"n": MAX_TRACK_POINTS})
+        return []
+    points = []
+    for point in track:
+        if isinstance(point, dict):
+            point = [point.get("lat"), point.get("lng")]
+        try:
+            lat, lng = float(point[0]), float(point[1])
+        except (TypeError, ValueError, IndexError, KeyError):
+            errors.setdefault("track", []).append(_("轨迹中有无效的坐标点"))
+            return []
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            errors.setdefault("track", []).append(_("轨迹中有无效的坐标点"))
+            return []
+        points.append([round(lat, 7), round(lng, 7)])
+    return points
+
+
+def _check_findings(findings, errors):
+    if findings is None:
+        return []
+    if len(findings) > MAX_FINDINGS:
+        errors.setdefault("findings", []).append(_("一份日报最多 %(n)d 项巡查发现") % {"n": MAX_FINDINGS})
+        return []
+    cleaned = []
+    for n, finding in enumerate(findings, start=1):
+        photos = list(finding.get("photos") or [])
+        if len(photos) > MAX_PHOTOS_PER_FINDING:
+            errors.setdefault("findings", []).append(
+                _("第 %(n)d 项发现的照片超过 %(max)d 张") % {"n": n, "max": MAX_PHOTOS_PER_FINDING}
+            )
+            continue
+        decoded = []
+        for i, photo in enumerate(photos, start=1):
+            try:
+                photo = decode_photo(photo, index=i)
+            except ValidationError as exc:
+                errors.setdefault("findings", []).append(_("第 %(n)d 项发现：") % {"n": n} + "；".join(exc.messages))
+                continue
+            if _photo_size(photo) > MAX_PHOTO_BYTES:
+                errors.setdefault("findings", []).append(
+                    _("第 %(n)d 项发现的第 %(i)d 张照片超过 %(mb)d MB")
+                    % {"n": n, "i": i, "mb": MAX_PHOTO_BYTES // (1024 * 1024)}
+                )
+                continue
+            decoded.append(photo)
+        description = (finding.get("description") or "").strip()
+        if not description:
+            errors.setdefault("findings", []).append(_("第 %(n)d 项发现：请填写问题描述") % {"n": n})
+        elif len(description) > 1000:
+            errors.setdefault("findings", []).append(_("第 %(n)d 项发现：描述最多 1000 字") % {"n": n})
+        cleaned.append({**finding, "description": description, "photos": decoded})
+    return cleaned
+
+
+def _street_of(acting_user, cells):
+    if not acting_user.is_bureau_staff:
+        led = _led_streets(acting_user)
+        return led[0] if led else None
+    streets = {c.street_id for c in cells}
+    return cells[0].street if len(streets) == 1 else None
+
+
+def _finding_error(n, exc):
+    messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
+    return ValidationError({"findings": [_("第 %(n)d 项发现：") % {"n": n} + "；".join(messages)]})
+
+
+# ---------------------------------------------------------------------------------------------- writes
+
+
+@transaction.atomic
+def patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ended_at, summary="", findings=(),
+                       squad="", team="", track=None, counts=None) -> PatrolReport:
+    """File a patrol report with its findings; every finding becomes a case (or nothing is stored)."""
+    from enforcement.services import case_report
+
+    if not may_file(acting_user):
+        raise PatrolReportForbidden(_("只有街道执法大队长和区局督查人员可以填报巡查日报"))
+    if not acting_user.is_bureau_staff and not _led_streets(acting_user):
+        raise PatrolReportForbidden(_("您当前没有负责的街道，不能填报巡查日报"))
+    values = {"date": date, "shift": shift, "grid_cells": list(grid_cells or []), "started_at": started_at,
+              "ended_at": ended_at, "summary": summary, "squad": squad, "team": team, "track": track or [],
+              "counts": counts or {}}
+    errors: dict[str, list] = {}
+    cells = _check(acting_user, values, errors)
+    findings = _check_findings(list(findings or []), errors)
+    if errors:
+        raise ValidationError(errors)
+
+    now = clock.now()
+    report = PatrolReport(
+        source=source_for(acting_user), street=_street_of(acting_user, cells), squad=values["squad"],
+        leader=acting_user, date=values["date"], shift=values["shift"], team=values["team"],
+        started_at=values["started_at"], ended_at=values["ended_at"], track=values["track"],
+        summary=values["summary"], counts=values["counts"], recorded_at=now, updated_at=now,
+    )
+    report.full_clean()
+    report.save()
+    report.grid_cells.set(cells)
+
+    rows = []
+    for n, finding in enumerate(findings, start=1):
+        handled = bool(finding.get("handled_on_spot"))
+        try:
+            case = case_report(
+                acting_user=acting_user, category=finding.get("category"), lat=finding.get("lat"),
+                lng=finding.get("lng"), description=finding["description"], source=report.source,
+                photos=finding["photos"], self_handled=handled, address=(finding.get("address") or "")[:255],
+                note=_("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()},
+            )
+        except ValidationError as exc:
+            raise _finding_error(n, exc) from exc
+        rows.append(PatrolFinding(
+            report=report, seq=n, category=case.category, lat=case.lat, lng=case.lng, grid=case.grid,
+            description=finding["description"], handled_on_spot=handled, photo_count=len(finding["photos"]),
+            case=case,
+        ))
+    PatrolFinding.objects.bulk_create(rows)
+    audit_record(actor=acting_user, action="patrol_report.file", obj=report, detail={
+        "date": report.date.isoformat(), "source": report.source, "cells": [c.code for c in cells],
+        "findings": len(rows), "cases": [r.case.number for r in rows],
+    })
+    return report
+
+
+def patrol_report_body(report) -> dict:
+    """The amendable body of a report, as JSON (what a revision keeps)."""
+    return {
+        "date": report.date.isoformat(),
+        "shift": report.shift,
+        "grid_cells": sorted(report.grid_cells.values_list("code", flat=True)),
+        "started_at": report.started_at.isoformat(),
+        "ended_at": report.ended_at.isoformat(),
+        "summary": report.summary,
+        "squad": report.squad,
+        "team": report.team,
+        "track": report.track,
+        "counts": report.counts,
+        "updated_at": report.updated_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def patrol_report_amend(*, acting_user, report, reason="", **changes) -> PatrolReport:
+    """Amend a report's body. Same day (plus the grace hours) for its leader; bureau staff at any time."""
+    unknown = sorted(set(changes) - set(AMENDABLE_FIELDS))
+    if unknown:
+        raise ValidationError({k: [_("巡查发现已转为案件，不能在日报中修改；请在案件中处理")
+                                   if k == "findings" else _("此字段不能修改")] for k in unknown})
+    report = PatrolReport.objects.select_for_update().get(pk=report.pk)
+    if not may_amend(acting_user, report):
+        raise PatrolReportForbidden(_("只有填报人或区局督查人员可以修改此日报"))
+    now = clock.now()
+    if not acting_user.is_bureau_staff and now > report.amendable_until():
+        raise PatrolReportLocked(
+            _("日报已于 %(until)s 锁定，不能再修改；如需更正请联系区局督查科")
+            % {"until": timezone.localtime(report.amendable_until()).strftime("%Y-%m-%d %H:%M")}
+        )
+    previous = patrol_report_body(report)
+    values = {
+        "date": report.date, "shift": report.shift, "grid_cells": previous["grid_cells"],
+        "started_at": report.started_at, "ended_at": report.ended_at, "summary": report.summary,
+        "squad": report.squad, "team": report.team, "track": report.track, "counts": report.counts,
+        **changes,
+    }
+    errors: dict[str, list] = {}
+    # A leader's amendment is checked against the leader's streets; bureau staff amend anything.
+    checker = acting_user if acting_user.is_bureau_staff else report.leader
+    cells = _check(checker, values, errors)
+    if errors:
+        raise ValidationError(errors)
+    PatrolReportRevision.objects.create(
+        report=report, number=report.revision_count + 1, body=previous, amended_by=acting_user, amended_at=now,
+        reason=(reason or "").strip()[:255],
+    )
+    for field in ("date", "shift", "started_at", "ended_at", "summary", "squad", "team", "track", "counts"):
+        setattr(report, field, values[field])
+    if report.source == PatrolSource.SUPERVISION:
+        report.street = _street_of(acting_user, cells) if acting_user.is_bureau_staff else report.street
+    report.updated_at = now
+    report.revision_count += 1
+    report.full_clean()
+    report.save()
+    report.grid_cells.set(cells)
+    audit_record(actor=acting_user, action="patrol_report.amend", obj=report,
+                 detail={"revision": report.revision_count, "changed": sorted(changes), "reason": reason[:255]})
+    return report
+
+
+# ---------------------------------------------------------------------------------------------- coverage
+
+
+def _local_day(moment):
+    return timezone.localtime(moment).date()
+
+
+def street_cells(street, first_day, last_day):
+    """The street's cells in service at some point between the two days (inclusive)."""
+    from django.db.models import Q
+
+    return GridCell.objects.filter(street=street).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first_day),
+    ).order_by("code")
+
+
+def patrolled_codes(street, first_day, last_day, *, as_of=None) -> set[str]:
+    """Codes of the street's cells named by a brigade patrol report dated between the two days.
+
+    Supervision patrols are the bureau's own checks and do not count as the street's coverage. With `as_of`,
+    only reports the server recorded before it count, each with the cells it had then (an amendment
+    made afterwards is read back from its revision), so a published period never moves.
+    """
+    reports = PatrolReport.objects.brigade().on_days(first_day, last_day).filter(street=street)
+    if as_of is not None:
+        reports = reports.recorded_before(as_of)
+    through = PatrolReport.grid_cells.through
+    pairs = through.objects.filter(patrolreport__in=reports, gridcell__street=street).values_list(
+        "patrolreport_id", "gridcell__code")
+    by_report: dict[int, set[str]] = {}
+    for report_id, code in pairs:
+        by_report.setdefault(report_id, set()).add(code)
+    if as_of is not None:
+        street_codes = None
+        seen = set()
+        # The first revision made at or after `as_of` holds the body the report had at `as_of`.
+        for revision in (PatrolReportRevision.objects.filter(report__in=reports, amended_at__gte=as_of)
+                         .order_by("report_id", "number")):
+            if revision.report_id in seen:
+                continue
+            seen.add(revision.report_id)
+            if street_codes is None:
+                street_codes = set(GridCell.objects.filter(street=street).values_list("code", flat=True))
+            by_report[revision.report_id] = set(revision.body.get("grid_cells", [])) & street_codes
+    covered: set[str] = set()
+    for codes in by_report.values():
+        covered |= codes
+    return covered
+
+
+def patrol_coverage(street, start_dt, end_dt, as_of=None) -> tuple[int, int]:
+    """(cells covered by at least one brigade patrol report in [start_dt, end_dt), cells of the street)."""
+    first_day = _local_day(start_dt)
+    last_day = _local_day(end_dt - timedelta(microseconds=1))
+    codes = set(street_cells(street, first_day, last_day).values_list("code", flat=True))
+    covered = patrolled_codes(street, first_day, last_day, as_of=as_of) & codes
+    return len(covered), len(codes)
+
+
+def patrol_coverage_detail(street, first_day, last_day, *, as_of=None) -> dict:
+    """What the coverage page and API show: the street's cells split into patrolled and missed."""
+    codes = list(street_cells(street, first_day, last_day).values_list("code", flat=True))
+    covered = patrolled_codes(street, first_day, last_day, as_of=as_of)
+    patrolled = [c for c in codes if c in covered]
+    missed = [c for c in codes if c not in covered]
+    return {
+        "cells_total": len(codes),
+        "cells_patrolled": patrolled,
+        "cells_missed": missed,
+        "rate": round(len(patrolled) / len(codes), 4) if codes else 0.0,
+    }
