@@ -1,0 +1,63 @@
+"""Pages: the district map, a cell, a grid officer's own cells. Data for the map comes from the API."""
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from .models import GridCell, OfficerAssignment, RoadSegment
+from .permissions import can_assign_officer, can_read_places
+
+CASE_COUNTS_PATH = "/api/v1/cases/counts-by-cell/"
+
+
+def _require_field_staff(request):
+    if not can_read_places(request.user):
+        raise PermissionDenied
+
+
+def _case_counts_url():
+    """The cases app's open-case counts per cell, if it offers them (grids never imports the case app).
+
+    Resolved by URL, so the page asks only when the endpoint exists (a 404 would still be tolerated)."""
+    try:
+        match = resolve(CASE_COUNTS_PATH)
+    except Resolver404:
+        return ""
+    name = match.url_name or ""
+    return CASE_COUNTS_PATH + "?status=open" if "count" in name else ""
+
+
+@login_required
+def district_map(request):
+    _require_field_staff(request)
+    return render(request, "grids/map.html", {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tile_gcj02": getattr(settings, "MAP_TILE_GCJ02", False),
+        "case_counts_url": _case_counts_url(),
+    })
+
+
+@login_required
+def cell_detail(request, code):
+    _require_field_staff(request)
+    cell = GridCell.objects.visible_to(request.user).with_current_officer().filter(code=code).first()
+    if cell is None:
+        raise Http404
+    history = OfficerAssignment.objects.filter(cell=cell).select_related("officer", "assigned_by").order_by("-start")
+    segments = RoadSegment.objects.visible_to(request.user).with_current_chief().filter(street=cell.street)
+    officer = cell.current_officers[0].officer if cell.current_officers else None
+    return render(request, "grids/cell_detail.html", {
+        "cell": cell, "officer": officer, "history": history, "segments": segments,
+        "can_assign": can_assign_officer(request.user, cell),
+        "case_counts_url": _case_counts_url(),
+    })
+
+
+@login_required
+def my_cells(request):
+    _require_field_staff(request)
+    cells = GridCell.objects.held_by(request.user).select_related("street", "community").order_by("code")
+    return render(request, "grids/my_cells.html", {"cells": cells, "case_counts_url": _case_counts_url()})
