@@ -9,6 +9,7 @@ from bureau.api import views as api_views
 
 api_v1 = [
     path("auth/token/", api_views.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/me/", api_views.MeView.as_view(), name="api-me"),
     path("", include("bureau.api.urls")),
     path("", include("grids.api.urls")),
     path("", include("enforcement.api.urls")),

@@ -1,7 +1,10 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 class ObtainTokenView(ObtainAuthToken):
@@ -17,3 +20,20 @@ class ObtainTokenView(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField(source="get_full_name")
+    role = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+
+
+class MeView(APIView):
+    """`GET` the caller's own account: lets a phone check that its login still holds before it sends."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MeSerializer
+
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
