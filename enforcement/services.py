@@ -418,3 +418,87 @@ def case_reveal_phone(*, acting_user, case) -> str:
         raise CaseActionForbidden(_("无权查看完整电话号码"))
     audit_record(actor=acting_user, action="case.reveal_phone", obj=case, detail={"number": case.number})
     return pii.decrypt(case.reporter_phone_encrypted)
+
+
+# ---------------------------------------------------------------------------------------------- deadlines
+
+
+def warning_level_at(case, now) -> str:
+    """green below 80 % of the step's limit, yellow from 80 % to 100 %, red past it (working time)."""
+    if case.due_at is None:
+        return WarningLevel.GREEN
+    if now > case.due_at:
+        return WarningLevel.RED
+    limit = case.step_limit_seconds
+    if not limit or not case.step_unit:
+        return WarningLevel.GREEN
+    remaining = working_seconds_between(now, case.due_at, case.step_unit)
+    return WarningLevel.YELLOW if (limit - remaining) >= 0.8 * limit else WarningLevel.GREEN
+
+
+def _responsible_users(case):
+    """The leader(s) of the case's street for the brigade's step; bureau staff for the bureau's own steps
+    (intake, dispatch) and for referrals."""
+    from bureau.accounts.choices import Role
+    from bureau.accounts.models import User
+    from grids.models import StreetLeaderAssignment
+
+    if case.status == S.DISPATCHED and case.handling_department_id is None:
+        ids = StreetLeaderAssignment.objects.current().filter(street_id=case.street_id).values("user_id")
+        return list(User.objects.filter(pk__in=ids, is_active=True))
+    return list(User.objects.filter(role=Role.BUREAU, is_active=True))
+
+
+def _notify(case, level, now):
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from .models import Notification
+
+    label = WarningLevel(level).label
+    message = _("案件 %(number)s（%(category)s）%(level)s：时限 %(due)s") % {
+        "number": case.number, "category": case.category.name, "level": label,
+        "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "-",
+    }
+    for user in _responsible_users(case):
+        Notification.objects.get_or_create(user=user, case=case, level=level, created_at=now,
+                                           defaults={"message": message[:255]})
+        if getattr(settings, "CASE_WARNING_EMAIL", False) and user.email:
+            transaction.on_commit(lambda u=user: send_mail(
+                message[:120], message, None, [u.email], fail_silently=True))
+
+
+def case_sweep_deadlines(*, now=None) -> dict:
+    """Mark late steps overdue (sticky) and move warning levels; conditional UPDATEs, so a rerun or two
+    sweeps at once change nothing twice. Resumes cases suspended for a year. Writes no case events."""
+    from datetime import timedelta
+
+    now = now or clock.now()
+    overdue = Case.objects.with_timer().filter(due_at__lt=now, overdue=False).update(overdue=True)
+    changed = {WarningLevel.YELLOW: 0, WarningLevel.RED: 0, WarningLevel.GREEN: 0}
+    rows = Case.objects.with_timer().only(
+        "id", "status", "due_at", "step_unit", "step_limit_seconds", "warning_level"
+    )
+    for case in rows.iterator(chunk_size=500):
+        level = warning_level_at(case, now)
+        if level == case.warning_level:
+            continue
+        with transaction.atomic():
+            # Only if nobody moved the case meanwhile (same status and deadline) and the level still differs.
+            n = Case.objects.filter(pk=case.pk, status=case.status, due_at=case.due_at).exclude(
+                warning_level=level).update(warning_level=level)
+            if n:
+                changed[level] += 1
+                if level in (WarningLevel.YELLOW, WarningLevel.RED):
+                    _notify(Case.objects.select_related("category").get(pk=case.pk), level, now)
+    resumed = 0
+    for case_id in Case.objects.filter(status=S.SUSPENDED, suspended_at__lte=now - timedelta(days=365)).values_list(
+            "pk", flat=True):
+        try:
+            case_transition(acting_user=None, case=case_id, action=A.RESUME, system=True,
+                            note=_("挂账满一年，自动恢复"))
+            resumed += 1
+        except CaseStateConflict:
+            pass
+    return {"overdue": overdue, "yellow": changed[WarningLevel.YELLOW], "red": changed[WarningLevel.RED],
+            "green": changed[WarningLevel.GREEN], "resumed": resumed}

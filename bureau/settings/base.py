@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workcalendar.check_coverage",
         "schedule": crontab(hour=6, minute=5),
     },
+    # Case deadlines: overdue flags and warning colours (idempotent; the beat, never a broker ETA).
+    "cases-sweep-deadlines": {
+        "task": "enforcement.sweep_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
     # The weekly bulletin and ranking of the week before, Mondays 08:00 Asia/Shanghai (CELERY_TIMEZONE).
     "reports-compile-week": {
         "task": "inspections.compile_week",

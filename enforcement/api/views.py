@@ -1,0 +1,106 @@
+"""Thin viewsets over cases and categories; every write goes through enforcement.services."""
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from bureau.api.exceptions import conflict_response
+
+from .. import services
+from ..choices import OPEN_STATUSES, CaseAction, CaseStatus
+from ..filtersets import CaseFilterSet
+from ..models import Case, CaseEvent, Category
+from ..permissions import CasePermission, CategoryPermission
+from ..workflow import TRANSITIONS
+from .serializers import (
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    CategorySerializer,
+    TransitionSerializer,
+)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.active().select_related("department")
+    serializer_class = CategorySerializer
+    permission_classes = [CasePermission, CategoryPermission]
+    lookup_field = "code"
+    pagination_class = None
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Cases in the caller's scope (404 outside it). No PATCH: status changes only through transitions."""
+
+    serializer_class = CaseSerializer
+    permission_classes = [CasePermission]
+    filterset_class = CaseFilterSet
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        qs = Case.objects.visible_to(self.request.user).for_list()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
+            )
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return CaseDetailSerializer
+        return CaseSerializer
+
+    def _detail(self, case):
+        case = self.get_queryset().prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
+        ).get(pk=case.pk)
+        return CaseDetailSerializer(case, context=self.get_serializer_context()).data
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        if not services.may_report(request.user):
+            raise PermissionDenied()
+        data = CaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_report(acting_user=request.user, **data.validated_data)
+        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="transitions")
+    def transitions(self, request, pk=None):
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        act = params.pop("action")
+        # Permission before scope and state: a role that may never take the action gets 403 whatever the case.
+        if not services._role_may(request.user, TRANSITIONS[act]["who"]):
+            raise PermissionDenied(_("您的角色不能执行「%(action)s」") % {"action": CaseAction(act).label})
+        case = self.get_object()
+        note = params.pop("note", "")
+        try:
+            case = services.case_transition(acting_user=request.user, case=case, action=act, note=note, **params)
+        except services.CaseStateConflict as exc:
+            return conflict_response(exc.message, current_status=exc.current_status)
+        except services.CaseActionForbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(self._detail(case))
+
+    @extend_schema(responses={200: dict})
+    @action(detail=False, methods=["get"], url_path="counts-by-cell", filter_backends=[])
+    def counts_by_cell(self, request):
+        """`{"<cell code>": n}` for the map; `?status=open` (default) or one status."""
+        wanted = request.query_params.get("status", "open")
+        qs = Case.objects.visible_to(request.user)
+        if wanted == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif wanted in CaseStatus.values:
+            qs = qs.filter(status=wanted)
+        elif wanted != "all":
+            return Response({"status": [_("未知的状态：%(value)s") % {"value": wanted}]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        rows = qs.values("grid__code").annotate(n=Count("id")).order_by()
+        return Response({r["grid__code"]: r["n"] for r in rows})

@@ -1,0 +1,54 @@
+"""Page forms: the staff intake form and the action forms of the case page (they feed the services)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CaseSource
+from .models import Category, Department
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos in one input; the service checks each one's content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [d for d in data if d]
+        return [data] if data else []
+
+
+class CaseIntakeForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=Category.objects.active(), to_field_name="code",
+    )
+    lat = forms.FloatField(label=_("纬度"), widget=forms.NumberInput(attrs={"step": "any"}))
+    lng = forms.FloatField(label=_("经度"), widget=forms.NumberInput(attrs={"step": "any"}))
+    address = forms.CharField(label=_("地址"), max_length=255, required=False)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.ChoiceField(label=_("来源"), choices=CaseSource.choices, initial=CaseSource.SUPERVISION)
+    reporter_name = forms.CharField(label=_("反映人"), max_length=64, required=False)
+    reporter_phone = forms.CharField(label=_("反映人电话"), max_length=32, required=False)
+    photos = MultipleFileField(label=_("照片"))
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ChoiceField(label=_("处置单位"), required=False)
+    duplicate_of = forms.CharField(label=_("重复于（案件编号）"), required=False)
+    lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    lng = forms.FloatField(label=_("经度"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    photos = MultipleFileField(label=_("照片"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("按类别默认")), ("brigade", _("街道执法大队"))] + [
+            (d.code, d.name) for d in Department.objects.filter(is_active=True)
+        ]

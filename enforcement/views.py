@@ -1,0 +1,209 @@
+"""Pages: the case workbench (bureau queues, a leader's street list), the case page with its timeline and
+the actions the user may take, the staff intake form, the warning inbox, and the photos behind scope."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bureau import clock
+
+from . import services
+from .choices import CaseAction, CaseSource, CaseStatus
+from .filtersets import CaseFilterSet
+from .forms import CaseIntakeForm, TransitionForm
+from .models import Case, CaseEvent, CasePhoto, Category, Notification
+from .permissions import can_read_cases
+
+QUEUES = [
+    ("all", gettext_lazy("全部"), None),
+    ("to_register", gettext_lazy("待立案"), "to_register"),
+    ("to_dispatch", gettext_lazy("待派遣"), "to_dispatch"),
+    ("dispatched", gettext_lazy("待处置"), None),
+    ("to_verify", gettext_lazy("待核查"), "to_verify"),
+    ("overdue", gettext_lazy("超时"), "overdue"),
+]
+LEADER_QUEUES = ("all", "dispatched", "overdue")
+
+
+def _require_case_reader(user):
+    if not can_read_cases(user):
+        raise PermissionDenied
+
+
+def _queue(qs, key):
+    if key == "to_register":
+        return qs.to_register()
+    if key == "to_dispatch":
+        return qs.to_dispatch()
+    if key == "dispatched":
+        return qs.filter(status=CaseStatus.DISPATCHED)
+    if key == "to_verify":
+        return qs.to_verify()
+    if key == "overdue":
+        return qs.overdue().open()
+    return qs
+
+
+@login_required
+def workbench(request):
+    """Bureau staff: the district's queues; a leader: their street's cases; an officer: their cells'."""
+    _require_case_reader(request.user)
+    user = request.user
+    queues = [q for q in QUEUES if user.is_bureau_staff or q[0] in LEADER_QUEUES]
+    current = request.GET.get("queue") or "all"
+    if current not in {q[0] for q in queues}:
+        current = "all"
+    base = Case.objects.visible_to(user).for_list()
+    params = request.GET.copy()
+    for key in list(params):
+        if params.get(key) in ("", None):
+            del params[key]
+    filterset = CaseFilterSet(params, queryset=base)
+    try:
+        qs = filterset.qs if filterset.is_valid() else base.none()
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        qs = base.none()
+    qs = _queue(qs, current)
+    number = (request.GET.get("number") or "").strip()
+    if number:
+        qs = qs.filter(number__icontains=number)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    from grids.models import Street
+
+    return render(request, "enforcement/workbench.html", {
+        "page": page, "queues": queues, "current": current,
+        "statuses": CaseStatus.choices, "sources": CaseSource.choices,
+        "categories": Category.objects.active().only("code", "name"),
+        "streets": Street.objects.visible_to(user) if user.is_bureau_staff else Street.objects.led_by(user),
+        "can_report": services.may_report(user),
+        "unread": Notification.objects.visible_to(user).unread().count(),
+    })
+
+
+def _case_for(user, pk):
+    return get_object_or_404(
+        Case.objects.visible_to(user).for_list().select_related("community", "duplicate_of").prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def case_detail(request, pk, form=None, failed_action=None):
+    _require_case_reader(request.user)
+    case = _case_for(request.user, pk)
+    actions = services.available_actions(request.user, case)
+    forms = []
+    for action in actions:
+        f = form if (form is not None and failed_action == action) else TransitionForm(initial={"action": action})
+        forms.append({"action": action, "label": CaseAction(action).label, "form": f})
+    return render(request, "enforcement/case_detail.html", {
+        "case": case, "events": list(case.events.all()), "action_forms": forms,
+        "show_originals": request.user.is_bureau_staff,
+        "grid_geometry": case.grid.geometry,
+    }, status=400 if form is not None else 200)
+
+
+@login_required
+@require_POST
+def case_act(request, pk):
+    """The case page's action forms post here; the service decides, the page shows the outcome."""
+    _require_case_reader(request.user)
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return case_detail(request, pk, form=form, failed_action=request.POST.get("action"))
+    data = form.cleaned_data
+    action = data["action"]
+    params = {"photos": data.get("photos") or []}
+    if action == CaseAction.DISPATCH and data.get("unit"):
+        params["unit"] = data["unit"]
+    if action == CaseAction.RELOCATE:
+        params["lat"], params["lng"] = data.get("lat"), data.get("lng")
+    if action == CaseAction.MARK_DUPLICATE:
+        ref = (data.get("duplicate_of") or "").strip()
+        original = Case.objects.visible_to(request.user).filter(number=ref).first()
+        if original is None and ref.isdigit():
+            original = Case.objects.visible_to(request.user).filter(pk=int(ref)).first()
+        params["duplicate_of"] = original.pk if original else ref
+    try:
+        services.case_transition(acting_user=request.user, case=case, action=action, note=data.get("note", ""),
+                                 **params)
+    except services.CaseActionForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except services.CaseStateConflict as exc:
+        messages.error(request, exc.message)
+        return redirect("enforcement:case", pk=pk)
+    except ValidationError as exc:
+        for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return case_detail(request, pk, form=form, failed_action=action)
+    messages.success(request, _("已完成：%(action)s") % {"action": CaseAction(action).label})
+    return redirect("enforcement:case", pk=pk)
+
+
+@login_required
+def case_new(request):
+    """The staff intake form: the point is picked on the map (a click sets lat/lng)."""
+    if not services.may_report(request.user):
+        raise PermissionDenied
+    form = CaseIntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_report(acting_user=request.user, **data)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("案件 %(number)s 已上报") % {"number": case.number})
+            return redirect("enforcement:case", pk=case.pk)
+    from grids.models import GridCell
+
+    user = request.user
+    if user.is_bureau_staff:
+        cells = GridCell.objects.all()
+    elif user.is_street_leader:
+        cells = GridCell.objects.led_by(user)
+    else:
+        cells = GridCell.objects.held_by(user)
+    cell_shapes = [{"code": c.code, "geometry": c.geometry} for c in cells.only("code", "geometry")[:3000]]
+    return render(request, "enforcement/case_new.html", {"form": form, "cells": cell_shapes},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def inbox(request):
+    """Warning messages for the current user (a case of theirs turned yellow or red)."""
+    _require_case_reader(request.user)
+    items = Notification.objects.visible_to(request.user).select_related("case")
+    if request.method == "POST":
+        items.unread().update(read_at=clock.now())
+        return redirect("enforcement:inbox")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "enforcement/inbox.html", {"page": page})
+
+
+@login_required
+def photo(request, pk, original=False):
+    """A case photo, within the case's scope. The display copy has no EXIF/GPS; originals are bureau-only."""
+    _require_case_reader(request.user)
+    obj = get_object_or_404(CasePhoto.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk)
+    if original and not request.user.is_bureau_staff:
+        raise Http404
+    field = obj.file if original or not obj.display_file else obj.display_file
+    response = FileResponse(field.open("rb"), content_type=obj.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Last-Modified"] = http_date(obj.uploaded_at.timestamp())
+    return response
