@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .patrols import PatrolCoverageView, PatrolReportViewSet
+from .reports import BulletinView, RankingView
 
 router = SimpleRouter()
 router.register("patrol-reports", PatrolReportViewSet, basename="patrol-report")
@@ -9,4 +10,8 @@ router.register("patrol-reports", PatrolReportViewSet, basename="patrol-report")
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),
     *router.urls,
+    # the published assessment (CONTRACT §3): period code or `latest`
+    path("rankings/weekly/<str:period>/", RankingView.as_view(), {"kind": "week"}, name="ranking-weekly"),
+    path("rankings/monthly/<str:period>/", RankingView.as_view(), {"kind": "month"}, name="ranking-monthly"),
+    path("bulletins/weekly/<str:period>/", BulletinView.as_view(), name="bulletin-weekly"),
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +32,17 @@ from ..periods import MONTH, WEEK, Period, parse_period
 log = logging.getLogger(__name__)
 
 UNCHANGED, PUBLISHED, CHANGED = "unchanged", "published", "changed"
+CACHE_PREFIX = "reports:v1"
+
+
+def report_cache_key(document: str, kind: str, period: str) -> str:
+    """The cache entry of a published document as the API serves it (inspections/api/reports.py)."""
+    return f"{CACHE_PREFIX}:{document}:{kind}:{period}"
+
+
+def report_cache_invalidate(document: str, kind: str, period: str):
+    """A new revision was published: the period's entry and `latest` answer afresh."""
+    cache.delete_many([report_cache_key(document, kind, period), report_cache_key(document, kind, "latest")])
 
 
 class PeriodNotFinished(ValidationError):
@@ -210,6 +222,7 @@ def _publish_ranking(period, scheme, rows, document, *, acting_user, reason, now
                       reason=reason, digest=_digest(document), payload=payload)
     ranking.full_clean()
     ranking.save(using=using)
+    transaction.on_commit(lambda: report_cache_invalidate("ranking", period.kind, period.code), using=using)
     RankingRow.objects.using(using).bulk_create([
         RankingRow(ranking=ranking, street=row["_street"], rank=row["rank"], score=row["score"], grade=row["grade"],
                    indicators=row["indicators"])
@@ -225,6 +238,7 @@ def _publish_bulletin(period, content, *, acting_user, reason, now, using):
                         reason=reason, content=content, digest=_digest(content))
     bulletin.full_clean()
     bulletin.save(using=using)
+    transaction.on_commit(lambda: report_cache_invalidate("bulletin", WEEK, period.code), using=using)
     return bulletin
 
 

@@ -1,0 +1,174 @@
+"""REST for the published rankings and bulletins (CONTRACT §3).
+
+Read-mostly documents: the ranking's API document is rendered once when it is published (Ranking.payload),
+so a GET is one lookup, answered from the cache (Redis when configured) as ready bytes with its ETag;
+`If-None-Match` with the current ETag gets 304 without touching the database beyond authentication.
+"""
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import permissions
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from bureau import clock
+
+from .. import exports
+from ..models import Bulletin, Ranking
+from ..periods import MONTH, WEEK, parse_period
+from ..services.reports import report_cache_key as cache_key
+
+
+class ReportReaderPermission(permissions.BasePermission):
+    """Rankings and bulletins: bureau staff, street leaders, grid officers and the API client (read only)."""
+
+    message = _("您的角色不能查看排名和通报")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and request.method in permissions.SAFE_METHODS
+                    and (user.is_field_staff or user.is_api_client or user.is_superuser))
+
+
+def ranking_lookup(kind: str, period: str):
+    qs = Ranking.objects.all()
+    if period == "latest":
+        return qs.filter(kind=kind, end__lte=clock.now()).order_by("-start", "-published_at", "-id").first()
+    return qs.of_period(kind, period).first()
+
+
+def bulletin_lookup(period: str):
+    qs = Bulletin.objects.all()
+    if period == "latest":
+        return qs.filter(end__lte=clock.now()).order_by("-start", "-revision").first()
+    return qs.filter(period=period).order_by("-revision").first()
+
+
+def bulletin_payload(bulletin: Bulletin) -> dict:
+    from django.utils import timezone
+
+    return {
+        "period": bulletin.period, "kind": WEEK,
+        "start": timezone.localtime(bulletin.start).isoformat(), "end": timezone.localtime(bulletin.end).isoformat(),
+        "revision": bulletin.revision, "published_at": timezone.localtime(bulletin.published_at).isoformat(),
+        **bulletin.content,
+    }
+
+
+class _PublishedDocumentView(APIView):
+    """GET one published document by period code or `latest`; `?format=xlsx` for the spreadsheet."""
+
+    permission_classes = [ReportReaderPermission]
+    renderer_classes = [JSONRenderer]
+    document = ""
+    filename = ""
+
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=xlsx` is this view's own choice of export, not one of DRF's renderers.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def load(self, kind, period):
+        """(payload dict, etag, published_at) or None."""
+        raise NotImplementedError
+
+    def xlsx(self, payload) -> bytes:
+        raise NotImplementedError
+
+    def entry(self, kind, period):
+        key = cache_key(self.document, kind, period)
+        entry = cache.get(key)
+        if entry is None:
+            loaded = self.load(kind, period)
+            if loaded is None:
+                return None
+            payload, etag, published_at = loaded
+            entry = {"etag": etag, "modified": http_date(published_at.timestamp()),
+                     "body": json.dumps(payload, ensure_ascii=False).encode()}
+            cache.set(key, entry, getattr(settings, "REPORTS_CACHE_SECONDS", 3600))
+        return entry
+
+    def get(self, request, period, kind=WEEK):
+        if period != "latest":
+            period = parse_period(kind, period).code  # malformed: ValidationError -> 400
+        entry = self.entry(kind, period)
+        if entry is None:
+            raise NotFound(_("该周期尚未编制"))
+        if request.query_params.get("format") == "xlsx":
+            body = self.xlsx(json.loads(entry["body"]))
+            response = HttpResponse(body, content_type=exports.XLSX)
+            code = json.loads(entry["body"])["period"]
+            response["Content-Disposition"] = f'attachment; filename="{self.filename}-{code}.xlsx"'
+            return response
+        if self.not_modified(request, entry):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(entry["body"], content_type="application/json")
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = entry["modified"]
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def not_modified(request, entry) -> bool:
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return entry["etag"] in tags or "*" in tags
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+        modified = parse_http_date_safe(entry["modified"])
+        return since is not None and modified is not None and modified <= since
+
+
+period_parameter = OpenApiParameter("period", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                    description="2026-W47 / 2026-10, or latest")
+format_parameter = OpenApiParameter("format", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=["xlsx"], required=False)
+
+
+class RankingView(_PublishedDocumentView):
+    """A published ranking of the streets (the newest revision of the period)."""
+
+    document = "ranking"
+    filename = "ranking"
+
+    def load(self, kind, period):
+        ranking = ranking_lookup(kind, period)
+        if ranking is None:
+            return None
+        return ranking.payload, f'"r{ranking.pk}-{ranking.digest[:16]}"', ranking.published_at
+
+    def xlsx(self, payload):
+        return exports.ranking_xlsx(payload)
+
+    @extend_schema(parameters=[period_parameter, format_parameter], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, period, kind=WEEK):
+        return super().get(request, period, kind=kind)
+
+
+class BulletinView(_PublishedDocumentView):
+    """A published weekly bulletin (the newest revision of the week)."""
+
+    document = "bulletin"
+    filename = "bulletin"
+
+    def load(self, kind, period):
+        bulletin = bulletin_lookup(period)
+        if bulletin is None:
+            return None
+        return bulletin_payload(bulletin), f'"b{bulletin.pk}-{bulletin.digest[:16]}"', bulletin.published_at
+
+    def xlsx(self, payload):
+        return exports.bulletin_xlsx(payload)
+
+    @extend_schema(parameters=[period_parameter, format_parameter], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, period, kind=WEEK):
+        return super().get(request, period, kind=WEEK)
+
+
+__all__ = ["RankingView", "BulletinView", "MONTH", "WEEK"]

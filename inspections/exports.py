@@ -1,0 +1,86 @@
+"""Spreadsheet (xlsx) exports of published rankings and bulletins, with Chinese headings, via openpyxl."""
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+RANKING_HEADINGS = [
+    ("名次", lambda r: r["rank"]),
+    ("街道代码", lambda r: r["street"]["code"]),
+    ("街道", lambda r: r["street"]["name"]),
+    ("得分", lambda r: float(r["score"])),
+    ("等级", lambda r: r["grade"]),
+    ("应结案数", lambda r: r["indicators"]["due_count"]),
+    ("结案数", lambda r: r["indicators"]["closed_count"]),
+    ("按期结案数", lambda r: r["indicators"]["closed_on_time_count"]),
+    ("结案率", lambda r: r["indicators"]["close_rate"]),
+    ("按期结案率", lambda r: r["indicators"]["on_time_close_rate"]),
+    ("返工率", lambda r: r["indicators"]["rework_rate"]),
+    ("延期率", lambda r: r["indicators"]["extension_rate"]),
+    ("超时未处置数", lambda r: r["indicators"]["overdue_count"]),
+    ("督办数", lambda r: r["indicators"]["bulletin_items"]),
+    ("巡查覆盖率", lambda r: r["indicators"]["patrol_coverage"]),
+]
+RATE_COLUMNS = {"结案率", "按期结案率", "返工率", "延期率", "巡查覆盖率"}
+BULLETIN_COUNT_HEADINGS = [("街道代码", "code"), ("街道", "name"), ("应结案数", "due_count"), ("结案数", "closed_count"),
+                           ("按期结案数", "closed_on_time_count"), ("超时未处置数", "overdue_count"),
+                           ("督办数", "bulletin_items")]
+BULLETIN_ITEM_HEADINGS = ["街道代码", "街道", "案件编号", "类别编码", "类别", "地址", "处置时限", "超时（小时）"]
+
+
+def _sheet(wb, title, headings, rows, first=False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    ws.append(headings)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        ws.append(row)
+    for index, heading in enumerate(headings, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, len(heading) * 2 + 4)
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _about(wb, pairs):
+    _sheet(wb, "说明", ["项目", "内容"], pairs)
+
+
+def _bytes(wb) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def ranking_xlsx(payload: dict) -> bytes:
+    wb = Workbook()
+    ws = _sheet(wb, "排名", [h for h, _ in RANKING_HEADINGS],
+                ([get(r) for _, get in RANKING_HEADINGS] for r in payload["results"]), first=True)
+    for index, (heading, _) in enumerate(RANKING_HEADINGS, start=1):
+        if heading in RATE_COLUMNS:
+            for cell in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell[0].number_format = "0.00%"
+    _about(wb, [("周期", payload["period"]), ("开始", payload["start"]), ("结束", payload["end"]),
+                ("考评方案", f"{payload['scheme']['code']} v{payload['scheme']['version']}"),
+                ("修订版次", payload["revision"]), ("发布时间", payload["published_at"]),
+                ("导出时间", timezone.localtime().isoformat(timespec="seconds"))])
+    return _bytes(wb)
+
+
+def bulletin_xlsx(payload: dict) -> bytes:
+    wb = Workbook()
+    _sheet(wb, "汇总", [h for h, _ in BULLETIN_COUNT_HEADINGS],
+           ([s["street"]["code"], s["street"]["name"], *[s["counts"].get(k, 0) for _, k in BULLETIN_COUNT_HEADINGS[2:]]]
+            for s in payload["streets"]), first=True)
+    _sheet(wb, "督办案件", BULLETIN_ITEM_HEADINGS, (
+        [s["street"]["code"], s["street"]["name"], i["case"]["number"], i["category"]["code"], i["category"]["name"],
+         i["address"], i["due_at"], i["overdue_hours"]]
+        for s in payload["streets"] for i in s["items"]))
+    _about(wb, [("周期", payload["period"]), ("开始", payload["start"]), ("结束", payload["end"]),
+                ("修订版次", payload["revision"]), ("发布时间", payload["published_at"])])
+    return _bytes(wb)
