@@ -66,15 +66,16 @@ def request_fingerprint(request) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _jsonable(data):
-    """The response body exactly as the client got it, as plain JSON (dates as their ISO strings)."""
+def _rendered(data) -> str:
+    """The response body exactly as the client got it (JSON text, keys in the same order)."""
     if data is None:
-        return None
-    return json.loads(JSONRenderer().render(data))
+        return ""
+    return JSONRenderer().render(data).decode("utf-8")
 
 
 def _replay(record) -> Response:
-    return Response(record.response_body, status=record.response_status, headers={REPLAY_HEADER: "true"})
+    data = json.loads(record.response_body) if record.response_body else None
+    return Response(data, status=record.response_status, headers={REPLAY_HEADER: "true"})
 
 
 def _claim(user, key, fingerprint, request):
@@ -92,13 +93,14 @@ def _claim(user, key, fingerprint, request):
             existing = IdempotencyRecord.objects.for_key(user, key).first()
             if existing is None:  # freed meanwhile (the first request failed): try again
                 continue
-            if existing.fingerprint != fingerprint:
-                raise IdempotencyMismatch(_("此 Idempotency-Key 已用于另一个请求内容。")) from None
-            if existing.state == IdempotencyRecord.State.DONE:
-                return None, _replay(existing)
-            if existing.created_at < timezone.now() - _in_progress_timeout():
+            in_progress = existing.state == IdempotencyRecord.State.IN_PROGRESS
+            if in_progress and existing.created_at < timezone.now() - _in_progress_timeout():
                 IdempotencyRecord.objects.filter(pk=existing.pk, state=IdempotencyRecord.State.IN_PROGRESS).delete()
                 continue
+            if existing.fingerprint != fingerprint:
+                raise IdempotencyMismatch(_("此 Idempotency-Key 已用于另一个请求内容。")) from None
+            if not in_progress:
+                return None, _replay(existing)
             raise Conflict(_("使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。")) from None
     raise Conflict(_("使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。"))
 
@@ -134,7 +136,7 @@ def run_idempotent(view, request, call):
                 raise _NotStored(response)  # rolls back whatever the request wrote
             IdempotencyRecord.objects.filter(pk=record.pk).update(
                 state=IdempotencyRecord.State.DONE, response_status=response.status_code,
-                response_body=_jsonable(response.data), completed_at=timezone.now(),
+                response_body=_rendered(response.data), completed_at=timezone.now(),
             )
     except _NotStored as not_stored:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()

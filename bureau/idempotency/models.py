@@ -39,7 +39,8 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(_("路径"), max_length=255)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.IN_PROGRESS)
     response_status = models.PositiveSmallIntegerField(_("响应状态码"), null=True, blank=True)
-    response_body = models.JSONField(_("响应内容"), null=True, blank=True)
+    # Text, not JSON: the body is replayed byte for byte, and jsonb would reorder its keys.
+    response_body = models.TextField(_("响应内容 (JSON)"), blank=True, default="")
     created_at = models.DateTimeField(_("创建时间"))
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
