@@ -11,7 +11,7 @@ rows a week on a district's volume).
 
 Per case, as of `end`:
 - the deadline-setting events are dispatch, rework and approve_extension (their `handling_due_at`),
-  resume back into `dispatched` (its `due_at`: now + the remaining time), and suspend / return, which
+  resume back into `dispatched` (now + the remaining time), and suspend / return, which
   leave no handling deadline in force (the clock is paused, or the case is no longer the street's);
 - the standing handle is the `handle` recorded after the last deadline-setting event (a rework is one,
   so a handle followed by a rework no longer stands).
@@ -41,14 +41,14 @@ def _tables():
 # One row per candidate case. %(start)s / %(end)s are the period's bounds; `extra` narrows the candidates.
 CASE_FACTS_SQL = """
 WITH cand AS (
-    SELECT DISTINCT e.case_id
-    FROM {events} e
-    WHERE e.recorded_at < %(end)s
-      AND ((e.action = 'close' AND e.recorded_at >= %(start)s)
-           OR (e.action IN ('dispatch', 'rework', 'approve_extension')
-               AND e.handling_due_at >= %(start)s AND e.handling_due_at < %(end)s)
-           OR (e.action = 'resume' AND e.to_status = 'dispatched'
-               AND e.due_at >= %(start)s AND e.due_at < %(end)s))
+    -- closes recorded in the period (index caseevent_action_recorded) ...
+    SELECT e.case_id FROM {events} e
+    WHERE e.action = 'close' AND e.recorded_at >= %(start)s AND e.recorded_at < %(end)s
+    UNION
+    -- ... and handling deadlines set before the end that fall in the period (inspections_caseevent_handling_due)
+    SELECT e.case_id FROM {events} e
+    WHERE e.handling_due_at >= %(start)s AND e.handling_due_at < %(end)s AND e.recorded_at < %(end)s
+      AND e.action IN ('dispatch', 'rework', 'approve_extension', 'resume')
 ),
 ev AS (
     SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.due_at, e.handling_due_at
@@ -67,7 +67,7 @@ per AS (
 )
 SELECT per.case_id, c.street_id, c.source, last_ev.to_status,
        CASE WHEN dl.action IN ('dispatch', 'rework', 'approve_extension') THEN dl.handling_due_at
-            WHEN dl.action = 'resume' AND dl.to_status = 'dispatched' THEN dl.due_at
+            WHEN dl.action = 'resume' AND dl.to_status = 'dispatched' THEN dl.handling_due_at
             ELSE NULL END AS deadline,
        (SELECT MIN(h.recorded_at) FROM ev h
          WHERE h.case_id = per.case_id AND h.action = 'handle' AND h.seq > per.dl_seq) AS handle_at,
