@@ -128,7 +128,7 @@ class EventSerializer(serializers.Serializer):
             "handling_due_at": _dt(event.handling_due_at),
             "data": event.data,
             "photos": [
-                {"id": p.pk, "url": reverse("enforcement:photo", args=[p.pk]), "sha256": p.sha256,
+                {"id": p.pk, "url": reverse("case-photo", args=[event.case_id, p.pk]), "sha256": p.sha256,
                  "content_type": p.content_type, "size": p.size}
                 for p in event.photos.all()
             ],

@@ -1,5 +1,7 @@
 """Thin viewsets over cases and categories; every write goes through enforcement.services."""
 from django.db.models import Count, Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -13,7 +15,7 @@ from bureau.api.exceptions import conflict_response
 from .. import services
 from ..choices import OPEN_STATUSES, CaseAction, CaseStatus
 from ..filtersets import CaseFilterSet
-from ..models import Case, CaseEvent, Category
+from ..models import Case, CaseEvent, CasePhoto, Category
 from ..permissions import CasePermission, CategoryPermission
 from ..workflow import TRANSITIONS
 from .serializers import (
@@ -88,6 +90,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         except services.CaseActionForbidden as exc:
             raise PermissionDenied(str(exc)) from exc
         return Response(self._detail(case))
+
+    @extend_schema(responses={(200, "image/jpeg"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>\d+)")
+    def photo(self, request, pk=None, photo_id=None):
+        """An evidence photo of this case: the copy with EXIF/GPS stripped (originals only on staff pages)."""
+        case = self.get_object()
+        obj = get_object_or_404(CasePhoto, pk=photo_id, case=case)
+        field = obj.display_file or obj.file
+        return FileResponse(field.open("rb"), content_type=obj.content_type)
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["get"], url_path="counts-by-cell", filter_backends=[])
