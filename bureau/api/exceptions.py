@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -11,13 +12,13 @@ class Conflict(exceptions.APIException):
     """The caller may take this action, but not from the object's current state."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The action is not allowed in the current state."
+    default_detail = _("当前状态下不能执行此操作。")
     default_code = "conflict"
 
 
 class IdempotencyMismatch(exceptions.APIException):
     status_code = 422
-    default_detail = "This Idempotency-Key was used with another request body."
+    default_detail = _("此 Idempotency-Key 已用于另一个请求内容。")
     default_code = "idempotency_key_reused"
 
 
