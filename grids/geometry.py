@@ -82,9 +82,19 @@ _dirty = False
 _pending_local_write = False
 
 
+def _new_token() -> str:
+    return f"{time.time_ns()}-{uuid.uuid4().hex[:12]}"
+
+
 def _shared_version() -> str | None:
     try:
-        return cache.get(VERSION_KEY)
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            # Never published (fresh cache, or evicted): publish one, so that every process agrees on it
+            # instead of rebuilding at each check. add() keeps a concurrent publisher's token.
+            cache.add(VERSION_KEY, _new_token(), timeout=None)
+            version = cache.get(VERSION_KEY)
+        return version
     except Exception:  # noqa: BLE001 - a cache outage must not stop lookups; rebuild rather than go stale
         return None
 
@@ -136,7 +146,7 @@ def invalidate() -> None:
 def _bump_shared_version() -> None:
     global _dirty, _pending_local_write
     try:
-        cache.set(VERSION_KEY, f"{time.time_ns()}-{uuid.uuid4().hex[:12]}", timeout=None)
+        cache.set(VERSION_KEY, _new_token(), timeout=None)
     except Exception:  # noqa: BLE001 - other processes then rebuild when the cache answers again
         logger.warning("grids: could not publish the cell index version", exc_info=True)
     _pending_local_write = False
