@@ -51,6 +51,20 @@ def _calendar_present(request):
 
 
 @pytest.fixture(autouse=True)
+def _case_categories_present(request):
+    """A transactional test flushes the case categories seeded by migration too: seed them again."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("enforcement.migrations.0002_seed_categories").seed(apps, None)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_snapshot():
     from bureau.workcalendar import calendar
 
