@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from bureau.api.exceptions import conflict_response
+from bureau.api.idempotency import idempotent
 
 from .. import services
 from ..choices import OPEN_STATUSES, CaseAction, CaseStatus
@@ -63,6 +64,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    @idempotent  # phones resend queued reports (CONTRACT §3 Idempotency-Key); see bureau/api/idempotency.py
     def create(self, request, *args, **kwargs):
         if not services.may_report(request.user):
             raise PermissionDenied()

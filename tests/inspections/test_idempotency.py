@@ -210,3 +210,25 @@ def test_a_replay_while_the_first_is_still_in_progress_gets_409(place, monkeypat
     with clock.frozen(NOW):
         third = client_for(place["leader_a"]).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-concurrent")
     assert third.status_code == 201 and third.json() == results["first"].json()
+
+
+@pytest.mark.django_db
+def test_grid_officers_case_report_with_a_key_is_filed_once(place, frozen_now):
+    # given: the grid officer's phone resends its queued report (multipart, as the form sends it)
+    from tests.factories import centre_of
+
+    lat, lng = centre_of(place["a1"])
+    officer = client_for(place["officer_a1"])
+    body = {"category": "06010", "lat": lat, "lng": lng, "description": "垃圾满溢", "source": "grid_officer"}
+
+    # when
+    first = officer.post("/api/v1/cases/", body, HTTP_IDEMPOTENCY_KEY="case-1")
+    again = officer.post("/api/v1/cases/", body, HTTP_IDEMPOTENCY_KEY="case-1")
+    changed = officer.post("/api/v1/cases/", {**body, "description": "别的"}, HTTP_IDEMPOTENCY_KEY="case-1")
+
+    # then
+    assert first.status_code == again.status_code == 201
+    assert first.content == again.content
+    assert changed.status_code == 422
+    case = Case.objects.get()
+    assert case.source == "grid_officer" and case.reported_by == place["officer_a1"]
