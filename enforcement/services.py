@@ -495,8 +495,9 @@ def case_sweep_deadlines(*, now=None) -> dict:
     for case_id in Case.objects.filter(status=S.SUSPENDED, suspended_at__lte=now - timedelta(days=365)).values_list(
             "pk", flat=True):
         try:
-            case_transition(acting_user=None, case=case_id, action=A.RESUME, system=True,
-                            note=_("挂账满一年，自动恢复"))
+            with clock.frozen(now):
+                case_transition(acting_user=None, case=case_id, action=A.RESUME, system=True,
+                                note=_("挂账满一年，自动恢复"))
             resumed += 1
         except CaseStateConflict:
             pass
