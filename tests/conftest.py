@@ -38,6 +38,56 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
 
 
+_seed_operations: list | None = None
+
+
+def _reference_data_seeds():
+    """The RunPython operations of this project's own migrations (calendar, categories, schemes ...)."""
+    global _seed_operations
+    if _seed_operations is None:
+        from django.apps import apps
+        from django.db import connection
+        from django.db.migrations.loader import MigrationLoader
+        from django.db.migrations.operations.special import RunPython
+
+        ours = {c.label for c in apps.get_app_configs()
+                if str(c.path).startswith(str(settings.BASE_DIR)) and ".venv" not in str(c.path)}
+        ours.discard("audit")  # its RunPython is DDL (the trigger), which a flush does not remove
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+        plan = []
+        for leaf in loader.graph.leaf_nodes():
+            for key in loader.graph.forwards_plan(leaf):
+                if key not in plan:
+                    plan.append(key)
+        _seed_operations = [
+            op.code for key in plan if key[0] in ours
+            for op in loader.graph.nodes[key].operations
+            if isinstance(op, RunPython) and op.code is not RunPython.noop
+        ]
+        _seed_operations.append(loader.project_state().apps)
+    return _seed_operations[:-1], _seed_operations[-1]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, Django has flushed every table, the reference data that migrations
+    seed included; seed it again (committed), so the tests after it see the database as migrated."""
+    yield
+    if nextitem is None or not ({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        seeds, state_apps = _reference_data_seeds()
+        with connection.schema_editor(atomic=True) as schema_editor:
+            for seed in seeds:
+                seed(state_apps, schema_editor)
+        from bureau.workcalendar import calendar
+
+        calendar.invalidate()
+
+
 @pytest.fixture(autouse=True)
 def _calendar_present(request):
     """A transactional test flushes every table, the seeded calendar included: seed it again."""

@@ -213,10 +213,9 @@ def test_default_user_rate_allows_6000_a_minute_and_the_environment_overrides_it
 
 def test_throttled_requests_get_429_json():
     # given: a view with a tiny rate
+    from django.core.cache import cache
     from rest_framework.response import Response
     from rest_framework.views import APIView
-
-    from django.core.cache import cache
 
     class Tiny(AnonRateThrottle):
         rate = "2/min"
