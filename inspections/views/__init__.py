@@ -1,0 +1,1 @@
+"""Pages of the inspections app, one module per subject (patrols, reports)."""
