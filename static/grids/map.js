@@ -75,7 +75,9 @@
   var counts = null;
   var countsUrl = el.dataset.countsUrl;
   // The cases app may not offer counts (or not to this role): the map then stays uncoloured.
-  var countsPromise = countsUrl ? getJSON(countsUrl).catch(function () { return null; }) : Promise.resolve(null);
+  function fetchCounts() {
+    return countsUrl ? getJSON(countsUrl).catch(function () { return null; }) : Promise.resolve(null);
+  }
 
   var cellsLayer = null;
   var cellIndex = {};
@@ -101,9 +103,12 @@
     document.getElementById("map-legend").hidden = !counts;
   }
 
-  Promise.all([getJSON(el.dataset.streetsUrl).catch(function () { return null; }), getJSON(el.dataset.cellsUrl)])
-    .then(function (res) {
-      var streets = res[0], cells = res[1];
+  // One request after the other: the session is saved on every request, and parallel requests racing
+  // to save it can interrupt each other.
+  var streets = null;
+  getJSON(el.dataset.streetsUrl).catch(function () { return null; })
+    .then(function (s) { streets = s; return getJSON(el.dataset.cellsUrl); })
+    .then(function (cells) {
       cellsLayer = L.geoJSON(cells, {
         renderer: renderer,
         coordsToLatLng: coordsToLatLng,
@@ -126,7 +131,7 @@
       if (n) { map.fitBounds(cellsLayer.getBounds(), { padding: [8, 8] }); } else { map.setView([27.1, 115.0], 13); }
       statusEl.textContent = n + " " + labels.cells;
       el.dataset.loaded = String(n);
-      return countsPromise;
+      return fetchCounts();
     })
     .then(function (c) {
       counts = c && typeof c === "object" ? c : null;
