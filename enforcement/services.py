@@ -22,6 +22,7 @@ A, S = CaseAction, CaseStatus
 TIMED_STATUSES = (S.REPORTED, S.REGISTERED, S.DISPATCHED)
 SELF_HANDLED_SOURCES = (CaseSource.PATROL, CaseSource.SUPERVISION)
 BRIGADE = "brigade"
+CASE_REFERENCES = ["category", "street", "community", "grid", "reported_by", "handling_department", "duplicate_of"]
 
 
 class CaseActionForbidden(PermissionDenied):
@@ -102,7 +103,7 @@ def _append_event(case, *, action, from_status, actor, at, note="", data=None, p
         actor=actor if getattr(actor, "is_authenticated", False) else None, recorded_at=at, note=note,
         due_at=case.due_at, handling_due_at=case.handling_due_at, data=data or {},
     )
-    event.full_clean(exclude=["case", "actor"])
+    event.full_clean(exclude=["case", "actor"], validate_unique=False, validate_constraints=False)  # the DB enforces (case, seq)
     event.save(force_insert=True)
     for photo in photos:
         photo_attach(event=event, photo=photo, at=at)
@@ -187,7 +188,7 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
         reported_at=now, self_handled=bool(self_handled),
     )
     _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
-    case.full_clean(exclude=["reported_by"])
+    case.full_clean(exclude=CASE_REFERENCES)
     case.save()
     _append_event(case, action=A.REPORT, from_status="", actor=acting_user, at=now, note=note,
                   data={"source": source, "grid": cell.code, "street": cell.street.code}, photos=checked)
@@ -245,7 +246,8 @@ def case_transition(*, acting_user, case, action, note="", system=False, **param
         pass  # _apply restored the status
     elif to is not None:
         case.status = to
-    case.full_clean(exclude=["reported_by", "duplicate_of"])
+    # References were resolved above (locate, Category, Department, the duplicate): skip re-fetching each FK.
+    case.full_clean(exclude=CASE_REFERENCES, validate_unique=False)
     case.save()
     _append_event(case, action=action, from_status=from_status, actor=None if system else acting_user, at=now,
                   note=note, data=data, photos=checked)

@@ -1,0 +1,31 @@
+"""The demo history: made through the services (every case a consistent trail), idempotent."""
+import pytest
+
+from enforcement import demo
+from enforcement.models import Case, CaseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quick_demo_history_is_a_consistent_trail_and_idempotent():
+    from bureau import demo as bureau_demo
+    from grids import demo as grids_demo
+
+    # given the platform's and the places' demo data
+    bureau_demo.seed()
+    grids_demo.seed(quick=True)
+    # when the case history is made, twice
+    made = demo.seed(quick=True)
+    counts = (Case.objects.count(), CaseEvent.objects.count())
+    again = demo.seed(quick=True)
+    # then
+    assert made == demo.QUICK_COUNT and again == 0
+    assert (Case.objects.count(), CaseEvent.objects.count()) == counts
+    for case in Case.objects.prefetch_related("events"):
+        events = list(case.events.all())
+        assert events[0].action == "report"
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.from_status == before.to_status
+            assert after.recorded_at >= before.recorded_at
+        assert events[-1].to_status == case.status
