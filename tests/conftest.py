@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from bureau.accounts.choices import Role
 
 # Browser fixtures (`browser`, `browser_page`, helpers `login`/`assert_clean`) and the real Celery worker.
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.worker_support"]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it are
 # ordinary synchronous calls, so Django's async-safety guard is relaxed for the test process only.
