@@ -3,13 +3,15 @@
   var el = document.getElementById("intake-map");
   if (!el || !window.L) { return; }
   var cells = JSON.parse(document.getElementById("intake-cells").textContent || "[]");
-  var map = L.map(el, { attributionControl: false });
-  var group = L.featureGroup().addTo(map);
+  var group = L.featureGroup();
   cells.forEach(function (c) {
     L.geoJSON(c.geometry, { style: { color: "#1f5fa8", weight: 1, fillOpacity: 0.05 } })
       .bindTooltip(c.code).addTo(group);
   });
+  // The view is set before any layer is added: vector layers need a map with a view to draw.
+  var map = L.map(el, { attributionControl: false });
   if (group.getLayers().length) { map.fitBounds(group.getBounds()); } else { map.setView([27.11, 114.98], 13); }
+  group.addTo(map);
   var latInput = document.getElementById("id_lat"), lngInput = document.getElementById("id_lng");
   var marker = null;
   function place(lat, lng) {
