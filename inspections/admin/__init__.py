@@ -1,2 +1,5 @@
 """Admin of the inspections app, one module per area."""
-from . import reports  # noqa: F401
+from . import (
+    patrols,  # noqa: F401
+    reports,  # noqa: F401
+)
