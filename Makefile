@@ -43,8 +43,10 @@ lint: $(VENV)/.installed-dev
 worker-check: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m worker -p no:randomly $(PYTEST_ARGS)
 
+# Every runnable benchmark script in bench/ (generate.py is the shared dataset generator the others call).
+BENCHES = $(shell grep -l '__name__ == "__main__"' bench/*.py 2>/dev/null | grep -v 'bench/generate.py')
 bench: $(VENV)/.installed-dev
-	$(PY) bench/run.py
+	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
 
 # Refresh the English catalog (needs GNU gettext; the compiled .mo is committed for users' machines).
 messages: $(VENV)/.installed-dev
