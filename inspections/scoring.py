@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections
+from django.db import connections, transaction
 from django.utils.dateparse import parse_datetime
 
 from .periods import Period
@@ -51,33 +51,47 @@ WITH cand AS (
       AND e.action IN ('dispatch', 'rework', 'approve_extension', 'resume')
 ),
 ev AS (
-    SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.due_at, e.handling_due_at
-    FROM {events} e JOIN cand ON cand.case_id = e.case_id
-    WHERE e.recorded_at < %(end)s
+    {ev_source}
 ),
 per AS (
     SELECT case_id,
            MAX(seq) AS last_seq,
            MAX(CASE WHEN action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return')
-                    THEN seq END) AS dl_seq,
-           SUM(CASE WHEN action = 'rework' THEN 1 ELSE 0 END) AS reworks,
-           SUM(CASE WHEN action = 'approve_extension' THEN 1 ELSE 0 END) AS extensions,
-           MAX(CASE WHEN action = 'close' AND recorded_at >= %(start)s THEN 1 ELSE 0 END) AS closed_in
+                    THEN seq END) AS dl_seq
     FROM ev GROUP BY case_id
 )
-SELECT per.case_id, c.street_id, c.source, last_ev.to_status,
-       CASE WHEN dl.action IN ('dispatch', 'rework', 'approve_extension') THEN dl.handling_due_at
-            WHEN dl.action = 'resume' AND dl.to_status = 'dispatched' THEN dl.handling_due_at
-            ELSE NULL END AS deadline,
-       (SELECT MIN(h.recorded_at) FROM ev h
-         WHERE h.case_id = per.case_id AND h.action = 'handle' AND h.seq > per.dl_seq) AS handle_at,
-       per.reworks, per.extensions, per.closed_in
-FROM per
-JOIN {cases} c ON c.id = per.case_id
-JOIN ev last_ev ON last_ev.case_id = per.case_id AND last_ev.seq = per.last_seq
-LEFT JOIN ev dl ON dl.case_id = per.case_id AND dl.seq = per.dl_seq
+SELECT ev.case_id, c.street_id, c.source,
+       MAX(CASE WHEN ev.seq = per.last_seq THEN ev.to_status END) AS status,
+       MAX(CASE WHEN ev.seq = per.dl_seq AND (ev.action IN ('dispatch', 'rework', 'approve_extension')
+                                             OR (ev.action = 'resume' AND ev.to_status = 'dispatched'))
+                THEN ev.handling_due_at END) AS deadline,
+       MIN(CASE WHEN ev.action = 'handle' AND ev.seq > per.dl_seq THEN ev.recorded_at END) AS handle_at,
+       SUM(CASE WHEN ev.action = 'rework' THEN 1 ELSE 0 END) AS reworks,
+       SUM(CASE WHEN ev.action = 'approve_extension' THEN 1 ELSE 0 END) AS extensions,
+       MAX(CASE WHEN ev.action = 'close' AND ev.recorded_at >= %(start)s THEN 1 ELSE 0 END) AS closed_in
+FROM ev
+JOIN per ON per.case_id = ev.case_id
+JOIN {cases} c ON c.id = ev.case_id
 WHERE c.self_handled = %(false)s {extra}
+GROUP BY ev.case_id, c.street_id, c.source
 """
+
+
+# The candidates' events before the end. PostgreSQL's planner would rather scan every event and hash-join the
+# candidates; a LATERAL lookup per candidate on the (case, seq) index reads only their few rows.
+EV_JOIN = """SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at
+    FROM {events} e JOIN cand ON cand.case_id = e.case_id
+    WHERE e.recorded_at < %(end)s"""
+EV_LATERAL = """SELECT x.* FROM cand CROSS JOIN LATERAL (
+        SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at
+        FROM {events} e WHERE e.case_id = cand.case_id AND e.recorded_at < %(end)s OFFSET 0) x"""
+
+
+def case_facts_sql(vendor: str, *, supervision_only=False) -> str:
+    cases, events = _tables()
+    ev_source = (EV_LATERAL if vendor == "postgresql" else EV_JOIN).format(events=events)
+    extra = "AND c.source = 'supervision'" if supervision_only else ""
+    return CASE_FACTS_SQL.format(cases=cases, events=events, extra=extra, ev_source=ev_source)
 
 
 @dataclass
@@ -120,13 +134,14 @@ def _aware(value):
 
 def case_facts(period: Period, *, using="default", supervision_only=False) -> list[CaseFacts]:
     """The per-case facts of every candidate case of the period, as of its end (not yet filtered)."""
-    cases, events = _tables()
     connection = connections[using]
     adapt = connection.ops.adapt_datetimefield_value
-    extra = "AND c.source = 'supervision'" if supervision_only else ""
-    sql = CASE_FACTS_SQL.format(cases=cases, events=events, extra=extra)
+    sql = case_facts_sql(connection.vendor, supervision_only=supervision_only)
     params = {"start": adapt(period.start), "end": adapt(period.end), "false": False}
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT compiling this short query costs more (50-90 ms) than it saves.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,19 +82,50 @@ def _period(value, kind) -> Period:
     return period
 
 
-def _patrol_coverage(streets, period: Period) -> dict:
-    """The patrol engineer's `patrol_coverage(street, start, end, as_of)`: cells patrolled / cells."""
+def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
+    """Per street id: cells covered by at least one brigade patrol report in the period / cells in service.
+
+    The patrol engineer's `patrol_coverage(street, start, end, as_of)` defines it. It runs a few queries per
+    street; here two grouped queries answer every street at once with the same rules (brigade reports dated
+    in the period, recorded before its end, cells of the report's own street in service during it), and the
+    streets whose reports were amended after the end (their cells then come from the revisions) are handed
+    to `patrol_coverage` itself.
+    """
     try:
         from .patrols import patrol_coverage
     except ImportError:  # the patrol reports are not installed: no coverage rather than no ranking
         return {}
+    from django.db.models import Count, Q
+
+    from grids.models import GridCell
+
+    from ..models import PatrolReport, PatrolReportRevision
+
+    first_day, last_day = period.first_day, period.last_day
+    in_service = (Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first_day))
+    totals = dict(GridCell.objects.using(using).filter(in_service).values("street").annotate(n=Count("id"))
+                  .values_list("street", "n"))
+    reports = (PatrolReport.objects.using(using).brigade().on_days(first_day, last_day)
+               .recorded_before(period.end))
+    amended = set(PatrolReportRevision.objects.using(using).filter(report__in=reports, amended_at__gte=period.end)
+                  .values_list("report__street", flat=True))
+    through = PatrolReport.grid_cells.through
+    covered = dict(
+        through.objects.using(using)
+        .filter(patrolreport__in=reports, gridcell__street=models.F("patrolreport__street"))
+        .filter(Q(gridcell__valid_from__isnull=True) | Q(gridcell__valid_from__lte=last_day),
+                Q(gridcell__valid_to__isnull=True) | Q(gridcell__valid_to__gte=first_day))
+        .values("patrolreport__street").annotate(n=Count("gridcell", distinct=True))
+        .values_list("patrolreport__street", "n"))
     coverage = {}
     for street in streets:
-        value = patrol_coverage(street, period.start, period.end, as_of=period.end)
-        if isinstance(value, tuple):  # (cells covered, cells)
-            covered, total = value
-            value = Decimal(covered) / Decimal(total) if total else Decimal(0)
-        coverage[street.pk] = value
+        if street.pk in amended:
+            value = patrol_coverage(street, period.start, period.end, as_of=period.end)
+            covered_n, total = value if isinstance(value, tuple) else (value, 1)
+        else:
+            covered_n, total = covered.get(street.pk, 0), totals.get(street.pk, 0)
+        coverage[street.pk] = Decimal(covered_n) / Decimal(total) if total else Decimal(0)
     return coverage
 
 
@@ -109,7 +140,7 @@ def compute_ranking(period: Period, scheme: ScoringScheme, *, streets=None, usin
     """The ranking rows of a period (not saved) and the per-street indicators they came from."""
     streets = list(streets if streets is not None else Street.objects.using(using).order_by("code"))
     indicators = scoring.period_indicators(
-        period, [s.pk for s in streets], using=using, coverage=_patrol_coverage(streets, period)
+        period, [s.pk for s in streets], using=using, coverage=_patrol_coverage(streets, period, using=using)
     )
     scored = []
     for street in streets:
