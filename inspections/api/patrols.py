@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -36,6 +37,7 @@ class PatrolReportPermission(permissions.BasePermission):
 # ---------------------------------------------------------------------------------------------- serializers
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TextOrListField(serializers.Field):
     """Team members as text ("张三、李四") or a list of names."""
 
@@ -239,6 +241,21 @@ class PatrolReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return Response(PatrolReportSerializer(self._fetch(report.pk)).data)
 
 
+class StreetRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PatrolCoverageSerializer(serializers.Serializer):
+    street = StreetRefSerializer()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    cells_total = serializers.IntegerField()
+    cells_patrolled = serializers.ListField(child=serializers.CharField())
+    cells_missed = serializers.ListField(child=serializers.CharField())
+    rate = serializers.FloatField()
+
+
 class PatrolCoverageView(APIView):
     """`?street=<code>&date=YYYY-MM-DD` or `&week=2026-W47`: the street's cells patrolled and missed."""
 
@@ -247,7 +264,7 @@ class PatrolCoverageView(APIView):
     @extend_schema(parameters=[
         OpenApiParameter("street", str, required=True), OpenApiParameter("date", str),
         OpenApiParameter("week", str),
-    ])
+    ], responses={200: PatrolCoverageSerializer})
     def get(self, request):
         street, first, last = coverage_params(request.user, request.query_params)
         return Response(coverage_body(street, first, last))
