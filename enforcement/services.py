@@ -13,6 +13,7 @@ from bureau.workcalendar.services import add_time_limit, add_working_seconds, li
 from . import pii
 from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
 from .models import Case, CaseEvent, CaseNumberCounter, Category, Department
+from .pagination import cases_changed
 from .photos import photo_attach, photo_check
 from .workflow import MAX_EXTENSIONS, NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
@@ -200,6 +201,7 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
         case.save()
         _append_event(case, action=A.CLOSE, from_status=S.REPORTED, actor=acting_user, at=now,
                       note=note or _("当场处置"), data={"self_handled": True})
+    cases_changed()
     audit_record(actor=acting_user, action="case.report", obj=case,
                  detail={"number": case.number, "category": category.code, "self_handled": bool(self_handled)})
     return case
@@ -251,6 +253,7 @@ def case_transition(*, acting_user, case, action, note="", system=False, **param
     case.save()
     _append_event(case, action=action, from_status=from_status, actor=None if system else acting_user, at=now,
                   note=note, data=data, photos=checked)
+    cases_changed()
     audit_record(actor=None if system else acting_user, action=f"case.{action}", obj=case,
                  detail={"number": case.number, "from": from_status, "to": case.status, **data},
                  username="system" if system else "")
@@ -503,5 +506,7 @@ def case_sweep_deadlines(*, now=None) -> dict:
             resumed += 1
         except CaseStateConflict:
             pass
+    if overdue or any(changed.values()):
+        cases_changed()
     return {"overdue": overdue, "yellow": changed[WarningLevel.YELLOW], "red": changed[WarningLevel.RED],
             "green": changed[WarningLevel.GREEN], "resumed": resumed}

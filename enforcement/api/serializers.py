@@ -1,15 +1,20 @@
 """Case JSON (CONTRACT §3). Fields are declared for the schema; `to_representation` is written out by hand
 because the case list is the hottest read of the product (bench/cases_list.py)."""
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import serializers
 
 from ..choices import CaseAction, CaseSource
 from ..models import Case, Category
 
+_TZ = ZoneInfo(settings.TIME_ZONE)
+
 
 def _dt(value):
-    return timezone.localtime(value).isoformat() if value is not None else None
+    # astimezone with a fixed zone: the same result as timezone.localtime, at a fraction of its cost
+    return value.astimezone(_TZ).isoformat() if value is not None else None
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -93,6 +98,50 @@ class CaseSerializer(serializers.Serializer):
             "reporter_name": case.reporter_name,
             "reporter_phone": case.reporter_phone_masked,
         }
+
+
+# The list reads these columns with `.values()` (no model instances: the list is the hottest read).
+LIST_FIELDS = [
+    "id", "number", "status", "category__code", "category__name", "street__code", "street__name", "grid__code",
+    "lat", "lng", "address", "description", "source", "reported_at", "due_at", "handling_due_at", "closed_at",
+    "overdue", "warning_level", "rework_count", "extensions_approved", "extension_requested", "self_handled",
+    "handling_department__code", "handling_department__name", "duplicate_of", "reporter_name",
+    "reporter_phone_masked",
+]
+
+
+def case_row(r: dict) -> dict:
+    """A `.values(*LIST_FIELDS)` row as the case JSON (the same shape as CaseSerializer)."""
+    return {
+        "id": r["id"],
+        "number": r["number"],
+        "status": r["status"],
+        "category": {"code": r["category__code"], "name": r["category__name"]},
+        "street": {"code": r["street__code"], "name": r["street__name"]},
+        "grid": {"code": r["grid__code"]},
+        "lat": r["lat"],
+        "lng": r["lng"],
+        "address": r["address"],
+        "description": r["description"],
+        "source": r["source"],
+        "reported_at": _dt(r["reported_at"]),
+        "due_at": _dt(r["due_at"]),
+        "handling_due_at": _dt(r["handling_due_at"]),
+        "closed_at": _dt(r["closed_at"]),
+        "overdue": r["overdue"],
+        "warning_level": r["warning_level"],
+        "rework_count": r["rework_count"],
+        "extensions_approved": r["extensions_approved"],
+        "extension_requested": r["extension_requested"],
+        "self_handled": r["self_handled"],
+        "handling_department": (
+            {"code": r["handling_department__code"], "name": r["handling_department__name"]}
+            if r["handling_department__code"] is not None else None
+        ),
+        "duplicate_of": r["duplicate_of"],
+        "reporter_name": r["reporter_name"],
+        "reporter_phone": r["reporter_phone_masked"],
+    }
 
 
 class PhotoSerializer(serializers.Serializer):

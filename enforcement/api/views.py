@@ -17,14 +17,17 @@ from .. import services
 from ..choices import OPEN_STATUSES, CaseAction, CaseStatus
 from ..filtersets import CaseFilterSet
 from ..models import Case, CaseEvent, CasePhoto, Category
+from ..pagination import CasePagination
 from ..permissions import CasePermission, CategoryPermission
 from ..workflow import TRANSITIONS
 from .serializers import (
+    LIST_FIELDS,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     CategorySerializer,
     TransitionSerializer,
+    case_row,
 )
 
 
@@ -43,6 +46,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     permission_classes = [CasePermission]
     filterset_class = CaseFilterSet
     filter_backends = [DjangoFilterBackend]
+    pagination_class = CasePagination
 
     def get_queryset(self):
         qs = Case.objects.visible_to(self.request.user).for_list()
@@ -51,6 +55,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
             )
         return qs
+
+    @extend_schema(responses={200: CaseSerializer(many=True)})
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).values(*LIST_FIELDS)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response([case_row(r) for r in page])
 
     def get_serializer_class(self):
         if self.action == "retrieve":
