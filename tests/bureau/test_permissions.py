@@ -91,3 +91,29 @@ def test_inactive_user_is_refused_even_if_forced():
 
     # then
     assert _view(p.IsBureauStaff)(request).status_code == 403
+
+
+def test_an_api_permission_denial_is_audited():
+    # given
+    from bureau.audit.models import AuditEntry
+
+    user = _user("bureau")
+    request = APIRequestFactory().post("/api/v1/some-endpoint/", {}, format="json", REMOTE_ADDR="10.0.0.9")
+    force_authenticate(request, user=user)
+
+    # when
+    response = _view(p.IsAuditAdmin)(request)
+
+    # then
+    assert response.status_code == 403
+    row = AuditEntry.objects.get(action="permission.denied", actor=user)
+    assert row.outcome == AuditEntry.Outcome.DENIED
+    assert row.detail["path"] == "/api/v1/some-endpoint/" and row.detail["method"] == "POST"
+    assert row.client_ip == "10.0.0.9"
+
+
+def test_a_401_is_not_a_permission_denial():
+    from bureau.audit.models import AuditEntry
+
+    _view(p.IsBureauStaff)(APIRequestFactory().get("/x/"))
+    assert not AuditEntry.objects.filter(action="permission.denied").exists()
