@@ -153,6 +153,57 @@ def case_facts(period: Period, *, using="default", supervision_only=False) -> li
     ]
 
 
+# Bulletin items of several weeks at once (a month counts those of the ISO weeks ending in it), each judged as
+# of its own week's end: a supervision case's deadline-setting event E whose deadline falls in week W counts
+# when E was recorded before W's end, no later deadline-setting event was recorded before W's end (so E's
+# deadline was the one in force; a return or a rejection after it would be such an event), and no handle
+# after E was recorded by the deadline. Week bounds are applied in Python.
+BULLETIN_ITEMS_SQL = """
+WITH cand AS (
+    SELECT DISTINCT e.case_id FROM {events} e
+    WHERE e.handling_due_at >= %(start)s AND e.handling_due_at < %(end)s
+      AND e.action IN ('dispatch', 'rework', 'approve_extension', 'resume')
+),
+setting AS (
+    SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at,
+           LEAD(e.recorded_at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS next_recorded_at
+    FROM {events} e JOIN cand ON cand.case_id = e.case_id
+    WHERE e.action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return')
+)
+SELECT s.case_id, c.street_id, s.recorded_at, s.next_recorded_at, s.handling_due_at
+FROM setting s JOIN {cases} c ON c.id = s.case_id
+WHERE c.source = 'supervision' AND c.self_handled = %(false)s
+  AND (s.action IN ('dispatch', 'rework', 'approve_extension') OR (s.action = 'resume' AND s.to_status = 'dispatched'))
+  AND s.handling_due_at >= %(start)s AND s.handling_due_at < %(end)s
+  AND NOT EXISTS (SELECT 1 FROM {events} h WHERE h.case_id = s.case_id AND h.action = 'handle' AND h.seq > s.seq
+                  AND h.recorded_at <= s.handling_due_at)
+"""
+
+
+def bulletin_item_counts(weeks, *, using="default") -> dict[int, int]:
+    """Per street id, the bulletin items of the given consecutive ISO weeks, each as of its own end."""
+    if not weeks:
+        return {}
+    from .periods import WEEK, period_containing
+
+    cases, events = _tables()
+    connection = connections[using]
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"start": adapt(weeks[0].start), "end": adapt(weeks[-1].end), "false": False}
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(BULLETIN_ITEMS_SQL.format(cases=cases, events=events), params)
+        rows = cursor.fetchall()
+    counts: dict[int, int] = defaultdict(int)
+    for _case_id, street_id, recorded_at, next_recorded_at, deadline in rows:
+        recorded_at, next_recorded_at, deadline = _aware(recorded_at), _aware(next_recorded_at), _aware(deadline)
+        week_end = period_containing(WEEK, deadline).end
+        if recorded_at < week_end and (next_recorded_at is None or next_recorded_at >= week_end):
+            counts[street_id] += 1
+    return counts
+
+
 @dataclass
 class StreetIndicators:
     """The indicators of one street for one period (DOMAIN §6)."""
@@ -243,10 +294,9 @@ def period_indicators(period: Period, street_ids, *, using="default", coverage=N
                 result[street_id].bulletin_items = len(items)
                 result[street_id].bulletin_cases = items
     else:
-        for week in period.weeks_ending_in():
-            for street_id, items in week_bulletin_cases(week, using=using).items():
-                if street_id in result:
-                    result[street_id].bulletin_items += len(items)
+        for street_id, count in bulletin_item_counts(period.weeks_ending_in(), using=using).items():
+            if street_id in result:
+                result[street_id].bulletin_items = count
     for street_id, value in (coverage or {}).items():
         if street_id in result:
             result[street_id].patrol_coverage = Decimal(str(value))

@@ -229,3 +229,28 @@ def test_ties_go_to_the_higher_on_time_rate_then_fewer_overdue_then_street_code(
 def test_grade_bands(value, grade):
     scheme = ScoringScheme.objects.current("default")
     assert scoring.grade(Decimal(value), scheme) == grade
+
+
+def test_the_month_query_agrees_with_the_weekly_definition(walker, place):
+    # given: the worked example plus a returned case, a late extension, a case reworked over a week's end
+    build_worked_example(walker)
+    returned = walker.dispatched(at(2026, 11, 25, 9))
+    walker.act(returned, "return", at(2026, 11, 25, 10))
+    extended = walker.dispatched(at(2026, 11, 26, 9))
+    walker.act(extended, "request_extension", at(2026, 11, 26, 10))
+    walker.act(extended, "approve_extension", at(2026, 11, 26, 14))  # 13:00 -> 17:00, still never handled
+    reworked = walker.dispatched(at(2026, 11, 29, 9))  # Sunday, deadline 13:00
+    walker.act(reworked, "handle", at(2026, 11, 29, 10))
+    walker.act(reworked, "rework", at(2026, 11, 30, 9))
+    november = parse_period("month", "2026-11")
+
+    # when
+    monthly = scoring.bulletin_item_counts(november.weeks_ending_in())
+    weekly = {}
+    for week in november.weeks_ending_in():
+        for street_id, items in scoring.week_bulletin_cases(week).items():
+            weekly[street_id] = weekly.get(street_id, 0) + len(items)
+
+    # then
+    assert dict(monthly) == weekly
+    assert weekly[place["a"].pk] == 5  # the example's 4 and the extended case
