@@ -50,6 +50,19 @@ SUPERVISION_FINDINGS = [
 
 def seed(*, stdout=None, quick: bool = False, **kwargs):
     seed_patrols(quick=quick, stdout=stdout)
+    seed_reports(stdout=stdout)
+
+
+def seed_reports(*, stdout=None) -> dict:
+    """Compile the bulletins and rankings of every finished week and month of the demo history, so `latest`
+    answers at once (CONTRACT §1). A rerun finds them published and unchanged and writes nothing."""
+    from .services.reports import report_compile_history
+
+    summary = report_compile_history(stdout=stdout)
+    if stdout is not None:
+        stdout.write(f"  inspections: bulletins and rankings: {summary['published']} published, "
+                     f"{summary['unchanged']} unchanged, {summary['changed']} changed (not reissued)")
+    return summary
 
 
 def _at(day: date, hm) -> datetime:

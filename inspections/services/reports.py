@@ -352,6 +352,29 @@ def report_compile_month(period, *, acting_user=None, reissue=False, reason="", 
                             scheme_code=scheme_code, using=using)
 
 
+def report_compile_history(*, acting_user=None, since=None, using="default", stdout=None) -> dict:
+    """Compile every finished week and month from `since` (default: the first recorded case event) to now,
+    weeks first. Idempotent: what is published already and unchanged is left alone, a changed one is reported
+    (never reissued here). Used by `seed_demo` so `latest` answers at once, and by the backfill benchmark."""
+    from django.db.models import Min
+
+    from enforcement.models import CaseEvent
+
+    from ..periods import finished_between
+
+    since = since or CaseEvent.objects.using(using).aggregate(first=Min("recorded_at"))["first"]
+    summary = {UNCHANGED: 0, PUBLISHED: 0, CHANGED: 0}
+    if since is None:
+        return summary
+    for kind, service in ((WEEK, report_compile_week), (MONTH, report_compile_month)):
+        for period in finished_between(kind, since):
+            result = service(period, acting_user=acting_user, using=using)
+            summary[result.status] += 1
+            if stdout is not None and result.status == CHANGED:
+                stdout.write(f"{period.code}: history changed since publication, not reissued\n")
+    return summary
+
+
 @transaction.atomic
 def scheme_save_version(*, acting_user, code, name, weights, deductions, grade_bands, extra_indicators=(),
                         note="") -> ScoringScheme:
