@@ -53,3 +53,20 @@ def test_login_page_works_on_a_phone(browser_page, live_server):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 375
     assert_clean(page)
+
+
+def test_api_docs_render_in_the_browser_with_nothing_from_outside(browser_page, live_server):
+    # given
+    make_user("docs-reader", Role.BUREAU)
+    page = browser_page(1280, 900)
+    login(page, live_server.url, "docs-reader", "pw-docs-reader")
+
+    # when
+    response = page.goto(live_server.url + "/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
+    page.wait_for_load_state("networkidle")
+
+    # then
+    assert response.status == 200
+    assert "Bureau API" in page.inner_text(".swagger-ui .info .title")
+    assert_clean(page)
