@@ -1,4 +1,6 @@
 """REST for patrol reports (CONTRACT §3) and patrol coverage: serializers, filters, permissions and views."""
+import json
+import re
 from datetime import date as date_cls
 
 import django_filters
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -186,6 +189,31 @@ class PatrolReportFilterSet(django_filters.FilterSet):
 
 # ---------------------------------------------------------------------------------------------- views
 
+_PHOTO_FIELD = re.compile(r"^findings\[(\d+)\]\.photos$")
+
+
+def _report_payload(request):
+    """The report from a JSON body (photos as base64), or from multipart: the report as JSON in the field
+    `report` and each finding's photos as files named `findings[<n>].photos` (n counted from 0)."""
+    if not hasattr(request.data, "getlist"):
+        return request.data, {}
+    raw = request.data.get("report")
+    if raw is None:
+        raise ValidationError({"report": [_("multipart 请求须在 report 字段中提供日报 JSON")]})
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ValidationError({"report": [_("report 字段不是有效的 JSON")]}) from exc
+    if not isinstance(data, dict):
+        raise ValidationError({"report": [_("report 字段须为 JSON 对象")]})
+    files = {}
+    for key in request.FILES:
+        match = _PHOTO_FIELD.match(key)
+        if match is None:
+            raise ValidationError({key: [_("未知的文件字段；照片应为 findings[序号].photos")]})
+        files[int(match[1])] = request.FILES.getlist(key)
+    return data, files
+
 
 class PatrolReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                           viewsets.GenericViewSet):
@@ -212,10 +240,15 @@ class PatrolReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @extend_schema(request=PatrolReportInputSerializer, responses={201: PatrolReportSerializer})
     @idempotent
     def create(self, request, *args, **kwargs):
-        serializer = PatrolReportInputSerializer(data=request.data)
+        payload, files = _report_payload(request)
+        serializer = PatrolReportInputSerializer(data=payload)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         findings = [dict(f) for f in data.pop("findings", [])]
+        for n, uploads in files.items():
+            if n >= len(findings):
+                raise ValidationError({"findings": [_("照片对应的第 %(n)d 项发现不存在") % {"n": n + 1}]})
+            findings[n]["photos"] = list(findings[n].get("photos") or []) + uploads
         try:
             report = services.patrol_report_file(acting_user=request.user, findings=findings, **data)
         except services.PatrolReportForbidden as exc:
@@ -239,6 +272,14 @@ class PatrolReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         except services.PatrolReportLocked as exc:
             raise Conflict(exc.message) from exc
         return Response(PatrolReportSerializer(self._fetch(report.pk)).data)
+
+    @extend_schema(responses={200: PatrolRevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        """The report's amendment history, oldest first: each row keeps the body as it was before."""
+        report = self.get_object()
+        rows = report.revisions.select_related("amended_by").order_by("number")
+        return Response(PatrolRevisionSerializer(rows, many=True).data)
 
 
 class StreetRefSerializer(serializers.Serializer):

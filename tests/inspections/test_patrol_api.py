@@ -323,3 +323,47 @@ def test_report_is_locked_after_the_grace_period_except_for_bureau_staff(place, 
         assert bureau_client.patch(f"{URL}{report.pk}/", {"summary": "区局更正"}, format="json").status_code == 200
     report.refresh_from_db()
     assert report.summary == "区局更正" and report.revision_count == 2
+
+
+def test_multipart_report_with_photo_files(place, leader_client, frozen_now):
+    # given: the report as JSON in `report`, the first finding's photo as a file
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = report_body(place)
+    jpeg = base64.b64decode(_jpeg().split(",", 1)[1])
+
+    # when
+    response = leader_client.post(URL, {
+        "report": json.dumps(body), "findings[1].photos": SimpleUploadedFile("a.jpg", jpeg, "image/jpeg"),
+    }, format="multipart")
+
+    # then
+    assert response.status_code == 201, response.json()
+    assert [f["photo_count"] for f in response.json()["findings"]] == [0, 1]
+    assert Case.objects.get(number=response.json()["findings"][1]["case"]["number"]).photos.count() == 1
+
+
+def test_multipart_errors_are_400(place, leader_client, frozen_now):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    jpeg = base64.b64decode(_jpeg().split(",", 1)[1])
+    assert leader_client.post(URL, {"x": "1"}, format="multipart").status_code == 400
+    assert leader_client.post(URL, {"report": "{"}, format="multipart").status_code == 400
+    response = leader_client.post(URL, {"report": json.dumps(report_body(place)),
+                                        "findings[5].photos": SimpleUploadedFile("a.jpg", jpeg)}, format="multipart")
+    assert response.status_code == 400 and "第 6 项" in response.json()["findings"][0]
+    _nothing_stored()
+
+
+def test_amendment_history_endpoint(place, two_reports, leader_client):
+    report = two_reports[0]
+    leader_client.patch(f"{URL}{report.pk}/", {"summary": "一改"}, format="json")
+    leader_client.patch(f"{URL}{report.pk}/", {"summary": "二改", "reason": "补充"}, format="json")
+    rows = leader_client.get(f"{URL}{report.pk}/revisions/").json()
+    assert [(r["number"], r["body"]["summary"]) for r in rows] == [(1, "巡查"), (2, "一改")]
+    assert rows[1]["reason"] == "补充" and rows[0]["amended_by"] == "leader-001"
+    assert leader_client.get(f"{URL}{two_reports[1].pk}/revisions/").status_code == 404
