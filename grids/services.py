@@ -445,7 +445,8 @@ def grid_import(*, acting_user, collection, boundaries=None, source: str = "",
             for key, value in values.items():
                 setattr(cell, key, value)
             to_update.append(cell)
-        cell.clean_fields()
+        # street and community are the rows just looked up: skip the per-row existence query for each.
+        cell.clean_fields(exclude=["street", "community"])
     GridCell.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         GridCell.objects.bulk_update(

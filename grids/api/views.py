@@ -5,11 +5,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from .. import geometry, services
+from ..authentication import KeptTokenAuthentication
 from ..filtersets import (
     CommunityFilterSet,
     GridCellFilterSet,
@@ -20,6 +22,7 @@ from ..filtersets import (
 )
 from ..models import Community, GridCell, OfficerAssignment, RoadSegment, Street, StreetLeaderAssignment
 from ..permissions import OfficerAssignmentPermission, PlacesPermission
+from ..throttling import FixedWindowUserThrottle
 from . import serializers as s
 
 GEOJSON_RESPONSE = OpenApiResponse(
@@ -33,6 +36,32 @@ GEOJSON_RESPONSE = OpenApiResponse(
                                                          [114.98, 27.129], [114.98, 27.13]]]},
         "properties": {"code": "360802001001001", "street_code": "001", "community_code": "001"}}]})],
 )
+
+
+_RANGES = {"lat": (-90.0, 90.0), "lng": (-180.0, 180.0)}
+
+
+def _coordinates(params):
+    """(lat, lng) from the query string, or 400 with an error per bad field. By hand: this is the hot path,
+    and a serializer costs more than the lookup."""
+    values, errors = {}, {}
+    for name, (low, high) in _RANGES.items():
+        raw = params.get(name)
+        if raw is None or raw == "":
+            errors[name] = [_("该字段是必填项。")]
+            continue
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            errors[name] = [_("请填写合法的数字。")]
+            continue
+        if not (low <= value <= high):  # also refuses NaN
+            errors[name] = [_("必须在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}]
+            continue
+        values[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return values["lat"], values["lng"]
 
 
 def _cells_geojson(queryset):
@@ -154,11 +183,12 @@ class GridCellViewSet(viewsets.ReadOnlyModelViewSet):
                    404: OpenApiResponse(description="outside the district")},
         filters=False,
     )
-    @action(detail=False, methods=["get"], url_path="locate", pagination_class=None, filterset_class=None)
+    @action(detail=False, methods=["get"], url_path="locate", pagination_class=None, filterset_class=None,
+            throttle_classes=[FixedWindowUserThrottle],
+            authentication_classes=[KeptTokenAuthentication, SessionAuthentication])
     def locate(self, request):
-        point = s.PointSerializer(data=request.query_params)
-        point.is_valid(raise_exception=True)
-        cell = geometry.locate(point.validated_data["lat"], point.validated_data["lng"])
+        lat, lng = _coordinates(request.query_params)
+        cell = geometry.locate(lat, lng)
         if cell is None:
             raise NotFound(_("该点不在本区任何单元网格内。"))
         return Response(s.LocatedCellSerializer(cell).data)

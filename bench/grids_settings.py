@@ -1,0 +1,14 @@
+"""Settings for bench/grids_locate.py's server: the local settings, a bare view added, throttling raised.
+
+The throttle is raised (CONTRACT §3 allows "a setting, which benchmarks raise and record") so that it
+counts but never refuses during the run; DEBUG is off so query logging does not slow the server.
+"""
+from bureau.settings.local import *  # noqa: F403
+from bureau.settings.local import REST_FRAMEWORK
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "bench.grids_urls"
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000000/min", "user": "1000000/min",
+                                                                "auth": "1000000/min"}}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

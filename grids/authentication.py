@@ -1,0 +1,79 @@
+"""Token authentication for the point lookup, the product's hottest endpoint (every report, every phone).
+
+The same tokens and the same rules as the platform's `ActiveTokenAuthentication` (an inactive user's or a
+deleted token is refused with 401), without a database query on every call: a verified token is kept
+in this process with the shared cache's *auth generation* at the time. Deleting a token or saving a user
+(deactivation, role change, password change, login) bumps the generation when its transaction commits,
+so every process drops what it kept before its next answer; entries also expire after a minute, as a
+backstop for writes that bypass signals (`QuerySet.update`).
+"""
+import threading
+import time
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from rest_framework.authtoken.models import Token
+
+from bureau.accounts.authentication import ActiveTokenAuthentication
+
+GENERATION_KEY = "grids:auth-generation"
+ENTRY_SECONDS = 60.0
+_MAX_ENTRIES = 10_000
+_kept: dict[str, tuple] = {}  # key -> (user, generation, expires, token)
+_lock = threading.Lock()
+
+
+def _generation() -> str | None:
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            value = cache.get(GENERATION_KEY)
+        return value
+    except Exception:  # noqa: BLE001 - no shared cache: keep nothing, ask the database every time
+        return None
+
+
+def _bump(**kwargs):
+    def publish():
+        with _lock:
+            _kept.clear()
+        try:
+            cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception:  # noqa: BLE001, S110 - entries still expire after ENTRY_SECONDS
+            pass
+
+    with _lock:
+        _kept.clear()
+    transaction.on_commit(publish)
+
+
+post_delete.connect(_bump, sender=Token, dispatch_uid="grids.auth.token_deleted")
+post_save.connect(_bump, sender=Token, dispatch_uid="grids.auth.token_saved")
+post_save.connect(_bump, sender=get_user_model(), dispatch_uid="grids.auth.user_saved")
+
+
+class KeptTokenAuthentication(ActiveTokenAuthentication):
+    def authenticate_credentials(self, key):
+        generation = _generation()
+        now = time.monotonic()
+        kept = _kept.get(key)
+        if kept is not None and generation is not None and kept[1] == generation and kept[2] > now:
+            return kept[0], kept[3]
+        user, auth = super().authenticate_credentials(key)
+        if generation is not None:
+            with _lock:
+                if len(_kept) >= _MAX_ENTRIES:
+                    _kept.clear()
+                _kept[key] = (user, generation, now + ENTRY_SECONDS, auth)
+        return user, auth
+
+
+def forget():
+    """Drop every kept token in this process (tests)."""
+    with _lock:
+        _kept.clear()
+
