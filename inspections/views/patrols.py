@@ -217,3 +217,21 @@ def patrol_list(request):
             day = ""
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     return render(request, "inspections/patrol_list.html", {"page": page, "date": day})
+
+
+def patrol_tiles(request):
+    """Dashboard: today's patrol reports (a leader: their street's; bureau staff: streets not reported yet)."""
+    user = request.user
+    if not _may_patrol(user):
+        return []
+    today = timezone.localtime(clock.now()).date()
+    reports = PatrolReport.objects.visible_to(user).brigade().filter(date=today)
+    url = reverse("inspections:coverage")
+    if user.is_bureau_staff:
+        reported = set(reports.values_list("street_id", flat=True))
+        missing = Street.objects.exclude(pk__in=reported).count()
+        return [{"key": "patrols-missing", "label": _("今日未报巡查日报的街道"), "value": missing, "note": "",
+                 "url": url, "tone": "yellow" if missing else "green"}]
+    count = reports.count()
+    return [{"key": "patrols-today", "label": _("今日巡查日报"), "value": count, "note": "",
+             "url": reverse("inspections:patrol-new"), "tone": "green" if count else "yellow"}]

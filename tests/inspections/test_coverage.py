@@ -113,3 +113,12 @@ def test_coverage_page_shows_patrolled_and_missed_cells(fixture_day, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert fixture_day["a2"].code in html and "未巡查" in html
+
+
+def test_coverage_query_count_does_not_grow_with_reports(fixture_day, bureau_client, django_assert_num_queries):
+    with django_assert_num_queries(3):  # street, its cells, the patrolled cells (auth is forced)
+        bureau_client.get(f"{URL}?street=001&week=2026-W48")
+    for _ in range(5):
+        file(fixture_day["leader_a"], [fixture_day["a1"], fixture_day["a2"]], date(2026, 11, 25))
+    with django_assert_num_queries(3):
+        bureau_client.get(f"{URL}?street=001&week=2026-W48")

@@ -79,3 +79,10 @@ def test_list_page_shows_reports_with_their_cases(place, web, frozen_now):
     html = web(place["leader_a"]).get("/inspections/patrols/").content.decode()
     assert report.findings.get().case.number in html
     assert web(place["leader_b"]).get("/inspections/patrols/").content.decode().count(report.findings.get().case.number) == 0
+
+
+def test_dashboard_tiles(place, web, bureau_user):
+    html = web(place["leader_a"]).get("/").content.decode()
+    assert "今日巡查日报" in html
+    html = web(bureau_user).get("/").content.decode()
+    assert "今日未报巡查日报的街道" in html
