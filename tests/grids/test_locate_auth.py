@@ -1,0 +1,75 @@
+"""The locate endpoint keeps verified tokens, but a deactivated account or a deleted token is refused at once;
+its throttle still limits (a fixed window at the configured user rate)."""
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from bureau.accounts.services import user_deactivate
+from grids import authentication
+from tests.factories import centre_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _forget():
+    authentication.forget()
+    yield
+    authentication.forget()
+
+
+def _token_client(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_deactivated_accounts_token_stops_working_on_the_next_lookup(two_streets, bureau_user,
+                                                                     django_capture_on_commit_callbacks):
+    # given: a token that has been used (and kept)
+    officer = two_streets["officer_a1"]
+    client = _token_client(officer)
+    lat, lng = centre_of(two_streets["a1"])
+    url = f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        user_deactivate(acting_user=bureau_user, user=officer)
+
+    # then
+    assert client.get(url).status_code == 401
+
+
+def test_deleted_token_is_refused(two_streets):
+    client = _token_client(two_streets["leader_a"])
+    lat, lng = centre_of(two_streets["b1"])
+    url = f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}"
+    assert client.get(url).json()["code"] == two_streets["b1"].code
+    Token.objects.filter(user=two_streets["leader_a"]).delete()
+    assert client.get(url).status_code == 401
+
+
+def test_wrong_token_is_401(two_streets):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token nope")
+    assert client.get("/api/v1/grid-cells/locate/?lat=27.1&lng=115").status_code == 401
+
+
+def test_locate_is_throttled_at_the_user_rate(two_streets, settings):
+    from grids.throttling import FixedWindowUserThrottle
+
+    # given: a rate of 3 a minute, and no earlier counts (user ids repeat across tests)
+    from django.core.cache import cache
+
+    cache.clear()
+    old = FixedWindowUserThrottle.THROTTLE_RATES
+    FixedWindowUserThrottle.THROTTLE_RATES = {**old, "user": "3/min"}
+    try:
+        client = _token_client(two_streets["leader_b"])
+        lat, lng = centre_of(two_streets["b1"])
+        statuses = [client.get(f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}").status_code for _ in range(4)]
+    finally:
+        FixedWindowUserThrottle.THROTTLE_RATES = old
+    assert statuses == [200, 200, 200, 429]
