@@ -58,10 +58,10 @@ def test_wrong_token_is_401(two_streets):
 
 
 def test_locate_is_throttled_at_the_user_rate(two_streets, settings):
-    from grids.throttling import FixedWindowUserThrottle
-
     # given: a rate of 3 a minute, and no earlier counts (user ids repeat across tests)
     from django.core.cache import cache
+
+    from grids.throttling import FixedWindowUserThrottle
 
     cache.clear()
     old = FixedWindowUserThrottle.THROTTLE_RATES
