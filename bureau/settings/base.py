@@ -152,6 +152,8 @@ else:
 # Map tiles: none by default, so the map draws on a blank background with no request leaving the machine.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+# Chinese tiles (Amap, Tencent) are drawn in GCJ-02: the map then shifts our WGS84 geometry for display only.
+MAP_TILE_GCJ02 = env.bool("MAP_TILE_GCJ02", default=False)
 
 REST_FRAMEWORK = {
     # Token first, so a request without credentials gets 401 with a WWW-Authenticate header, not 403.
