@@ -35,7 +35,7 @@ def district_map(request):
     return render(request, "grids/map.html", {
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "tile_gcj02": getattr(settings, "MAP_TILE_GCJ02", False),
+        "tile_gcj02": settings.MAP_TILE_GCJ02,
         "case_counts_url": _case_counts_url(),
     })
 
