@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "bureau.accounts"
     label = "accounts"
     verbose_name = _("账号与角色")
+
+    def ready(self):
+        from . import schema  # noqa: F401 - registers the OpenAPI description of token authentication
