@@ -27,14 +27,34 @@ from grids.models import GridCell, Street
 from ..models.patrols import SHIFT_USUAL_TIMES, PatrolCountField, PatrolReport, PatrolShift
 from ..services.patrols import patrol_coverage_detail
 
-# Bump when the forms' static files change, so phones drop the old cache.
-SW_VERSION = "bureau-field-v1"
 # Static files the offline forms need; the service worker caches them at install.
 FORM_ASSETS = (
     "css/bureau.css", "leaflet/leaflet.css", "leaflet/leaflet.js", "inspections/offline-queue.js",
     "inspections/field-map.js", "inspections/patrol-form.js", "inspections/report-problem.js",
     "inspections/field.css",
 )
+
+
+_sw_version_cache: dict[str, str] = {}
+
+
+def sw_version() -> str:
+    """A name for the worker's cache that changes whenever a cached file changes, so phones fetch the new ones."""
+    if "v" not in _sw_version_cache:
+        import hashlib
+
+        from django.contrib.staticfiles import finders
+        from django.template.loader import get_template
+
+        digest = hashlib.sha256()
+        for asset in FORM_ASSETS:
+            path = finders.find(asset)
+            if path:
+                with open(path, "rb") as fh:
+                    digest.update(fh.read())
+        digest.update(get_template("inspections/patrol_sw.js").template.source.encode())
+        _sw_version_cache["v"] = "bureau-field-" + digest.hexdigest()[:12]
+    return _sw_version_cache["v"]
 
 
 def _may_patrol(user):
@@ -145,8 +165,8 @@ def service_worker(request):
         "pages_json": js([reverse("inspections:patrol-new"), reverse("inspections:report-problem")]),
         "assets_json": js([static(a) for a in FORM_ASSETS]),
         "static_prefix_json": js(static("")),
-        "version_json": js(SW_VERSION),
-        "version": SW_VERSION,
+        "version_json": js(sw_version()),
+        "version": sw_version(),
     })
     return HttpResponse(body, content_type="application/javascript; charset=utf-8")
 

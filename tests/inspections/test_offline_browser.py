@@ -210,6 +210,15 @@ def test_grid_officers_offline_report_arrives_once_as_a_case(browser_page, serve
     page.fill("#fd-lat", f"{lat:.6f}")
     page.fill("#fd-lng", f"{lng:.6f}")
     page.fill("#fd-description", "垃圾箱满溢")
+
+    # then: closing the page before submitting loses nothing (the draft is on the phone)
+    page.wait_for_timeout(400)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.input_value("#fd-description") == "垃圾箱满溢"
+    assert page.input_value("#fd-category") == "06042"
+
+    # when: submitted, and the page reloaded, still without a server
     page.click("#submit-problem")
     page.wait_for_selector("#outbox li[data-state='queued']")
     page.reload()
