@@ -19,6 +19,7 @@ from .choices import CaseAction, CaseSource, CaseStatus
 from .filtersets import CaseFilterSet
 from .forms import CaseIntakeForm, TransitionForm
 from .models import Case, CaseEvent, CasePhoto, Category, Notification
+from .pagination import CachedCountPaginator, count_key
 from .permissions import can_read_cases
 
 QUEUES = [
@@ -75,7 +76,7 @@ def workbench(request):
     number = (request.GET.get("number") or "").strip()
     if number:
         qs = qs.filter(number__icontains=number)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(qs, 50, count_key=count_key(request, ignore=("page",))).get_page(request.GET.get("page"))
     from grids.models import Street
 
     return render(request, "enforcement/workbench.html", {
