@@ -21,7 +21,7 @@ from bureau.api.exceptions import Conflict
 from bureau.api.idempotency import idempotent
 from grids.models import Street
 
-from ..models.patrols import PatrolReport, PatrolShift, PatrolSource
+from ..models.patrols import SHIFT_USUAL_TIMES, PatrolCountField, PatrolReport, PatrolShift, PatrolSource
 from ..services import patrols as services
 
 # ---------------------------------------------------------------------------------------------- permissions
@@ -280,6 +280,32 @@ class PatrolReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         report = self.get_object()
         rows = report.revisions.select_related("amended_by").order_by("number")
         return Response(PatrolRevisionSerializer(rows, many=True).data)
+
+
+class PatrolCountFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PatrolCountField
+        fields = ["code", "name", "unit", "order"]
+
+
+class PatrolCountFieldViewSet(viewsets.ReadOnlyModelViewSet):
+    """The counts a patrol report may carry (`counts: {code: n}`), as staff configured them; active ones only."""
+
+    serializer_class = PatrolCountFieldSerializer
+    permission_classes = [PatrolReportPermission]
+    lookup_field = "code"
+    queryset = PatrolCountField.objects.none()
+
+    def get_queryset(self):
+        return PatrolCountField.objects.visible_to(self.request.user).active()
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        # The shifts travel with the fields: a phone app needs both to draw its form.
+        if isinstance(response.data, dict):
+            response.data["shifts"] = [{"code": v, "name": str(label), "usual_times": SHIFT_USUAL_TIMES[v]}
+                                       for v, label in PatrolShift.choices]
+        return response
 
 
 class StreetRefSerializer(serializers.Serializer):

@@ -1,11 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .patrols import PatrolCoverageView, PatrolReportViewSet
+from .patrols import PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet
 from .reports import BulletinView, RankingView
 
 router = SimpleRouter()
 router.register("patrol-reports", PatrolReportViewSet, basename="patrol-report")
+router.register("patrol-count-fields", PatrolCountFieldViewSet, basename="patrol-count-field")
 
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),

@@ -367,3 +367,15 @@ def test_amendment_history_endpoint(place, two_reports, leader_client):
     assert [(r["number"], r["body"]["summary"]) for r in rows] == [(1, "巡查"), (2, "一改")]
     assert rows[1]["reason"] == "补充" and rows[0]["amended_by"] == "leader-001"
     assert leader_client.get(f"{URL}{two_reports[1].pk}/revisions/").status_code == 404
+
+
+def test_count_fields_and_shifts_for_phone_apps(place, leader_client, anon_client, api_client_role):
+    from inspections.models import PatrolCountField
+
+    PatrolCountField.objects.filter(code="sites_inspected").update(is_active=False)
+    body = leader_client.get("/api/v1/patrol-count-fields/").json()
+    codes = [f["code"] for f in body["results"]]
+    assert "vendors_persuaded" in codes and "sites_inspected" not in codes
+    assert {"code": "early", "name": "早班", "usual_times": "06:30–09:00"} in body["shifts"]
+    assert anon_client.get("/api/v1/patrol-count-fields/").status_code == 401
+    assert api_client_role.get("/api/v1/patrol-count-fields/").status_code == 403
