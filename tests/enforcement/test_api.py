@@ -363,3 +363,12 @@ def test_leader_list_query_count_is_constant(place, report, django_assert_num_qu
     with django_assert_num_queries(3):
         response = client.get(LIST + "?street=001&status=reported")
     assert len(response.json()["results"]) == n
+
+
+def test_errors_in_english_on_request(bureau_client, place):
+    response = bureau_client.post(LIST, body_for(place["a1"], lat=10.0, lng=10.0), format="json",
+                                  HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "outside the district" in response.json()["lat"][0]
+    chinese = bureau_client.post(LIST, body_for(place["a1"], lat=10.0, lng=10.0), format="json")
+    assert "不在本区范围内" in chinese.json()["lat"][0]
