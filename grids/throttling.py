@@ -26,13 +26,9 @@ class FixedWindowUserThrottle(UserRateThrottle):
         self._window_end = (window + 1) * self.duration
         self._now = now
         try:
-            if cache.add(key, 1, timeout=int(self.duration) + 5):
-                count = 1
-            else:
-                count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr: a new window
-            cache.set(key, 1, timeout=int(self.duration) + 5)
-            count = 1
+            count = cache.incr(key)  # one round trip in the common case: the window's key exists
+        except ValueError:  # the first request of the window
+            count = 1 if cache.add(key, 1, timeout=int(self.duration) + 5) else cache.incr(key)
         return count <= self.num_requests
 
     def wait(self):

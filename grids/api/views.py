@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from .. import geometry, services
@@ -36,6 +37,16 @@ GEOJSON_RESPONSE = OpenApiResponse(
                                                          [114.98, 27.129], [114.98, 27.13]]]},
         "properties": {"code": "360802001001001", "street_code": "001", "community_code": "001"}}]})],
 )
+
+
+class JSONOnlyNegotiation(BaseContentNegotiation):
+    """The API renders JSON only: skip parsing Accept headers on the hot path (errors stay JSON too)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 _RANGES = {"lat": (-90.0, 90.0), "lng": (-180.0, 180.0)}
@@ -185,7 +196,8 @@ class GridCellViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"], url_path="locate", pagination_class=None, filterset_class=None,
             throttle_classes=[FixedWindowUserThrottle],
-            authentication_classes=[KeptTokenAuthentication, SessionAuthentication])
+            authentication_classes=[KeptTokenAuthentication, SessionAuthentication],
+            content_negotiation_class=JSONOnlyNegotiation)
     def locate(self, request):
         lat, lng = _coordinates(request.query_params)
         cell = geometry.locate(lat, lng)
