@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.fields import Field, FloatField
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
@@ -56,20 +57,26 @@ def _coordinates(params):
     """(lat, lng) from the query string, or 400 with an error per bad field. By hand: this is the hot path,
     and a serializer costs more than the lookup."""
     values, errors = {}, {}
+    # DRF's own messages, so they come in Chinese and English from DRF's catalogs.
+    messages = FloatField.default_error_messages
     for name, (low, high) in _RANGES.items():
         raw = params.get(name)
         if raw is None or raw == "":
-            errors[name] = [_("该字段是必填项。")]
+            errors[name] = [Field.default_error_messages["required"]]
             continue
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            errors[name] = [_("请填写合法的数字。")]
+            errors[name] = [messages["invalid"]]
             continue
-        if not (low <= value <= high):  # also refuses NaN
-            errors[name] = [_("必须在 %(low)s 到 %(high)s 之间。") % {"low": low, "high": high}]
-            continue
-        values[name] = value
+        if value != value:  # NaN
+            errors[name] = [messages["invalid"]]
+        elif value < low:
+            errors[name] = [messages["min_value"].format(min_value=low)]
+        elif value > high:
+            errors[name] = [messages["max_value"].format(max_value=high)]
+        else:
+            values[name] = value
     if errors:
         raise ValidationError(errors)
     return values["lat"], values["lng"]

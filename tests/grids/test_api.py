@@ -338,3 +338,10 @@ def test_street_leader_assignment_by_bureau_only(bureau_client, leader_a_client,
     current = StreetLeaderAssignment.objects.current().filter(street__code="002")
     assert [a.user for a in current] == [new]
     assert list(Street.objects.led_by(two_streets["leader_b"])) == []
+
+
+def test_locate_errors_in_chinese_and_english(bureau_client, two_streets):
+    zh = bureau_client.get("/api/v1/grid-cells/locate/?lat=abc&lng=200").json()
+    assert zh["lat"] == ["请填写合法的数字。"] and "180" in zh["lng"][0]
+    en = bureau_client.get("/api/v1/grid-cells/locate/?lat=abc", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en["lat"] == ["A valid number is required."] and en["lng"] == ["This field is required."]
