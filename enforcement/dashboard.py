@@ -12,9 +12,10 @@ def case_tiles(request):
     user = request.user
     if not can_read_cases(user):
         return []
-    counts = Case.objects.visible_to(user).aggregate(
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, overdue=True)),
+    # Open cases only (the status index leaves the closed majority out of the scan).
+    counts = Case.objects.visible_to(user).filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(overdue=True)),
         to_register=Count("id", filter=Q(status=CaseStatus.REPORTED)),
         to_verify=Count("id", filter=Q(status=CaseStatus.HANDLED)),
         dispatched=Count("id", filter=Q(status=CaseStatus.DISPATCHED)),
