@@ -11,9 +11,11 @@ class GridsConfig(AppConfig):
     verbose_name = _("网格与地点")
 
     def ready(self):
-        from bureau import navigation
+        from bureau import dashboard, navigation
 
         from . import signals  # noqa: F401 - connects the index invalidation
+        from .views import dashboard_tiles
 
         navigation.register("map", _("网格地图"), "grids:map", 10, navigation.field_staff)
         navigation.register("my-cells", _("我的网格"), "grids:my-cells", 12, _officer)
+        dashboard.register(10, dashboard_tiles)

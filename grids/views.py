@@ -61,3 +61,23 @@ def my_cells(request):
     _require_field_staff(request)
     cells = GridCell.objects.held_by(request.user).select_related("street", "community").order_by("code")
     return render(request, "grids/my_cells.html", {"cells": cells, "case_counts_url": _case_counts_url()})
+
+
+def dashboard_tiles(request):
+    """Dashboard: the district's cells for bureau staff and leaders; an officer's own cells."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    user = request.user
+    if not can_read_places(user):
+        return []
+    if user.is_grid_officer:
+        mine = GridCell.objects.held_by(user).count()
+        return [{"key": "my-cells", "label": _("我的网格"), "value": mine, "note": _("个单元网格"),
+                 "url": reverse("grids:my-cells"), "tone": "green" if mine else "yellow"}]
+    cells = GridCell.objects.visible_to(user)
+    total = cells.count()
+    unheld = cells.exclude(pk__in=OfficerAssignment.objects.current().values("cell_id")).count()
+    return [{"key": "cells", "label": _("单元网格"), "value": total,
+             "note": _("%(n)d 个未分配网格员") % {"n": unheld} if unheld else _("均已分配网格员"),
+             "url": reverse("grids:map"), "tone": "yellow" if unheld else "green"}]

@@ -81,3 +81,10 @@ def test_admin_cell_change_page_shows_geometry(admin_user, two_streets):
     cell = two_streets["a1"]
     html = _client(admin_user).get(f"/admin/grids/gridcell/{cell.pk}/change/").content.decode()
     assert "Polygon" in html
+
+
+def test_dashboard_tiles(two_streets, bureau_user):
+    html = _client(bureau_user).get("/").content.decode()
+    assert "单元网格" in html and "3 个未分配网格员" in html
+    html = _client(two_streets["officer_a1"]).get("/").content.decode()
+    assert "我的网格" in html
