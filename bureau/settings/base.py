@@ -200,12 +200,13 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = BASE_DIR / "var" / "broker"
+    # The embedded deployment's queue: files in var/broker (another folder keeps a second one apart).
+    _broker_dir = env.path("CELERY_FILESYSTEM_BROKER_DIR", default=str(BASE_DIR / "var" / "broker"))
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
         {
             "data_folder_in": str(_broker_dir),
             "data_folder_out": str(_broker_dir),
-            "processed_folder": str(BASE_DIR / "var" / "broker-processed"),
+            "processed_folder": str(_broker_dir) + "-processed",
             "store_processed": False,
         }
     )
