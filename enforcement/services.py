@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau import clock
+from bureau.api.exceptions import Conflict
 from bureau.audit.services import audit_record
 from bureau.workcalendar.services import add_time_limit, add_working_seconds, limit_seconds, working_seconds_between
 
@@ -30,12 +31,13 @@ class CaseActionForbidden(PermissionDenied):
     """The user's role may never take this action, or this user is not the case's handling side (403)."""
 
 
-class CaseStateConflict(Exception):
-    """The action is not allowed from the case's current status (409)."""
+class CaseStateConflict(Conflict):
+    """The action is not allowed from the case's current status (409). A DRF exception, so a view that
+    does not catch it still answers 409 with `{"detail", "current_status"}`."""
 
     def __init__(self, message, *, current_status):
-        super().__init__(message)
-        self.message = message
+        super().__init__({"detail": message, "current_status": current_status})
+        self.message = str(message)
         self.current_status = current_status
 
 
