@@ -214,7 +214,14 @@ def coverage(request):
         detail = patrol_coverage_detail(street, first, last)
         rows.append({"street": street, **detail, "percent": round(detail["rate"] * 100)})
     detail = next((r for r in rows if selected and r["street"].pk == selected.pk), None)
+    cell_map = []
+    if detail is not None:
+        patrolled = set(detail["cells_patrolled"])
+        cell_map = [{"code": c.code, "geometry": c.geometry, "patrolled": c.code in patrolled}
+                    for c in GridCell.objects.filter(code__in=patrolled | set(detail["cells_missed"])).only(
+                        "code", "geometry")]
     context = {
+        "cell_map": cell_map,
         "rows": rows, "detail": detail, "selected": selected, "first": first, "last": last, "week": week,
         "date": first.isoformat() if not week else "", "error": error,
         "previous_day": (first - timedelta(days=1)).isoformat(), "next_day": (first + timedelta(days=1)).isoformat(),
