@@ -39,7 +39,7 @@ class CaseFilterSet(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=CaseSource.choices)
     reported_after = django_filters.CharFilter(method="filter_reported_after")
     reported_before = django_filters.CharFilter(method="filter_reported_before")
-    overdue = django_filters.BooleanFilter(field_name="overdue")
+    overdue = django_filters.CharFilter(method="filter_overdue")
 
     class Meta:
         model = Case
@@ -74,6 +74,12 @@ class CaseFilterSet(django_filters.FilterSet):
     def _by_id(queryset, field, lookup):
         pk = next(iter(lookup.values_list("pk", flat=True)[:1]), None)
         return queryset.filter(**{field: pk}) if pk is not None else queryset.none()
+
+    def filter_overdue(self, queryset, name, value):
+        flag = {"true": True, "1": True, "false": False, "0": False}.get(value.strip().lower())
+        if flag is None:
+            raise ValidationError({"overdue": [_("只能是 true 或 false")]})
+        return queryset.filter(overdue=flag)
 
     def filter_reported_after(self, queryset, name, value):
         return queryset.filter(reported_at__gte=_moment(name, value))
