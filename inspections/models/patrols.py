@@ -209,6 +209,9 @@ class PatrolReportRevisionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise RevisionIsAppendOnly("Patrol report revisions are never updated.")
 
+    def delete(self):
+        raise RevisionIsAppendOnly("Patrol report revisions are never deleted.")
+
     def visible_to(self, user):
         return self.filter(report__in=PatrolReport.objects.visible_to(user))
 

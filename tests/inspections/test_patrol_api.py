@@ -379,3 +379,16 @@ def test_count_fields_and_shifts_for_phone_apps(place, leader_client, anon_clien
     assert {"code": "early", "name": "早班", "usual_times": "06:30–09:00"} in body["shifts"]
     assert anon_client.get("/api/v1/patrol-count-fields/").status_code == 401
     assert api_client_role.get("/api/v1/patrol-count-fields/").status_code == 403
+
+
+def test_revisions_are_append_only(place, two_reports, leader_client):
+    from inspections.models.patrols import RevisionIsAppendOnly
+
+    leader_client.patch(f"{URL}{two_reports[0].pk}/", {"summary": "改"}, format="json")
+    revision = PatrolReportRevision.objects.get()
+    with pytest.raises(RevisionIsAppendOnly):
+        revision.save()
+    with pytest.raises(RevisionIsAppendOnly):
+        PatrolReportRevision.objects.update(reason="x")
+    with pytest.raises(RevisionIsAppendOnly):
+        PatrolReportRevision.objects.all().delete()
