@@ -1,11 +1,16 @@
 """Platform pages: the dashboard and the health check."""
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from bureau import dashboard as dashboard_registry
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -26,6 +31,17 @@ def dashboard(request):
     return render(request, "dashboard.html", {"tiles": tiles})
 
 
+def _wants_json(request):
+    # CONTRACT §3: the API's errors are JSON, never HTML, even for a URL that matches no route.
+    return request.path.startswith("/api/")
+
+
+def _error(request, status, message, template):
+    if _wants_json(request):
+        return JsonResponse({"detail": str(message)}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, template, {"message": message}, status=status)
+
+
 def permission_denied(request, exception=None):
     """handler403 for pages: the denial is audited (MLPS 2.0), then a 403 page in the user's language."""
     from bureau.audit.services import audit_permission_denied
@@ -33,7 +49,22 @@ def permission_denied(request, exception=None):
     try:
         audit_permission_denied(request=request, reason=str(exception or "")[:500])
     except Exception:  # noqa: BLE001 - a failed audit write must not turn a 403 into a 500
-        import logging
+        logger.exception("could not audit a permission denial")
+    return _error(request, 403, _("您没有执行该操作的权限。"), "403.html")
 
-        logging.getLogger(__name__).exception("could not audit a permission denial")
-    return render(request, "403.html", status=403)
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, _("未找到。"), "404.html")
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("请求无效。"), "400.html")
+
+
+def server_error(request):
+    # No template context processors here: the database may be what failed.
+    if _wants_json(request):
+        return JsonResponse({"detail": str(_("服务器内部错误。"))}, status=500, json_dumps_params={"ensure_ascii": False})
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

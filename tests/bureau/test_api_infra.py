@@ -234,3 +234,66 @@ def test_throttled_requests_get_429_json():
 
     # then
     assert statuses == [200, 200, 429]
+
+
+def test_unknown_api_url_is_a_json_404_in_the_requests_language():
+    # when
+    zh = APIClient().get("/api/v1/no-such-thing/")
+    en = APIClient().get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
+
+    # then
+    assert zh.status_code == en.status_code == 404
+    assert zh["Content-Type"].startswith("application/json")
+    assert zh.json() == {"detail": "未找到。"}
+    assert en.json() == {"detail": "Not found."}
+
+
+def test_unknown_page_is_an_html_404_in_chinese(bureau_user):
+    client = Client()
+    client.force_login(bureau_user)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert "页面不存在" in response.content.decode()
+
+
+def test_server_error_is_json_under_the_api_and_a_plain_page_elsewhere():
+    from django.test import RequestFactory
+
+    from bureau.views import server_error
+
+    api = server_error(RequestFactory().get("/api/v1/cases/"))
+    page = server_error(RequestFactory().get("/cases/"))
+    assert api.status_code == page.status_code == 500
+    assert json.loads(api.content) == {"detail": "服务器内部错误。"}
+    assert "服务器内部错误" in page.content.decode()
+
+
+def test_an_unhandled_exception_in_an_api_view_is_a_json_500(bureau_user, settings):
+    # given: a view that fails, reached through the full stack (this module is the URLconf)
+    from tests.bureau import test_api_infra as here
+
+    settings.ROOT_URLCONF = here.__name__
+    client = Client(raise_request_exception=False)
+
+    # when
+    response = client.get("/api/v1/boom/")
+
+    # then
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "服务器内部错误。"}
+
+
+def _boom(request):
+    raise RuntimeError("boom")
+
+
+def _urlpatterns():
+    from django.urls import include, path
+
+    return [path("api/v1/boom/", _boom), path("", include("bureau.urls"))]
+
+
+urlpatterns = _urlpatterns()
+handler500 = "bureau.views.server_error"
