@@ -11,4 +11,5 @@ urlpatterns = [
     path("photos/<int:pk>/original/", views.photo, {"original": True}, name="photo-original"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/act/", views.case_act, name="act"),
+    path("<int:pk>/reveal-phone/", views.reveal_phone, name="reveal-phone"),
 ]

@@ -99,7 +99,20 @@ def _case_for(user, pk):
 
 
 @login_required
-def case_detail(request, pk, form=None, failed_action=None):
+@require_POST
+def reveal_phone(request, pk):
+    """Bureau staff see a citizen's full number on request; every reveal is audited (DOMAIN §8)."""
+    _require_case_reader(request.user)
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    try:
+        phone = services.case_reveal_phone(acting_user=request.user, case=case)
+    except services.CaseActionForbidden as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return case_detail(request, pk, revealed_phone=phone)
+
+
+@login_required
+def case_detail(request, pk, form=None, failed_action=None, revealed_phone=None):
     _require_case_reader(request.user)
     case = _case_for(request.user, pk)
     actions = services.available_actions(request.user, case)
@@ -110,7 +123,8 @@ def case_detail(request, pk, form=None, failed_action=None):
     return render(request, "enforcement/case_detail.html", {
         "case": case, "events": list(case.events.all()), "action_forms": forms,
         "show_originals": request.user.is_bureau_staff,
-        "grid_geometry": case.grid.geometry,
+        "grid_geometry": case.grid.geometry, "revealed_phone": revealed_phone,
+        "can_reveal_phone": request.user.is_bureau_staff and bool(case.reporter_phone_encrypted),
     }, status=400 if form is not None else 200)
 
 
@@ -158,7 +172,10 @@ def case_new(request):
     """The staff intake form: the point is picked on the map (a click sets lat/lng)."""
     if not services.may_report(request.user):
         raise PermissionDenied
-    form = CaseIntakeForm(request.POST or None, request.FILES or None)
+    user = request.user
+    default_source = (CaseSource.GRID_OFFICER if user.is_grid_officer
+                      else CaseSource.PATROL if user.is_street_leader else CaseSource.SUPERVISION)
+    form = CaseIntakeForm(request.POST or None, request.FILES or None, initial={"source": default_source})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +189,6 @@ def case_new(request):
             return redirect("enforcement:case", pk=case.pk)
     from grids.models import GridCell
 
-    user = request.user
     if user.is_bureau_staff:
         cells = GridCell.objects.all()
     elif user.is_street_leader:

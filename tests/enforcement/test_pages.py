@@ -107,3 +107,16 @@ def test_admin_edits_categories(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/admin/enforcement/category/").status_code == 200
     assert client.get("/admin/enforcement/case/").status_code == 200
+
+
+def test_bureau_reveals_a_phone_and_the_reveal_is_audited(login, place, report, bureau_user):
+    from bureau.audit.models import AuditEntry
+
+    case = report(source="hotline", reporter_phone="13812345678")
+    client = login(bureau_user)
+    assert "13812345678" not in client.get(f"/cases/{case.pk}/").content.decode()
+    page = client.post(f"/cases/{case.pk}/reveal-phone/")
+    assert "13812345678" in page.content.decode()
+    assert AuditEntry.objects.filter(action="case.reveal_phone", object_id=str(case.pk)).count() == 1
+    leader = login(place["leader_a"])
+    assert leader.post(f"/cases/{case.pk}/reveal-phone/").status_code == 403
