@@ -68,3 +68,14 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """A refused CSRF check is a permission denial too: audited like the others (MLPS 2.0)."""
+    from bureau.audit.services import audit_permission_denied
+
+    try:
+        audit_permission_denied(request=request, reason=f"CSRF: {reason}"[:500])
+    except Exception:  # noqa: BLE001 - a failed audit write must not turn a 403 into a 500
+        logger.exception("could not audit a CSRF failure")
+    return _error(request, 403, _("请求已过期或来源无效，请刷新页面后重试。"), "403.html")

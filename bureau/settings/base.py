@@ -14,6 +14,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "bureau.views.csrf_failure"
 
 # The district itself is configuration (GB/T 2260 code and name).
 DISTRICT_CODE = env("DISTRICT_CODE", default="360802")

@@ -352,3 +352,17 @@ def test_auditor_user_made_like_the_demo_can_use_the_page():
     assert auditor.has_perm("audit.view_auditentry")
     assert not auditor.has_perm("accounts.view_user")
     assert _web(auditor).get("/platform/audit/").status_code == 200
+
+
+def test_a_csrf_failure_is_a_403_and_audited(bureau_user):
+    # given
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bureau_user)
+
+    # when
+    response = client.post("/accounts/password/", {"old_password": "x"})
+
+    # then
+    assert response.status_code == 403
+    row = AuditEntry.objects.get(action="permission.denied", actor=bureau_user)
+    assert row.detail["reason"].startswith("CSRF")
