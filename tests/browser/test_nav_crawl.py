@@ -37,6 +37,16 @@ def _demo_users():
     return users
 
 
+def _settle(page):
+    """Let the page's own requests (map data, API calls) finish; a page that polls never goes idle."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except PlaywrightTimeout:
+        page.wait_for_timeout(500)
+
+
 def _nav_links(page):
     hrefs = page.eval_on_selector_all("nav.mainnav a[href]", "els => els.map(e => e.getAttribute('href'))")
     return list(dict.fromkeys(hrefs))
@@ -57,7 +67,7 @@ def test_every_nav_page_renders_cleanly_for_every_demo_role(browser_page, live_s
                 assert links, f"{username} sees no navigation"
             for href in links:
                 response = page.goto(live_server.url + href)
-                page.wait_for_load_state("networkidle")
+                _settle(page)
                 # then
                 where = f"{username} @{width}px {href}"
                 if response is None or response.status >= 400:
