@@ -209,6 +209,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
             "data_folder_out": str(_broker_dir),
             "processed_folder": str(_broker_dir) + "-processed",
             "store_processed": False,
+            # the exchange tables, kept with the broker files rather than in the working directory
+            "control_folder": str(_broker_dir) + "-control",
         }
     )
 CELERY_TASK_SERIALIZER = "json"
