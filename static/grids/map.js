@@ -115,7 +115,7 @@
         style: function () { return { color: "#5b6b7b", weight: 0.6, fillColor: colour(undefined), fillOpacity: 0.55 }; },
         onEachFeature: function (feature, layer) {
           cellIndex[feature.properties.code] = layer;
-          layer.bindPopup(function () { return popupFor(feature.properties); });
+          layer.bindPopup(function () { return popupFor(feature.properties); }, { maxWidth: 240, autoPanPadding: [12, 12] });
         }
       }).addTo(map);
       if (streets && streets.features.length) {
