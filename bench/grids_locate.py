@@ -9,7 +9,8 @@
    bench/grids_settings.py), in the same run and alternating: `GET /api/v1/grid-cells/locate/?lat=&lng=`
    (token authentication, permission, validation, lookup, JSON) against `GET /api/v1/grid-cells-bare/` (a plain Django
    view returning a constant JSON) — requests per second of each and the ratio (target >= 0.8).
-   The client is this process with `--threads` threads, a new connection per request.
+   The client is this process with `--threads` threads, a new connection per request. A third route,
+   `/api/v1/grid-cells-drf-floor/` (a DRF APIView doing nothing), shows what DRF itself costs.
 """
 import argparse
 import http.client
@@ -185,11 +186,13 @@ def main(argv=None):
         # warm both up (the server builds its index at the first lookup)
         hammer(port, locate_path, headers, 1.0, 1)
         hammer(port, lambda rnd: "/api/v1/grid-cells-bare/", {}, 1.0, 1)
-        bares, locates = [], []
+        bares, locates, floors = [], [], []
         for _ in range(args.rounds):
-            # Alternating short rounds, so that load from elsewhere on the machine hits both alike.
+            # Alternating short rounds, so that load from elsewhere on the machine hits all alike.
             bares.append(hammer(port, lambda rnd: "/api/v1/grid-cells-bare/", {}, args.seconds, args.threads))
             locates.append(hammer(port, locate_path, headers, args.seconds, args.threads))
+            floors.append(hammer(port, lambda rnd: "/api/v1/grid-cells-drf-floor/", {}, args.seconds / 2,
+                                 args.threads))
         bare, locate = statistics.median(bares), statistics.median(locates)
         ratio = statistics.median(lo / b for lo, b in zip(locates, bares, strict=True))
     finally:
@@ -198,6 +201,9 @@ def main(argv=None):
     print(f"HTTP (runserver, {args.threads} client threads, {args.rounds} alternating rounds of {args.seconds:g}s; "
           f"medians): bare view {bare:,.0f} req/s, locate {locate:,.0f} req/s, ratio {ratio:.2f}; target >= 0.8")
     print(f"  per round: bare {[round(b) for b in bares]}, locate {[round(v) for v in locates]}")
+    floor_ratio = statistics.median(f / b for f, b in zip(floors, bares, strict=True))
+    print(f"  reference: DRF's floor (an APIView with no auth/permission/throttle) {statistics.median(floors):,.0f}"
+          f" req/s, ratio {floor_ratio:.2f} to the bare view")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"machine: {machine()}")
     print(json.dumps({"cells": cells, "in_process_per_s": round(per_second), "bare_rps": round(bare),
