@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import fast, views
 
 router = SimpleRouter()
 router.register("streets", views.StreetViewSet, basename="street")
@@ -26,6 +26,8 @@ def _community_cells_alias(request, full_code):
 # `.geojson` names a file, so the same answers without the trailing slash the router adds (plain function
 # views: the OpenAPI schema documents the router's paths once).
 urlpatterns = [
+    # The hot lookup answers here when all is in order and defers to the DRF action otherwise (fast.py).
+    path("grid-cells/locate/", fast.locate),
     path("streets/<str:code>/cells.geojson", _street_cells_alias),
     path("communities/<str:full_code>/cells.geojson", _community_cells_alias),
     *router.urls,

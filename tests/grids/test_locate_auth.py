@@ -73,3 +73,39 @@ def test_locate_is_throttled_at_the_user_rate(two_streets, settings):
     finally:
         FixedWindowUserThrottle.THROTTLE_RATES = old
     assert statuses == [200, 200, 200, 429]
+
+
+def test_fast_path_answers_exactly_as_the_drf_action(two_streets, rf):
+    from grids.api import fast
+
+    # given
+    user = two_streets["leader_a"]
+    token = Token.objects.create(user=user).key
+    lat, lng = centre_of(two_streets["a2"])
+    url = f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}"
+
+    # when: the same request through the fast path and straight to the DRF action
+    fast_response = fast.locate(rf.get(url, HTTP_AUTHORIZATION=f"Token {token}"))
+    drf_response = fast._drf_locate(rf.get(url, HTTP_AUTHORIZATION=f"Token {token}"))
+    drf_response.render()
+
+    # then
+    assert fast_response.status_code == drf_response.status_code == 200
+    assert fast_response["Content-Type"] == drf_response["Content-Type"]
+    assert fast_response.content == drf_response.content
+
+
+def test_session_and_other_methods(two_streets, client):
+    client.force_login(two_streets["officer_a1"])
+    lat, lng = centre_of(two_streets["b2"])
+    assert client.get(f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}").json()["code"] == two_streets["b2"].code
+    response = client.post(f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}")
+    assert response.status_code in (403, 405) and response["Content-Type"].startswith("application/json")
+
+
+def test_api_client_403_is_audited(api_user):
+    from bureau.audit.models import AuditEntry
+
+    response = _token_client(api_user).get("/api/v1/grid-cells/locate/?lat=27.1&lng=115")
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(action="permission.denied", actor=api_user).exists()
