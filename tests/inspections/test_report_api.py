@@ -185,3 +185,16 @@ def test_query_counts_are_pinned(published, api_client_role, django_assert_num_q
         assert api_client_role.get("/api/v1/rankings/weekly/2026-W47/").status_code == 200
     with django_assert_num_queries(1):
         assert api_client_role.get("/api/v1/bulletins/weekly/latest/").status_code == 200
+
+
+def test_the_rankings_api_is_throttled(published, api_client_role, monkeypatch):
+    # given: a tiny rate (the real one is a setting, at least 6,000 a minute)
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/min", "anon": "2/min"})
+
+    # when
+    statuses = [api_client_role.get("/api/v1/rankings/weekly/2026-W47/").status_code for _ in range(3)]
+
+    # then
+    assert statuses == [200, 200, 429]
