@@ -144,6 +144,12 @@ def _role_may(user, who) -> bool:
     return False
 
 
+def role_may_take(user, action) -> bool:
+    """Whether the user's role may ever take `action` (the API answers 403 before looking at the case)."""
+    return bool(user and user.is_authenticated and action in TRANSITIONS
+                and _role_may(user, TRANSITIONS[action]["who"]))
+
+
 def _is_handling_side(user, case) -> bool:
     if case.handling_department_id is not None:
         return user.is_bureau_staff
