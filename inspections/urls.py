@@ -6,6 +6,7 @@ app_name = "inspections"
 urlpatterns = [
     path("patrol/new/", patrols.patrol_new, name="patrol-new"),
     path("patrols/", patrols.patrol_list, name="patrol-list"),
+    path("patrols/<int:pk>/", patrols.patrol_detail, name="patrol-detail"),
     path("report-problem/", patrols.report_problem, name="report-problem"),
     path("coverage/", patrols.coverage, name="coverage"),
     path("sw.js", patrols.service_worker, name="service-worker"),

@@ -246,6 +246,24 @@ def patrol_list(request):
     return render(request, "inspections/patrol_list.html", {"page": page, "date": day})
 
 
+@login_required
+def patrol_detail(request, pk):
+    """One report as filed, its findings with their cases, and every earlier version (scoped: else 404)."""
+    user = request.user
+    if not _may_patrol(user):
+        raise PermissionDenied
+    report = PatrolReport.objects.visible_to(user).for_list().filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    names = dict(PatrolCountField.objects.values_list("code", "name"))
+    counts = [(names.get(code, code), n) for code, n in report.counts.items()]
+    revisions = report.revisions.select_related("amended_by").order_by("-number")
+    return render(request, "inspections/patrol_detail.html", {
+        "report": report, "counts": counts, "revisions": revisions,
+        "cells": [c.code for c in report.grid_cells.all()],
+    })
+
+
 def patrol_tiles(request):
     """Dashboard: today's patrol reports (a leader: their street's; bureau staff: streets not reported yet)."""
     user = request.user

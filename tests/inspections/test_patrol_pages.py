@@ -86,3 +86,25 @@ def test_dashboard_tiles(place, web, bureau_user):
     assert "今日巡查日报" in html
     html = web(bureau_user).get("/").content.decode()
     assert "今日未报巡查日报的街道" in html
+
+
+def test_detail_page_shows_findings_cases_and_history_in_scope(place, web, frozen_now):
+    from datetime import date, datetime
+
+    from inspections.services.patrols import patrol_report_amend, patrol_report_file
+    from tests.factories import centre_of
+
+    lat, lng = centre_of(place["a1"])
+    report = patrol_report_file(
+        acting_user=place["leader_a"], date=date(2026, 11, 24), shift="early", grid_cells=[place["a1"].code],
+        started_at=datetime.fromisoformat("2026-11-24T06:30:00+08:00"),
+        ended_at=datetime.fromisoformat("2026-11-24T08:30:00+08:00"), summary="初稿",
+        counts={"ads_removed": 4},
+        findings=[{"category": "06010", "lat": lat, "lng": lng, "description": "垃圾", "handled_on_spot": True}],
+    )
+    patrol_report_amend(acting_user=place["leader_a"], report=report, summary="定稿", reason="补充说明")
+
+    html = web(place["leader_a"]).get(f"/inspections/patrols/{report.pk}/").content.decode()
+    assert report.findings.get().case.number in html and "清理违规广告 4" in html
+    assert "定稿" in html and "初稿" in html and "补充说明" in html
+    assert web(place["leader_b"]).get(f"/inspections/patrols/{report.pk}/").status_code == 404
