@@ -161,8 +161,16 @@ def child_backfill(url):
     started = time.perf_counter()
     summary = report_compile_history()
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      **summary}))
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the backfill's one-pass indicators against the per-period statement: a recompile must find them identical
+    from inspections.periods import MONTH, WEEK, last_finished
+    from inspections.services.reports import report_compile_month, report_compile_week
+
+    week, month = last_finished(WEEK), last_finished(MONTH)
+    checks = [report_compile_week(p).status for p in (week, week.previous().previous(), week.previous().previous()
+                                                       .previous().previous().previous().previous())]
+    checks += [report_compile_month(p).status for p in (month, month.previous().previous())]
+    print(json.dumps({"seconds": seconds, "maxrss_mb": maxrss, "recompiled": checks, **summary}))
 
 
 def child_job(url, kind, code):
@@ -302,7 +310,8 @@ def main(argv=None):
     print(f"  backfill: {backfill}", flush=True)
     rows.append(("three-year backfill (every week and month)", f"{backfill['seconds']:.1f} s", "",
                  f"target < 60 s; peak RSS {backfill['maxrss_mb']:.0f} MB (target < 300 MB)",
-                 f"{backfill['published']} published"))
+                 f"{backfill['published']} published; 5 recompiled one by one: "
+                 f"{'identical' if set(backfill['recompiled']) == {'unchanged'} else backfill['recompiled']}"))
     job_week = _subprocess_json(["--child", "job", "--url", args.url, "--kind", WEEK, "--period", weeks[0].code])
     job_month = _subprocess_json(["--child", "job", "--url", args.url, "--kind", MONTH, "--period", months[0].code])
     print(f"  job week: {job_week}\n  job month: {job_month}", flush=True)

@@ -120,7 +120,8 @@ COLUMNS = ["due_count", "closed_count", "closed_on_time_count", "overdue_count",
 def floor_indicators(cursor, period) -> dict:
     """street code -> indicators, by the one statement (PostgreSQL)."""
     weeks = period.weeks_ending_in()
-    cursor.execute("SET jit = off")
+    cursor.execute("SET jit = off")  # the same session settings the compile uses
+    cursor.execute("SET work_mem = '64MB'")
     cursor.execute(FLOOR_SQL, {
         "start": period.start, "end": period.end, "wstart": weeks[0].start if weeks else period.start,
         "wend": weeks[-1].end if weeks else period.start, "first_day": period.first_day,
