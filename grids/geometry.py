@@ -78,8 +78,6 @@ _index: _Index | None = None
 _checked_at = 0.0
 # This process changed cells: rebuild at the next lookup without waiting for the shared version check.
 _dirty = False
-# ... and that change's transaction has not committed yet.
-_pending_local_write = False
 
 
 def _new_token() -> str:
@@ -129,37 +127,41 @@ def _current_index() -> _Index:
             # check rebuilds; never the other way round (rows newer than a version we then keep).
             _index = _build(version)
             # A rebuild inside a transaction that wrote cells sees rows that may yet roll back: keep the
-            # index dirty until that write's commit hook runs.
-            if not (connection.in_atomic_block and _pending_local_write):
-                _dirty = False
+            # index dirty while that write's commit hook is still pending (a rollback discards the hook).
+            _dirty = _pending_here()
         return _index
+
+
+def _pending_here() -> bool:
+    """This connection's open transaction wrote cells (its version bump waits for the commit)."""
+    return connection.in_atomic_block and any(
+        entry[1] is _bump_shared_version for entry in connection.run_on_commit
+    )
 
 
 def invalidate() -> None:
     """Cells changed: rebuild here at the next lookup, and everywhere once the transaction commits."""
-    global _dirty, _pending_local_write
+    global _dirty
     _dirty = True
-    _pending_local_write = True
-    transaction.on_commit(_bump_shared_version)
+    if not _pending_here():
+        transaction.on_commit(_bump_shared_version)
 
 
 def _bump_shared_version() -> None:
-    global _dirty, _pending_local_write
+    global _dirty
     try:
         cache.set(VERSION_KEY, _new_token(), timeout=None)
     except Exception:  # noqa: BLE001 - other processes then rebuild when the cache answers again
         logger.warning("grids: could not publish the cell index version", exc_info=True)
-    _pending_local_write = False
     _dirty = True
 
 
 def reset() -> None:
     """Forget the index in this process (tests)."""
-    global _index, _dirty, _pending_local_write
+    global _index, _dirty
     with _lock:
         _index = None
         _dirty = False
-        _pending_local_write = False
 
 
 def index_version() -> str | None:

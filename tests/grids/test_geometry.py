@@ -62,7 +62,8 @@ def test_a_new_shared_version_makes_the_index_rebuild(four_cells, monkeypatch):
     # a cell written behind the index's back (no signal, as from another process)
     GridCell.objects.bulk_create([GridCell(code=f"{D}001001007", street=four_cells["001"].street,
                                            community=four_cells["001"].community, geometry=rect(5, 5))])
-    geometry._dirty = geometry._pending_local_write = False
+    monkeypatch.setattr(geometry, "_pending_here", lambda: False)
+    geometry._dirty = False
     point = (LAT0 + 5.5 * STEP, LNG0 + 5.5 * STEP)
     geometry.locate(*point)
     assert geometry.locate(*point) is None  # same version: the index is kept
@@ -76,7 +77,7 @@ def test_a_new_shared_version_makes_the_index_rebuild(four_cells, monkeypatch):
     assert geometry.index_version() == "another-process-1"
 
 
-def test_version_is_published_on_commit(four_cells, bureau_user, django_capture_on_commit_callbacks):
+def test_version_is_published_on_commit(bureau_user, django_capture_on_commit_callbacks):
     before = cache.get(geometry.VERSION_KEY)
     with django_capture_on_commit_callbacks(execute=True):
         services.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001006", rect(3, 0))))
@@ -87,3 +88,25 @@ def test_area_of_a_cell():
     from shapely.geometry import shape
 
     assert 11_000 < geometry.area_m2(shape(rect(0, 0))) < 11_100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_does_not_keep_the_index_dirty(bureau_user):
+    from django.db import transaction
+
+    # given: committed cells, then a write to cells that rolls back
+    services.grid_import(acting_user=bureau_user, collection=two_by_two())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        GridCell.objects.filter(code=f"{D}001001001").update(land_use="x")
+        geometry.invalidate()
+        raise RuntimeError
+
+    # when: lookups inside later transactions (as a case report's service makes them)
+    with transaction.atomic():
+        geometry.locate(LAT0 + 0.5 * STEP, LNG0 + 0.5 * STEP)
+        built = geometry._index
+
+        # then: the index is clean, built once, not rebuilt at every lookup
+        assert geometry._dirty is False
+        geometry.locate(LAT0 + 0.5 * STEP, LNG0 + 1.5 * STEP)
+        assert geometry._index is built
