@@ -129,6 +129,71 @@ def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
     return coverage
 
 
+COVERAGE_MANY_SQL = """
+WITH periods(idx, first_day, last_day, pend) AS (VALUES {values})
+SELECT p.idx, r.street_id, COUNT(DISTINCT t.gridcell_id)
+FROM periods p
+JOIN {reports} r ON r.date >= p.first_day AND r.date <= p.last_day AND r.recorded_at < p.pend
+JOIN {through} t ON t.patrolreport_id = r.id
+JOIN {cells} g ON g.id = t.gridcell_id AND g.street_id = r.street_id
+WHERE r.source = %(source)s
+  AND (g.valid_from IS NULL OR g.valid_from <= p.last_day) AND (g.valid_to IS NULL OR g.valid_to >= p.first_day)
+GROUP BY p.idx, r.street_id
+"""
+
+
+def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
+    """{period code: {street id: coverage}} for many periods: `_patrol_coverage`'s rules in one statement
+    (the history backfill), the streets with reports amended after a period's end again handed to
+    `patrol_coverage` itself."""
+    try:
+        from .patrols import patrol_coverage
+    except ImportError:
+        return {p.code: {} for p in periods}
+    from django.db import connections
+
+    from grids.models import GridCell
+
+    from ..models import PatrolReport, PatrolReportRevision, PatrolSource
+
+    periods = list(periods)
+    connection = connections[using]
+    ops = connection.ops
+    params = {"source": PatrolSource.PATROL}
+    for i, p in enumerate(periods):
+        params[f"f{i}"], params[f"l{i}"] = ops.adapt_datefield_value(p.first_day), ops.adapt_datefield_value(p.last_day)
+        params[f"e{i}"] = ops.adapt_datetimefield_value(p.end)
+    through = PatrolReport.grid_cells.through
+    sql = COVERAGE_MANY_SQL.format(
+        values=", ".join(f"({i}, %(f{i})s, %(l{i})s, %(e{i})s)" for i in range(len(periods))),
+        reports=PatrolReport._meta.db_table, through=through._meta.db_table, cells=GridCell._meta.db_table)
+    covered = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for idx, street_id, n in cursor.fetchall():
+            covered[(periods[idx].code, street_id)] = n
+    cells = list(GridCell.objects.using(using).values_list("street_id", "valid_from", "valid_to"))
+    revisions = list(PatrolReportRevision.objects.using(using).filter(report__source=PatrolSource.PATROL)
+                     .values_list("report__street_id", "report__date", "report__recorded_at", "amended_at"))
+    out = {}
+    for p in periods:
+        totals: dict = {}
+        for street_id, valid_from, valid_to in cells:
+            if (valid_from is None or valid_from <= p.last_day) and (valid_to is None or valid_to >= p.first_day):
+                totals[street_id] = totals.get(street_id, 0) + 1
+        amended = {street_id for street_id, day, recorded_at, amended_at in revisions
+                   if p.first_day <= day <= p.last_day and recorded_at < p.end and amended_at >= p.end}
+        out[p.code] = {}
+        for street in streets:
+            if street.pk in amended:
+                value = patrol_coverage(street, p.start, p.end, as_of=p.end)
+                n, total = value if isinstance(value, tuple) else (value, 1)
+            else:
+                n, total = covered.get((p.code, street.pk), 0), totals.get(street.pk, 0)
+            out[p.code][street.pk] = Decimal(n) / Decimal(total) if total else Decimal(0)
+    return out
+
+
 def _slowdown():
     """Test-only: stretch a compile so a worker can be killed in the middle of it (REPORTS_COMPILE_SLOWDOWN_SECONDS)."""
     seconds = float(getattr(settings, "REPORTS_COMPILE_SLOWDOWN_SECONDS", 0) or 0)
@@ -136,12 +201,14 @@ def _slowdown():
         time.sleep(seconds)
 
 
-def compute_ranking(period: Period, scheme: ScoringScheme, *, streets=None, using="default", indicators=None):
+def compute_ranking(period: Period, scheme: ScoringScheme, *, streets=None, using="default", indicators=None,
+                    coverage=None):
     """The ranking rows of a period (not saved) and the per-street indicators they came from. `indicators`
     (street id -> StreetIndicators, patrol coverage not yet filled) when computed in bulk beforehand (see
     report_compile_history)."""
     streets = list(streets if streets is not None else Street.objects.using(using).order_by("code"))
-    coverage = _patrol_coverage(streets, period, using=using)
+    if coverage is None:
+        coverage = _patrol_coverage(streets, period, using=using)
     if indicators is None:
         indicators = scoring.period_indicators(period, [s.pk for s in streets], using=using, coverage=coverage)
     else:
@@ -216,11 +283,16 @@ def _compare_bulletins(old_content, new_content) -> list[str]:
     return diffs
 
 
-def _bulletin_content(period: Period, rows, indicators, *, using="default") -> dict:
+def _bulletin_cases(case_ids, *, using="default") -> dict:
     from enforcement.models import Case
 
-    case_ids = [f.case_id for ind in indicators.values() for f in ind.bulletin_cases]
-    cases = Case.objects.using(using).select_related("category").in_bulk(case_ids)
+    return (Case.objects.using(using).select_related("category")
+            .only("id", "number", "address", "category__code", "category__name").in_bulk(list(case_ids)))
+
+
+def _bulletin_content(period: Period, rows, indicators, *, using="default", cases=None) -> dict:
+    if cases is None:
+        cases = _bulletin_cases([f.case_id for ind in indicators.values() for f in ind.bulletin_cases], using=using)
     streets = []
     for row in sorted(rows, key=lambda r: r["street"]["code"]):
         ind = indicators[row["_street"].pk]
@@ -280,7 +352,7 @@ def _publish_bulletin(period, content, *, acting_user, reason, now, using):
 
 
 def _compile(period: Period, *, acting_user, reissue, reason, scheme_code, using, indicators=None,
-             streets=None) -> CompileResult:
+             streets=None, coverage=None, bulletin_cases=None) -> CompileResult:
     now = clock.now()
     if not period.is_finished(now):
         raise PeriodNotFinished({"period": [
@@ -292,7 +364,8 @@ def _compile(period: Period, *, acting_user, reissue, reason, scheme_code, using
     if scheme is None:
         raise ValidationError({"scheme": [_("没有考评方案 %(code)s") % {"code": scheme_code}]})
 
-    rows, indicators = compute_ranking(period, scheme, using=using, indicators=indicators, streets=streets)
+    rows, indicators = compute_ranking(period, scheme, using=using, indicators=indicators, streets=streets,
+                                       coverage=coverage)
     _slowdown()
     document = _rows_document(rows, scheme)
     result = CompileResult(period=period.code, kind=period.kind)
@@ -306,7 +379,7 @@ def _compile(period: Period, *, acting_user, reissue, reason, scheme_code, using
                   lambda: _publish_ranking(period, scheme, rows, document, acting_user=acting_user, reason=reason,
                                            now=now, using=using)))
     if period.kind == WEEK:
-        content = _bulletin_content(period, rows, indicators, using=using)
+        content = _bulletin_content(period, rows, indicators, using=using, cases=bulletin_cases)
         latest_bulletin = Bulletin.objects.using(using).filter(period=period.code).order_by("-revision").first()
         bulletin_diffs = [] if latest_bulletin is None or latest_bulletin.digest == _digest(content) else (
             _compare_bulletins(latest_bulletin.content, content) or [_("内容变化")])
@@ -379,9 +452,13 @@ def report_compile_history(*, acting_user=None, since=None, using="default", std
     streets = list(Street.objects.using(using).order_by("code"))
     weeks, months = finished_between(WEEK, since), finished_between(MONTH, since)
     week_ind, month_ind = scoring.history_indicators(weeks, months, [s.pk for s in streets], using=using)
+    coverage = _patrol_coverage_many(streets, weeks + months, using=using)
+    cases = _bulletin_cases({f.case_id for per_street in week_ind.values() for ind in per_street.values()
+                             for f in ind.bulletin_cases}, using=using)
     for period, table in [(w, week_ind) for w in weeks] + [(m, month_ind) for m in months]:
         result = _compile_guarded(period, acting_user=acting_user, reissue=False, reason="", scheme_code=None,
-                                  using=using, indicators=table.pop(period.code), streets=streets)
+                                  using=using, indicators=table.pop(period.code), streets=streets,
+                                  coverage=coverage.pop(period.code), bulletin_cases=cases)
         summary[result.status] += 1
         if stdout is not None and result.status == CHANGED:
             stdout.write(f"{period.code}: history changed since publication, not reissued\n")
