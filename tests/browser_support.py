@@ -6,6 +6,7 @@ Fixtures:
   `page.console_errors` (list of str) and `page.external_requests` (list of URLs to any host but the
   live server) are recorded; call `assert_clean(page)` to fail on either.
 - helper `login(page, live_server_url, username, password)`: logs in through /accounts/login/.
+- helper `settle(page)`: waits until the page's own requests (map data, API calls) are done.
 
 Tests that use them are marked `browser` and need `live_server` (so they use transactional_db).
 """
@@ -66,6 +67,7 @@ def browser_page(browser, live_server):
         page.set_default_timeout(15000)
         page.console_errors = []
         page.external_requests = []
+        page.pending_requests = set()
 
         def on_console(msg):
             if msg.type == "error":
@@ -75,6 +77,7 @@ def browser_page(browser, live_server):
             page.console_errors.append(f"{page.url}: uncaught {exc}")
 
         def on_request(request):
+            page.pending_requests.add(request)
             parts = urlsplit(request.url)
             if parts.scheme in ("data", "blob", "about"):
                 return
@@ -92,12 +95,28 @@ def browser_page(browser, live_server):
         page.on("console", on_console)
         page.on("pageerror", on_pageerror)
         page.on("request", on_request)
+        def on_request_done(request):
+            page.pending_requests.discard(request)
+
+        page.on("requestfinished", on_request_done)
+        page.on("requestfailed", on_request_done)
         context.route("**/*", route)
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+def settle(page, quiet_ms=150, timeout_ms=5000):
+    """Wait until the page has loaded and none of its requests is in flight for `quiet_ms`
+    (cheaper than networkidle's fixed 500 ms; a page that polls is given `timeout_ms`)."""
+    page.wait_for_load_state("load")
+    waited, quiet = 0, 0
+    while waited < timeout_ms and quiet < quiet_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+        quiet = quiet + 50 if not page.pending_requests else 0
 
 
 def assert_clean(page):
