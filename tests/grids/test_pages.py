@@ -88,3 +88,19 @@ def test_dashboard_tiles(two_streets, bureau_user):
     assert "单元网格" in html and "3 个未分配网格员" in html
     html = _client(two_streets["officer_a1"]).get("/").content.decode()
     assert "我的网格" in html
+
+
+def test_admin_adds_a_street_and_a_road_segment_through_the_services(admin_user, two_streets):
+    from bureau.audit.models import AuditEntry
+    from grids.models import RoadSegment, Street
+
+    client = _client(admin_user)
+    response = client.post("/admin/grids/street/add/", {"code": "008", "name": "新街道", "kind": "street"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Street.objects.filter(code="008").exists()
+    response = client.post("/admin/grids/roadsegment/add/", {
+        "code": "001-05", "name": "步行街（古南段）", "street": two_streets["a"].pk,
+        "chief_assignments-TOTAL_FORMS": "0", "chief_assignments-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert RoadSegment.objects.filter(code="001-05").exists()
+    assert AuditEntry.objects.filter(action__in=["street.create", "grids.road_segment_create"]).count() == 2
