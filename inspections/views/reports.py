@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from bureau import clock
@@ -111,7 +112,12 @@ def bulletin_page(request, period):
         raise Http404
     ranking = Ranking.objects.visible_to(request.user).of_period(WEEK, code).first()
     rows = list(ranking.rows.select_related("street").order_by("rank")) if ranking else []
-    streets = [s for s in bulletin.content["streets"]]
+    streets = []
+    for entry in bulletin.content["streets"]:
+        # due times are ISO strings in the snapshot; shown as local date and time
+        items = [{**item, "due": parse_datetime(item["due_at"]) if item.get("due_at") else None}
+                 for item in entry["items"]]
+        streets.append({**entry, "items": items})
     total_items = sum(len(s["items"]) for s in streets)
     year = code.split("-W")[0]
     context = {
@@ -138,11 +144,12 @@ def dashboard_tiles(request):
     now = clock.now()
     week = period_containing(WEEK, now)
     cases = Case.objects.visible_to(user)
-    open_count = cases.open().count()
+    # the enforcement tiles count every open case; these two are this week's
+    open_count = cases.open().filter(reported_at__gte=week.start).count()
     overdue = cases.filter(status=CaseStatus.DISPATCHED, handling_due_at__gte=week.start,
                            handling_due_at__lt=now).count()
     tiles = [
-        {"key": "reports-open", "label": _("在办案件"), "value": open_count, "note": _("本周 %(code)s") % {
+        {"key": "reports-open", "label": _("本周新增未结案件"), "value": open_count, "note": _("本周 %(code)s") % {
             "code": week.code}, "url": reverse("enforcement:workbench") if _has_url("enforcement:workbench") else "",
          "tone": "green"},
         {"key": "reports-overdue", "label": _("本周超时未处置"), "value": overdue,
