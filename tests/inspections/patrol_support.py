@@ -62,3 +62,14 @@ def report_body(place, *, cells=("a1", "a2"), findings=None, **extra):
     }
     body.update(extra)
     return body
+
+
+@pytest.fixture
+def reference_data():
+    """A transactional test may start from emptied tables: the categories and count fields the migrations seed."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("enforcement.migrations.0002_seed_categories").seed(apps, None)
+    importlib.import_module("inspections.migrations.0003_default_patrol_count_fields").create_defaults(apps, None)

@@ -13,6 +13,7 @@ from tests.inspections import patrol_support
 from tests.inspections.patrol_support import NOW, URL, report_body
 
 place, frozen_now, leader_client = patrol_support.place, patrol_support.frozen_now, patrol_support.leader_client
+reference_data = patrol_support.reference_data
 
 
 @pytest.mark.django_db
@@ -168,7 +169,7 @@ def test_purge_forgets_old_keys(place):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_replay_while_the_first_is_still_in_progress_gets_409(place, monkeypatch):
+def test_a_replay_while_the_first_is_still_in_progress_gets_409(place, reference_data, monkeypatch):
     # given: the first request is held inside the service until released
     from inspections.services import patrols
 

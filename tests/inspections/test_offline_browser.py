@@ -3,13 +3,11 @@
 Playwright's `set_offline` does not stop a service worker's own requests, so the server itself is stopped
 and started again on the same port (same origin: the service worker and IndexedDB survive).
 """
-import importlib
 import socket
 import threading
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
@@ -20,19 +18,15 @@ from bureau.accounts.choices import Role
 from tests.browser_support import assert_clean, login
 from tests.conftest import make_user
 from tests.factories import centre_of
+from tests.inspections import patrol_support
+
+reference_data = patrol_support.reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pw-test-2026"  # tests.factories.UserFactory
 # What Chromium logs while the server is down; the point of the test, not an error of the page.
 OFFLINE_NOISE = ("ERR_CONNECTION_REFUSED", "ERR_FAILED", "Failed to fetch", "ERR_INTERNET_DISCONNECTED")
-
-
-@pytest.fixture
-def reference_data():
-    """A transactional test starts from empty tables: the categories and count fields the migrations seed."""
-    importlib.import_module("enforcement.migrations.0002_seed_categories").seed(apps, None)
-    importlib.import_module("inspections.migrations.0003_default_patrol_count_fields").create_defaults(apps, None)
 
 
 class _CuttableServer(ThreadedWSGIServer):
