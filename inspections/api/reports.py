@@ -61,6 +61,16 @@ def bulletin_payload(bulletin: Bulletin) -> dict:
     }
 
 
+def _cache_seconds() -> int:
+    """A publication clears the entries in the cache the publishing process sees. Redis is shared by the web
+    and worker processes; a process-local cache (the embedded deployment) is not, so there an entry lives only
+    briefly and `latest` follows the Monday compile within seconds."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if "LocMemCache" in backend or "DummyCache" in backend:
+        return 10
+    return getattr(settings, "REPORTS_CACHE_SECONDS", 3600)
+
+
 class _PublishedDocumentView(APIView):
     """GET one published document by period code or `latest`; `?format=xlsx` for the spreadsheet."""
 
@@ -91,7 +101,7 @@ class _PublishedDocumentView(APIView):
             payload, etag, published_at = loaded
             entry = {"etag": etag, "modified": http_date(published_at.timestamp()),
                      "body": json.dumps(payload, ensure_ascii=False).encode()}
-            cache.set(key, entry, getattr(settings, "REPORTS_CACHE_SECONDS", 3600))
+            cache.set(key, entry, _cache_seconds())
         return entry
 
     def get(self, request, period, kind=WEEK):
