@@ -25,6 +25,7 @@ class BureauConfig(AppConfig):
         from bureau import navigation
 
         navigation.register("dashboard", _("工作台"), "dashboard", 0, _authenticated)
+        navigation.register("calendar", _("工作日历"), "work-calendar", 78, navigation.bureau_staff)
         navigation.register("jobs", _("后台任务"), "job-list", 80, navigation.bureau_staff)
         navigation.register("audit", _("审计日志"), "audit-log", 85, _audit_admin)
         navigation.register("admin", _("管理后台"), "admin:index", 90, _staff_admin)

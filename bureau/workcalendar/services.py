@@ -9,11 +9,12 @@ from bureau.audit.services import audit_record
 from . import calendar
 from .calendar import add_time_limit, add_working_seconds, is_workday, limit_seconds, working_seconds_between
 from .choices import DaySource
-from .models import CalendarDay
+from .models import CalendarDay, WorkPeriod
 
 __all__ = [
     "add_time_limit", "add_working_seconds", "is_workday", "limit_seconds", "working_seconds_between",
-    "calendar_day_set", "calendar_seed_from_package", "calendar_missing_years",
+    "calendar_day_set", "calendar_seed_from_package", "calendar_missing_years", "work_periods_set",
+    "calendar_exceptions",
 ]
 
 HOLIDAY_NAMES_ZH = {
@@ -80,3 +81,35 @@ def calendar_missing_years(*, at=None) -> list[int]:
     if today.month >= 10:
         years.append(today.year + 1)
     return [y for y in years if not calendar.year_has_data(y)]
+
+
+@transaction.atomic
+def work_periods_set(*, acting_user, periods) -> list[WorkPeriod]:
+    """Replace the office hours (a list of (start, end) times); they must not overlap."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    spans = sorted(periods)
+    if not spans:
+        raise ValidationError({"periods": [_("至少需要一个办公时段")]})
+    for (_a, end), (start, _b) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise ValidationError({"periods": [_("办公时段不能重叠")]})
+    WorkPeriod.objects.select_for_update().all().delete()
+    saved = []
+    for start, end in spans:
+        period = WorkPeriod(start=start, end=end)
+        period.full_clean()
+        period.save()
+        saved.append(period)
+    audit_record(actor=acting_user, action="calendar.work_periods_set",
+                 detail={"periods": [f"{a:%H:%M}-{b:%H:%M}" for a, b in spans]})
+    transaction.on_commit(calendar.invalidate)
+    return saved
+
+
+def calendar_exceptions(year: int):
+    """The days of `year` that differ from a plain Monday-Friday week or carry a name: what staff check
+    against the State Council's notice (holidays on weekdays, 调休 weekend workdays)."""
+    rows = CalendarDay.objects.filter(date__year=year).order_by("date")
+    return [d for d in rows if d.holiday_name or d.is_workday != (d.date.weekday() < 5)]
