@@ -22,7 +22,13 @@ class BureauConfig(AppConfig):
     verbose_name = _("平台")
 
     def ready(self):
+        from django.contrib import admin
+
         from bureau import navigation
+
+        admin.site.site_header = _("城管综合执法与网格化管理平台")
+        admin.site.site_title = _("管理后台")
+        admin.site.index_title = _("管理后台")
 
         navigation.register("dashboard", _("工作台"), "dashboard", 0, _authenticated)
         navigation.register("calendar", _("工作日历"), "work-calendar", 78, navigation.bureau_staff)
