@@ -340,6 +340,18 @@ def main(argv=None):
         "| measure | this product | SQL floor / reference | ratio / target | notes |",
         "|---|---|---|---|---|",
         *[f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows],
+        "",
+        "What makes it fast: a compile is one statement (inspections/scoring.py) whose candidates are two index "
+        "range scans per period (closes by `caseevent_action_recorded`, deadlines by "
+        "`inspections_caseevent_handling_due`), whose cases and events are read by LATERAL primary-key / (case, seq) "
+        "lookups (the planner otherwise scans every event or merge-joins all cases), grouped by hashing "
+        "(work_mem 64 MB, JIT off for this short query); a month's bulletin items come from one windowed query. "
+        "The backfill judges every case once per period in one ordered pass over the events "
+        "(scoring.history_indicators, tested equal to the per-period statement) with the patrol coverage of every "
+        "period in one statement. The ranking's API document is rendered at publication and served as ready bytes "
+        "from the cache with its ETag; the views count requests with one Redis INCR per request instead of DRF's "
+        "list of timestamps. Generating the dataset (bench/generate.py, COPY with indexes built afterwards) takes "
+        "about 110 s on this machine and is done once.",
     ]
     print("\n".join(lines), flush=True)
     write_results(lines)
