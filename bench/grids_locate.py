@@ -133,6 +133,24 @@ def hammer(port, make_path, headers, seconds, threads):
     return sum(counts) / (time.perf_counter() - start)
 
 
+def wrk_rate(port, path, headers, seconds):
+    """Requests per second by `wrk` (a C client: the client's own CPU stays out of the way), or None."""
+    import re
+    import shutil
+
+    if not shutil.which("wrk"):
+        return None
+    cmd = ["wrk", "-t1", "-c4", f"-d{max(1, int(seconds))}s", "-H", "Connection: close"]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    out = subprocess.run([*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                         timeout=seconds + 30).stdout
+    if "Non-2xx" in out:
+        raise SystemExit(f"wrk saw errors on {path}:\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return float(match.group(1)) if match else None
+
+
 def machine():
     cpu = ""
     try:
@@ -194,6 +212,16 @@ def main(argv=None):
             floors.append(hammer(port, lambda rnd: "/api/v1/grid-cells-drf-floor/", {}, args.seconds / 2,
                                  args.threads))
         bare, locate = statistics.median(bares), statistics.median(locates)
+        from grids import geometry
+
+        inside = next(p for p in pts if geometry.locate(*p) is not None)
+        fixed = f"/api/v1/grid-cells/locate/?lat={inside[0]:.6f}&lng={inside[1]:.6f}"
+        wrk_ratios = []
+        for _ in range(3):
+            b = wrk_rate(port, "/api/v1/grid-cells-bare/", {}, args.seconds)
+            lo = wrk_rate(port, fixed, headers, args.seconds)
+            if b and lo:
+                wrk_ratios.append((b, lo, lo / b))
         ratio = statistics.median(lo / b for lo, b in zip(locates, bares, strict=True))
     finally:
         server.terminate()
@@ -204,6 +232,10 @@ def main(argv=None):
     floor_ratio = statistics.median(f / b for f, b in zip(floors, bares, strict=True))
     print(f"  reference: DRF's floor (an APIView with no auth/permission/throttle) {statistics.median(floors):,.0f}"
           f" req/s, ratio {floor_ratio:.2f} to the bare view")
+    if wrk_ratios:
+        print(f"  wrk (C client, one point, 3 alternating rounds): bare {[round(r[0]) for r in wrk_ratios]}, "
+              f"locate {[round(r[1]) for r in wrk_ratios]} req/s, median ratio "
+              f"{statistics.median(r[2] for r in wrk_ratios):.2f}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"machine: {machine()}")
     print(json.dumps({"cells": cells, "in_process_per_s": round(per_second), "bare_rps": round(bare),
