@@ -26,7 +26,7 @@ from bureau.audit.services import audit_record
 from grids.models import Street
 
 from .. import scoring
-from ..models import Bulletin, PeriodKind, Ranking, RankingRow, ScoringScheme
+from ..models import Bulletin, Ranking, RankingRow, ScoringScheme
 from ..periods import MONTH, WEEK, Period, parse_period
 
 log = logging.getLogger(__name__)
@@ -267,17 +267,18 @@ def _compare_bulletins(old_content, new_content) -> list[str]:
     for entry in new_content["streets"]:
         code = entry["street"]["code"]
         old = old_streets.pop(code, {"counts": {}, "items": []})
-        for key, value in entry["counts"].items():
-            if old["counts"].get(key) != value:
-                diffs.append(f"{code} {key}: {old['counts'].get(key)} → {value}")
+        street_diffs = [f"{code} {key}: {old['counts'].get(key)} → {value}"
+                        for key, value in entry["counts"].items() if old["counts"].get(key) != value]
         old_numbers = {i["case"]["number"] for i in old["items"]}
         new_numbers = {i["case"]["number"] for i in entry["items"]}
         for number in sorted(new_numbers - old_numbers):
-            diffs.append(_("%(code)s 新增督办案件 %(number)s") % {"code": code, "number": number})
+            street_diffs.append(_("%(code)s 新增督办案件 %(number)s") % {"code": code, "number": number})
         for number in sorted(old_numbers - new_numbers):
-            diffs.append(_("%(code)s 不再督办案件 %(number)s") % {"code": code, "number": number})
-        if not diffs and entry != {**old, "street": entry["street"]}:
-            diffs.append(_("%(code)s 督办案件内容变化") % {"code": code})
+            street_diffs.append(_("%(code)s 不再督办案件 %(number)s") % {"code": code, "number": number})
+        if not street_diffs and entry["items"] != old["items"]:
+            # the same cases, told differently (a corrected address, a later handle changing how late it was)
+            street_diffs.append(_("%(code)s 督办案件内容变化") % {"code": code})
+        diffs.extend(street_diffs)
     for code in old_streets:
         diffs.append(_("街道 %(code)s：已不存在") % {"code": code})
     return diffs
@@ -481,5 +482,3 @@ def scheme_save_version(*, acting_user, code, name, weights, deductions, grade_b
                  detail={"code": code, "version": scheme.version})
     return scheme
 
-
-PERIOD_KIND_FOR = {WEEK: PeriodKind.WEEK, MONTH: PeriodKind.MONTH}
