@@ -126,8 +126,9 @@ def test_an_unfinished_period_is_refused(place):
         # then
         with pytest.raises(PeriodNotFinished):
             report_compile_week("2026-W47")
-        with pytest.raises(CommandError, match="尚未结束"):
+        with pytest.raises(CommandError, match="尚未结束") as refused:
             call_command("compile_reports", "--month", "2026-11", stdout=StringIO())
+    assert refused.value.returncode == 2
     assert not Ranking.objects.exists()
 
 

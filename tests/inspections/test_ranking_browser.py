@@ -35,6 +35,7 @@ def test_rankings_page_draws_the_table_and_the_chart(browser_page, live_server, 
     # ... and the chart, drawn by plotly: an SVG with one line per street
     page.wait_for_selector("#trend .main-svg", state="attached")
     assert page.locator("#trend .scatterlayer .trace").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than a phone
     assert_clean(page)
 
 

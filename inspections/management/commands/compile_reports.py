@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             result = service(week or month, reissue=reissue, reason=reason)
         except ValidationError as exc:
-            raise CommandError(_messages(exc)) from None
+            raise CommandError(_messages(exc), returncode=2) from None
         for name, part in result.parts.items():
             revision = part.get("revision")
             self.stdout.write(f"{result.period} {name}: {part['status']}" + (f" (revision {revision})" if revision else ""))
