@@ -1,5 +1,5 @@
 """Case list filters (CONTRACT §3): status, street, grid, category, source, reported_after/before, overdue."""
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -26,8 +26,13 @@ def _moment(name, value):
         dt = None
     if dt is None:
         raise ValidationError({name: [_("无效的日期时间：%(value)s") % {"value": value}]})
-    if timezone.is_naive(dt):
-        dt = timezone.make_aware(dt)
+    try:
+        if timezone.is_naive(dt):
+            dt = timezone.make_aware(dt)
+        # The database compares in UTC: a moment at the edge of year 1 or 9999 cannot be converted (500).
+        dt.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({name: [_("无效的日期时间：%(value)s") % {"value": value}]}) from None
     return dt
 
 
