@@ -343,7 +343,7 @@ def _apply(case, action, *, now, note, params) -> dict:
             case.extensions_approved += 1
             case.step_limit_seconds = (case.step_limit_seconds or 0) + limit_seconds(
                 category.handle_limit, category.handle_unit)
-            data = {"decision": "approved", "old_due_at": old.isoformat(), "extensions_approved": case.extensions_approved}
+            data = {"decision": "approved", "old_due_at": timezone.localtime(old).isoformat(), "extensions_approved": case.extensions_approved}
         else:
             data = {"decision": "denied"}
     elif action == A.SUSPEND:
@@ -366,7 +366,7 @@ def _apply(case, action, *, now, note, params) -> dict:
         if case.status == S.DISPATCHED:
             case.handling_due_at = case.due_at
         case.warning_level = WarningLevel.GREEN
-        data = {"remaining_seconds": remaining, "suspended_at": case.suspended_at.isoformat() if case.suspended_at else None}
+        data = {"remaining_seconds": remaining, "suspended_at": timezone.localtime(case.suspended_at).isoformat() if case.suspended_at else None}
         case.suspended_from, case.suspended_at, case.remaining_seconds = "", None, None
     return data
 
