@@ -118,7 +118,8 @@ def run_idempotent(view, request, call):
     if _META_KEY not in request.META:
         return call()
     key = request.META[_META_KEY]
-    if not 1 <= len(key) <= MAX_KEY_LENGTH:
+    # Control characters are not allowed in an HTTP field value; NUL would also make PostgreSQL fail (500).
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or any(ord(c) < 0x20 or ord(c) == 0x7F for c in key):
         raise ValidationError({"detail": [_("Idempotency-Key 须为 1 到 255 个字符。")]})
     user = request.user
     if not getattr(user, "is_authenticated", False):

@@ -109,7 +109,7 @@ def test_a_403_is_not_stored(place, frozen_now):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", ["", "x" * 256])
+@pytest.mark.parametrize("key", ["", "x" * 256, "a\x00b", "a\nb"])  # control characters: not an HTTP value
 def test_key_must_be_1_to_255_characters(place, leader_client, frozen_now, key):
     response = leader_client.post(URL, report_body(place), format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert response.status_code == 400
