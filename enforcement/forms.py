@@ -49,6 +49,6 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("按类别默认")), ("brigade", _("街道执法大队"))] + [
+        self.fields["unit"].choices = [("brigade", _("街道执法大队"))] + [
             (d.code, d.name) for d in Department.objects.filter(is_active=True)
         ]

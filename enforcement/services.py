@@ -385,13 +385,14 @@ def _duplicate_target(case, value) -> Case:
 
 
 def _dispatch_unit(case, params) -> Department | None:
-    """None = the brigade of the case's street; a Department = a referral. Default: the category's routing."""
+    """None = the brigade of the case's street; a Department = a referral.
+
+    Without a unit the case goes to the street's brigade (CONTRACT §3); the category's routing (权责清单)
+    is what the dispatcher's form proposes, so a referral is always a deliberate choice."""
     value = params.get("department") or params.get("unit")
     if isinstance(value, Department):
         return value
-    if value in (None, ""):
-        return case.category.department
-    if value in (BRIGADE, "street"):
+    if value in (None, "", BRIGADE, "street", case.street.code):
         return None
     department = Department.objects.filter(code=str(value), is_active=True).first()
     if department is None:

@@ -118,7 +118,11 @@ def case_detail(request, pk, form=None, failed_action=None, revealed_phone=None)
     actions = services.available_actions(request.user, case)
     forms = []
     for action in actions:
-        f = form if (form is not None and failed_action == action) else TransitionForm(initial={"action": action})
+        initial = {"action": action}
+        if action == CaseAction.DISPATCH:
+            # the category's routing (权责清单) is proposed; the dispatcher may choose another unit
+            initial["unit"] = case.category.department.code if case.category.department_id else "brigade"
+        f = form if (form is not None and failed_action == action) else TransitionForm(initial=initial)
         forms.append({"action": action, "label": CaseAction(action).label, "form": f})
     return render(request, "enforcement/case_detail.html", {
         "case": case, "events": list(case.events.all()), "action_forms": forms,

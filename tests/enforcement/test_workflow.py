@@ -195,8 +195,8 @@ def test_referral_handled_by_bureau_staff(place, report, act, bureau_user):
     # given a 无证餐饮 case (routed to 市场监管: 3 工作日)
     case = report(when=at(2026, 11, 23, 9, 0), category="09015")
     act(case, "register", when=at(2026, 11, 23, 9, 10))
-    # when it is dispatched with the category's routing
-    case = act(case, "dispatch", when=at(2026, 11, 23, 9, 20))
+    # when it is dispatched to the department its category routes to
+    case = act(case, "dispatch", when=at(2026, 11, 23, 9, 20), unit="SC")
     # then it is a referral, the street leader may not handle it, and bureau staff act for the department
     assert case.handling_department == Department.objects.get(code="SC")
     assert case.due_at == at(2026, 11, 26, 9, 20)
@@ -205,6 +205,25 @@ def test_referral_handled_by_bureau_staff(place, report, act, bureau_user):
         act(case, "handle", when=at(2026, 11, 23, 11, 0), user=place["leader_a"])
     case = act(case, "handle", when=at(2026, 11, 24, 11, 0), user=bureau_user, note="市场监管局已处理")
     assert case.status == S.HANDLED
+
+
+def test_dispatch_without_a_unit_goes_to_the_streets_brigade(place, report, act):
+    # given a category routed to a department (09015 无证餐饮 → 市场监管)
+    case = report(when=at(2026, 11, 23, 9, 0), category="09015")
+    act(case, "register", when=at(2026, 11, 23, 9, 10))
+    # when it is dispatched with no unit named (CONTRACT §3: default the street's brigade)
+    case = act(case, "dispatch", when=at(2026, 11, 23, 9, 20))
+    # then the street's leader handles it
+    assert case.handling_department is None
+    case = act(case, "handle", when=at(2026, 11, 23, 11, 0), user=place["leader_a"], note="已处理")
+    assert case.status == S.HANDLED
+
+
+def test_dispatch_to_the_streets_own_code_is_its_brigade(place, report, act):
+    case = report(when=at(2026, 11, 23, 9, 0), category="09015")
+    act(case, "register", when=at(2026, 11, 23, 9, 10))
+    case = act(case, "dispatch", when=at(2026, 11, 23, 9, 20), unit=case.street.code)
+    assert case.handling_department is None
 
 
 def test_dispatch_to_a_named_unit(place, report, act):

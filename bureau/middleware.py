@@ -1,0 +1,23 @@
+"""Language selection: pages are in Simplified Chinese unless the user chose English (the language
+switch sets a cookie); a browser's own Accept-Language does not override the bureau's default.
+The API follows Accept-Language (CONTRACT §3: Chinese by default, English with `Accept-Language: en`)."""
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+API_PREFIXES = ("/api/", "/open311/")
+
+
+class BureauLocaleMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        if request.path.startswith(API_PREFIXES):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            try:
+                chosen = translation.get_supported_language_variant(chosen)
+            except LookupError:
+                chosen = None
+        translation.activate(chosen or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
