@@ -370,6 +370,8 @@ def coverage_params(user, params):
             period = parse_period(WEEK, params["week"])
         except DjangoValidationError as exc:
             raise ValidationError({"week": exc.message_dict.get("period", exc.messages)}) from exc
+        except OverflowError as exc:  # 9999-W52 ends past the last date Python knows
+            raise ValidationError({"week": [_("无效的周：%(week)s") % {"week": params["week"]}]}) from exc
         return street, period.first_day, period.last_day
     text = (params.get("date") or "").strip()
     if not text:

@@ -179,6 +179,14 @@ def _coverage_streets(user):
     return Street.objects.none()
 
 
+def _day_after(day, n) -> str:
+    """The neighbouring day's ISO date for the page's links; none past 0001-01-01 or 9999-12-31 (no 500)."""
+    try:
+        return (day + timedelta(days=n)).isoformat()
+    except OverflowError:
+        return day.isoformat()
+
+
 @login_required
 def coverage(request):
     """Per street and day (or ISO week): which cells were patrolled and which were not."""
@@ -224,7 +232,7 @@ def coverage(request):
         "cell_map": cell_map,
         "rows": rows, "detail": detail, "selected": selected, "first": first, "last": last, "week": week,
         "date": first.isoformat() if not week else "", "error": error,
-        "previous_day": (first - timedelta(days=1)).isoformat(), "next_day": (first + timedelta(days=1)).isoformat(),
+        "previous_day": _day_after(first, -1), "next_day": _day_after(first, 1),
     }
     return render(request, "inspections/patrol_coverage.html", context)
 

@@ -122,3 +122,19 @@ def test_coverage_query_count_does_not_grow_with_reports(fixture_day, bureau_cli
         file(fixture_day["leader_a"], [fixture_day["a1"], fixture_day["a2"]], date(2026, 11, 25))
     with django_assert_num_queries(3):
         bureau_client.get(f"{URL}?street=001&week=2026-W48")
+
+
+@pytest.mark.parametrize("query", ["?date=0001-01-01", "?date=9999-12-31", "?week=0001-W01", "?week=9999-W52",
+                                   "?date=2026-02-30", "?week=2026-W99"])
+def test_coverage_page_and_api_at_the_ends_of_the_calendar_are_not_a_500(place, bureau_user, bureau_client, client,
+                                                                       query):
+    # given
+    client.force_login(bureau_user)
+
+    # when
+    page = client.get("/inspections/coverage/" + query + "&street=001")
+    api = bureau_client.get(URL + query + "&street=001")
+
+    # then: the page shows the day (or a message), the API answers or refuses with 400
+    assert page.status_code == 200
+    assert api.status_code in (200, 400)
