@@ -32,6 +32,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parser message is English only ("JSON parse error - ..."): say it in the request's language
+        is_json = str(exc.detail).startswith("JSON parse error")
+        exc = exceptions.ParseError(_("请求内容不是有效的 JSON。") if is_json else _("请求内容无法解析。"))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.PermissionDenied):
         from bureau.audit.services import audit_permission_denied
@@ -40,8 +44,11 @@ def exception_handler(exc, context):
         audit_permission_denied(request=request, reason=str(exc.detail))
     if response is None:
         return None
+    # CONTRACT §3: `{"detail": "..."}` (a string) or field errors `{"field": ["..."]}`.
     if isinstance(response.data, list):
-        response.data = {"detail": response.data}
+        response.data = {"detail": " ".join(str(m) for m in response.data)}
+    elif isinstance(response.data, dict) and isinstance(response.data.get("detail"), list):
+        response.data["detail"] = " ".join(str(m) for m in response.data["detail"])
     return response
 
 

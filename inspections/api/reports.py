@@ -14,7 +14,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import permissions, throttling
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -154,11 +154,23 @@ class _PublishedDocumentView(APIView):
         entry = self.entry(kind, period)
         if entry is None:
             raise NotFound(_("该周期尚未编制"))
-        if request.query_params.get("format") == "xlsx":
-            body = self.xlsx(json.loads(entry["body"]))
-            response = HttpResponse(body, content_type=exports.XLSX)
-            code = json.loads(entry["body"])["period"]
-            response["Content-Disposition"] = f'attachment; filename="{self.filename}-{code}.xlsx"'
+        fmt = request.query_params.get("format")
+        if fmt not in (None, "", "json", "xlsx"):
+            raise ValidationError({"format": [_("不支持的格式：%(fmt)s（可用 json、xlsx）") % {"fmt": fmt}]})
+        if fmt == "xlsx":
+            # the spreadsheet is another representation of the same revision: its own validator, same date
+            entry = {**entry, "etag": entry["etag"][:-1] + '-xlsx"' if entry["etag"].endswith('"')
+                     else entry["etag"] + "-xlsx"}
+            if self.not_modified(request, entry):
+                response = HttpResponseNotModified()
+            else:
+                body = self.xlsx(json.loads(entry["body"]))
+                response = HttpResponse(body, content_type=exports.XLSX)
+                code = json.loads(entry["body"])["period"]
+                response["Content-Disposition"] = f'attachment; filename="{self.filename}-{code}.xlsx"'
+            response["ETag"] = entry["etag"]
+            response["Last-Modified"] = entry["modified"]
+            response["Cache-Control"] = "private, no-cache"
             return response
         if self.not_modified(request, entry):
             response = HttpResponseNotModified()

@@ -76,7 +76,10 @@ def test_bureau_sees_everything(bureau_client, place, report):
 
 
 def test_categories_list(bureau_client):
-    data = bureau_client.get("/api/v1/categories/").json()
+    page = bureau_client.get("/api/v1/categories/?page_size=200").json()
+    # paginated like every list (CONTRACT §3)
+    assert set(page) == {"count", "next", "previous", "results"} and page["count"] == len(page["results"])
+    data = page["results"]
     item = next(c for c in data if c["code"] == "06010")
     assert item["name"] == "暴露垃圾"
     assert item["major"] == {"code": "06", "name": "市容环境"}

@@ -198,3 +198,19 @@ def test_the_rankings_api_is_throttled(published, api_client_role, settings):
     # then
     assert [r.status_code for r in responses] == [200, 200, 429]
     assert int(responses[2]["Retry-After"]) > 0
+
+
+def test_the_spreadsheet_carries_its_own_etag_and_last_modified(published, api_client_role):
+    # given the bulletin spreadsheet of a published week
+    url = "/api/v1/bulletins/weekly/2026-W47/?format=xlsx"
+    first = api_client_role.get(url)
+    # then it carries validators of its own (not the JSON's) and answers 304 to them
+    assert first.status_code == 200 and first["Last-Modified"]
+    assert first["ETag"] != api_client_role.get("/api/v1/bulletins/weekly/2026-W47/")["ETag"]
+    again = api_client_role.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_an_unknown_format_is_400(published, api_client_role):
+    response = api_client_role.get("/api/v1/bulletins/weekly/2026-W47/?format=pdf")
+    assert response.status_code == 400 and "format" in response.json()
