@@ -357,7 +357,7 @@ def _apply(case, action, *, now, note, params) -> dict:
         # Kept for the resumption: the unit and the whole limit of the step that was paused.
         case.step_unit, case.step_limit_seconds = unit, limit
         case.handling_due_at = None
-        data = {"remaining_seconds": remaining}
+        data["remaining_seconds"] = remaining  # keeps "extension_cancelled": the trail says the request died here
     elif action == A.RESUME:
         case.status = case.suspended_from or S.REGISTERED
         remaining = case.remaining_seconds or 0.0

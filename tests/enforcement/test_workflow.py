@@ -145,6 +145,19 @@ def test_pending_request_cancelled_by_handle(place, report, act):
         act(case, "approve_extension", when=at(2026, 11, 23, 11, 30))
 
 
+@pytest.mark.parametrize("leave", ["return", "suspend"])
+def test_pending_request_cancelled_when_the_case_leaves_dispatched(place, report, act, leave):
+    # given a pending extension request
+    case = dispatched_case(report, act)
+    act(case, "request_extension", when=at(2026, 11, 23, 10, 0), user=place["leader_a"], note="需要协调")
+    # when the case leaves dispatched another way
+    user = place["leader_a"] if leave == "return" else None
+    case = act(case, leave, when=at(2026, 11, 23, 11, 0), user=user, note="原因")
+    # then the request is gone
+    assert case.extension_requested is False
+    assert case.events.order_by("-seq").first().data["extension_cancelled"] is True
+
+
 def test_reject_and_reopen(place, report, act):
     case = report(when=at(2026, 11, 23, 9, 0))
     case = act(case, "reject", when=at(2026, 11, 23, 9, 30), note="非城管职责")
