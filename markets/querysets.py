@@ -1,0 +1,145 @@
+"""Reads over street commerce. `visible_to(user)` is the one scoping entry point of every view and page:
+bureau staff see the district; a street leader their street(s); a grid officer the streets of their cells;
+the API client and the auditor nothing (their requests are refused with 403 before this)."""
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from bureau import clock
+
+from .choices import RENEWAL_OPENS_DAYS, AdStatus, PermitStatus
+
+
+def streets_for(user):
+    """None = every street; otherwise a queryset of Street pks the user may see (possibly empty)."""
+    from grids.models import GridCell, Street
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Street.objects.none().values("pk")
+    if user.is_bureau_staff or user.is_superuser:
+        return None
+    if user.is_street_leader:
+        return Street.objects.led_by(user).values("pk")
+    if user.is_grid_officer:
+        return Street.objects.filter(pk__in=GridCell.objects.held_by(user).values("street_id")).values("pk")
+    return Street.objects.none().values("pk")
+
+
+def _scoped(qs, user, path="street"):
+    streets = streets_for(user)
+    if streets is None:
+        return qs
+    return qs.filter(**{f"{path}__in": streets}).distinct() if "__" in path else qs.filter(**{f"{path}__in": streets})
+
+
+def local_time(moment: datetime):
+    return timezone.localtime(moment).time() if timezone.is_aware(moment) else moment.time()
+
+
+class VendorZoneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scoped(self, user)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def open_at(self, moment: datetime):
+        """Zones whose hours contain `moment` (local time). A window with closes_at < opens_at crosses midnight
+        (night snacks 18:00 -> 02:00): open from opens_at to midnight and from midnight to closes_at."""
+        t = local_time(moment)
+        same_day = Q(opens_at__lt=F("closes_at"), opens_at__lte=t, closes_at__gt=t)
+        overnight = Q(opens_at__gt=F("closes_at")) & (Q(opens_at__lte=t) | Q(closes_at__gt=t))
+        return self.filter(same_day | overnight)
+
+
+class VendorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A vendor is seen where they trade or were caught: a permit in, or a case linked in, the user's streets.
+        Their counts stay district-wide (that is the point of the repeat-offender view)."""
+        streets = streets_for(user)
+        if streets is None:
+            return self
+        return self.filter(
+            Q(pk__in=self.model.objects.filter(case_links__case__street__in=streets).values("pk"))
+            | Q(pk__in=self.model.objects.filter(permits__zone__street__in=streets).values("pk"))
+        )
+
+    def with_case_counts(self, since=None):
+        cond = Q(case_links__case__reported_at__gte=since) if since else Q()
+        return self.annotate(
+            case_count=Count("case_links", filter=cond, distinct=True),
+            street_count=Count("case_links__case__street", filter=cond, distinct=True),
+        )
+
+    def repeat_offenders(self, min_cases: int = 2, since=None):
+        """Vendors chased from street to street (DOMAIN §2): cases in two or more streets, or min_cases cases."""
+        return (
+            self.with_case_counts(since)
+            .filter(Q(street_count__gte=2) | Q(case_count__gte=min_cases))
+            .order_by("-street_count", "-case_count", "pk")
+        )
+
+
+class StallPermitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scoped(self, user, "zone__street")
+
+    def current(self, today):
+        return self.filter(status=PermitStatus.ACTIVE, valid_from__lte=today, valid_to__gte=today)
+
+    def due_for_renewal(self, today):
+        """Active permits whose renewal window is open: expiring within RENEWAL_OPENS_DAYS, not yet expired."""
+        return self.filter(
+            status=PermitStatus.ACTIVE, valid_to__gte=today, valid_to__lte=today + timedelta(days=RENEWAL_OPENS_DAYS)
+        )
+
+    def lapsed(self, today):
+        """Still marked active but past valid_to (the expiry sweep turns these into expired)."""
+        return self.filter(status=PermitStatus.ACTIVE, valid_to__lt=today)
+
+
+class VendorCaseLinkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scoped(self, user, "case__street")
+
+
+class ShopQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scoped(self, user)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class FrontageAgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scoped(self, user, "shop__street")
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class OutdoorAdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return _scoped(self, user)
+
+    def problem(self, today=None):
+        """The seed's targets: no approval, an expired approval, or a safety hazard (removed ads are done)."""
+        today = today or timezone.localdate(clock.now())
+        return self.exclude(status=AdStatus.REMOVED).filter(
+            Q(approval_number="") | Q(approved_until__isnull=True) | Q(approved_until__lt=today)
+            | Q(status=AdStatus.HAZARD)
+        )
+
+
+def frontage_coverage(streets):
+    """Each street with `shop_count` (registered, active shops) and `covered_count` (those with an active
+    frontage agreement): one query."""
+    return streets.annotate(
+        shop_count=Count("shops", filter=Q(shops__is_active=True), distinct=True),
+        covered_count=Count(
+            "shops", filter=Q(shops__is_active=True, shops__agreements__is_active=True), distinct=True
+        ),
+    )
