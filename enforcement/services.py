@@ -408,12 +408,15 @@ def available_actions(user, case) -> list[str]:
     out = []
     if not (user and user.is_authenticated):
         return out
+    # Whether the user is the case's handling side is the same for every action: asked once, not per action.
+    handling_side = None
     for action, spec in TRANSITIONS.items():
         if not _role_may(user, spec["who"]) or case.status not in spec["from"]:
             continue
-        if user.is_street_leader and not _leads_street(user, case.street_id):
-            continue
-        if spec["who"] == Actor.HANDLING_UNIT and not _is_handling_side(user, case):
+        if handling_side is None:
+            handling_side = _is_handling_side(user, case)
+        # A leader's only actions are the handling unit's, for their own street's brigade cases.
+        if (user.is_street_leader or spec["who"] == Actor.HANDLING_UNIT) and not handling_side:
             continue
         if action == A.REQUEST_EXTENSION and (
             case.extension_requested or case.extensions_approved >= MAX_EXTENSIONS
