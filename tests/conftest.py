@@ -88,6 +88,32 @@ def pytest_runtest_teardown(item, nextitem):
         calendar.invalidate()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_stray_sessions_at_the_end(request, django_db_blocker):
+    """PostgreSQL refuses to drop the test database while another session uses it; a connection left
+    open by a thread of the live server would make the teardown fail. End such sessions first."""
+    if not ON_POSTGRES:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")  # so this teardown runs before the database is dropped
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid, left(query, 200) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                stray = cursor.fetchall()
+                for pid, query in stray:
+                    print(f"\nending a stray session on the test database (pid {pid}, last query: {query})")
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        except Exception:  # noqa: BLE001, S110 - nothing to clean up when the test database was never made
+            pass
+
+
 @pytest.fixture(autouse=True)
 def _calendar_present(request):
     """A transactional test flushes every table, the seeded calendar included: seed it again."""
