@@ -19,6 +19,7 @@ from ..filtersets import CaseFilterSet
 from ..models import Case, CaseEvent, CasePhoto, Category
 from ..pagination import CasePagination
 from ..permissions import CasePermission, CategoryPermission
+from ..workflow import TRANSITIONS
 from .serializers import (
     LIST_FIELDS,
     CaseCreateSerializer,
@@ -84,6 +85,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="transitions")
     def transitions(self, request, pk=None):
+        # Permission before anything else (CONTRACT §3): a role that may never take the action gets 403 even
+        # when the rest of the body is invalid.
+        raw = request.data.get("action") if hasattr(request.data, "get") else None
+        if isinstance(raw, str) and raw in TRANSITIONS and not services.role_may_take(request.user, raw):
+            raise PermissionDenied(_("您的角色不能执行「%(action)s」") % {"action": CaseAction(raw).label})
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)

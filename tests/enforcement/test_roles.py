@@ -40,3 +40,18 @@ def test_grid_officer_gets_403_on_patrol_reports(place):
     client = client_for(place["officer_a1"])
     statuses = {url: _call(client, m, url, 0) for m, url in PATROL_ENDPOINTS}
     assert set(statuses.values()) == {403}, statuses
+
+
+@pytest.mark.parametrize("body", [
+    {"action": "relocate", "lat": "abc", "lng": 1}, {"action": "dispatch", "unit": "x" * 40},
+    {"action": "mark_duplicate", "duplicate_of": "x"}, {"action": "register", "note": ["not", "text"]},
+])
+def test_role_that_may_never_take_the_action_gets_403_even_with_a_bad_body(place, report, body):
+    # given a case in the leader's own street
+    case = report(cell="a1")
+
+    # when the leader tries a bureau action with an invalid body
+    response = client_for(place["leader_a"]).post(f"/api/v1/cases/{case.pk}/transitions/", body, format="json")
+
+    # then the role decides first
+    assert response.status_code == 403
