@@ -1,1 +1,21 @@
-urlpatterns = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    FrontageCoverageView,
+    OutdoorAdViewSet,
+    RepeatOffenderListView,
+    StallPermitViewSet,
+    VendorZoneViewSet,
+)
+
+router = SimpleRouter()
+router.register("vendor-zones", VendorZoneViewSet, basename="vendor-zone")
+router.register("stall-permits", StallPermitViewSet, basename="stall-permit")
+router.register("outdoor-ads", OutdoorAdViewSet, basename="outdoor-ad")
+
+urlpatterns = [
+    path("vendors/repeat-offenders/", RepeatOffenderListView.as_view(), name="vendor-repeat-offenders"),
+    path("frontage-coverage/", FrontageCoverageView.as_view(), name="frontage-coverage"),
+    *router.urls,
+]

@@ -1,0 +1,215 @@
+"""Admin for street commerce, bureau staff only. Creations go through the services (so plain phone and ID
+numbers become mask + hash, and every write is audited); permits and agreements are not edited afterwards
+(revoke or sign a new one instead)."""
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from bureau.audit.services import audit_record
+
+from . import services
+from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
+from .pii import mask_phone, phone_hash
+
+
+def _bureau(request):
+    return request.user.is_active and (request.user.is_superuser or request.user.is_bureau_staff)
+
+
+class BureauAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return _bureau(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _bureau(request)
+
+    def has_add_permission(self, request):
+        return _bureau(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _bureau(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history: deactivate, revoke or remove instead
+
+
+class VendorZoneForm(forms.ModelForm):
+    complaint_phone = forms.CharField(label=_("投诉电话"), required=False, help_text=_("保存后仅显示脱敏号码"))
+
+    class Meta:
+        model = VendorZone
+        fields = ["street", "kind", "name", "road", "area", "opens_at", "closes_at", "trades", "responsible_person",
+                  "capacity", "is_active"]
+
+
+@admin.register(VendorZone)
+class VendorZoneAdmin(BureauAdmin):
+    form = VendorZoneForm
+    list_display = ["name", "street", "kind", "road", "opens_at", "closes_at", "capacity", "complaint_phone_masked",
+                    "is_active"]
+    list_filter = ["kind", "is_active", "street"]
+    search_fields = ["name", "road", "responsible_person"]
+
+    def save_model(self, request, obj, form, change):
+        phone = form.cleaned_data.get("complaint_phone", "")
+        if not change:
+            fields = {f: form.cleaned_data.get(f) for f in ["street", "kind", "name", "road", "area", "opens_at",
+                                                            "closes_at", "responsible_person", "is_active"]}
+            created = services.vendor_zone_create(acting_user=request.user, trades=form.cleaned_data["trades"] or "",
+                                                  capacity=form.cleaned_data["capacity"] or 0,
+                                                  complaint_phone=phone, **fields)
+            obj.pk = created.pk
+            return
+        if phone:
+            obj.complaint_phone_masked, obj.complaint_phone_hash = mask_phone(phone), phone_hash(phone)
+        obj.full_clean()
+        obj.save()
+        audit_record(actor=request.user, action="vendor_zone.change", obj=obj,
+                     detail={"fields": form.changed_data})
+
+
+class VendorForm(forms.ModelForm):
+    phone = forms.CharField(label=_("电话"), required=False)
+    id_number = forms.CharField(label=_("身份证号"), required=False)
+
+    class Meta:
+        model = Vendor
+        fields = ["name"]
+
+
+@admin.register(Vendor)
+class VendorAdmin(BureauAdmin):
+    form = VendorForm
+    list_display = ["name", "phone_masked", "id_number_masked", "created_at"]
+    search_fields = ["name"]
+    readonly_fields = ["phone_masked", "id_number_masked", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return _bureau(request) and obj is None
+
+    def save_model(self, request, obj, form, change):
+        vendor = services.vendor_register(acting_user=request.user, name=form.cleaned_data["name"],
+                                          phone=form.cleaned_data.get("phone", ""),
+                                          id_number=form.cleaned_data.get("id_number", ""))
+        obj.pk = vendor.pk
+
+
+@admin.register(StallPermit)
+class StallPermitAdmin(BureauAdmin):
+    list_display = ["zone", "stall_number", "vendor", "valid_from", "valid_to", "status"]
+    list_filter = ["status", "zone__kind", "zone__street"]
+    search_fields = ["stall_number", "vendor__name", "zone__name"]
+    autocomplete_fields = ["vendor"]
+    fields = ["vendor", "zone", "stall_number", "valid_from", "valid_to", "status", "issued_at", "revoked_at",
+              "revoke_reason"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["status", "issued_at", "revoked_at", "revoke_reason"]
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # permits are not edited; revoke and issue again
+        permit = services.stall_permit_issue(
+            acting_user=request.user, vendor=form.cleaned_data["vendor"], zone=form.cleaned_data["zone"],
+            stall_number=form.cleaned_data["stall_number"], valid_from=form.cleaned_data["valid_from"],
+            valid_to=form.cleaned_data["valid_to"],
+        )
+        obj.pk = permit.pk
+
+    @admin.action(description=_("吊销所选摊位许可"))
+    def revoke(self, request, queryset):
+        done = 0
+        for permit in queryset:
+            try:
+                services.stall_permit_revoke(acting_user=request.user, permit=permit, reason=str(_("管理后台吊销")))
+                done += 1
+            except services.PermitStateConflict:
+                continue
+        self.message_user(request, _("已吊销 %(n)d 个许可。") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(VendorCaseLink)
+class VendorCaseLinkAdmin(BureauAdmin):
+    list_display = ["vendor", "case", "linked_at", "linked_by"]
+    list_filter = ["case__street"]
+    search_fields = ["vendor__name", "case__number"]
+    autocomplete_fields = ["vendor"]
+    raw_id_fields = ["case"]
+    fields = ["vendor", "case", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        return _bureau(request) and obj is None
+
+    def save_model(self, request, obj, form, change):
+        link = services.vendor_link_case(acting_user=request.user, vendor=form.cleaned_data["vendor"],
+                                         case=form.cleaned_data["case"], note=form.cleaned_data.get("note", ""))
+        obj.pk = link.pk
+
+
+@admin.register(Shop)
+class ShopAdmin(BureauAdmin):
+    list_display = ["name", "address", "street", "grid", "is_active"]
+    list_filter = ["is_active", "street"]
+    search_fields = ["name", "address"]
+    raw_id_fields = ["grid"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            shop = services.shop_register(acting_user=request.user, name=obj.name, address=obj.address,
+                                          street=obj.street, grid=obj.grid)
+            obj.pk = shop.pk
+            return
+        obj.full_clean()
+        obj.save()
+        audit_record(actor=request.user, action="shop.change", obj=obj, detail={"fields": form.changed_data})
+
+
+class FrontageAgreementForm(forms.ModelForm):
+    signer_phone = forms.CharField(label=_("签订人电话"), required=False)
+
+    class Meta:
+        model = FrontageAgreement
+        fields = ["shop", "signed_on", "signer_name"]
+
+
+@admin.register(FrontageAgreement)
+class FrontageAgreementAdmin(BureauAdmin):
+    form = FrontageAgreementForm
+    list_display = ["shop", "signed_on", "signer_name", "signer_phone_masked", "is_active"]
+    list_filter = ["is_active", "shop__street"]
+    search_fields = ["shop__name", "signer_name"]
+    raw_id_fields = ["shop"]
+
+    def has_change_permission(self, request, obj=None):
+        return _bureau(request) and obj is None
+
+    def save_model(self, request, obj, form, change):
+        agreement = services.frontage_agreement_sign(
+            acting_user=request.user, shop=form.cleaned_data["shop"], signed_on=form.cleaned_data["signed_on"],
+            signer_name=form.cleaned_data["signer_name"], signer_phone=form.cleaned_data.get("signer_phone", ""),
+        )
+        obj.pk = agreement.pk
+
+
+@admin.register(OutdoorAd)
+class OutdoorAdAdmin(BureauAdmin):
+    list_display = ["owner", "location", "street", "kind", "approval_number", "approved_until", "status"]
+    list_filter = ["kind", "status", "street"]
+    search_fields = ["owner", "location", "approval_number"]
+    exclude = ["registered_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            ad = services.outdoor_ad_register(
+                acting_user=request.user, owner=obj.owner, location=obj.location, street=obj.street, kind=obj.kind,
+                approval_number=obj.approval_number, approved_until=obj.approved_until, status=obj.status,
+                area_m2=obj.area_m2,
+            )
+            obj.pk = ad.pk
+            return
+        obj.full_clean()
+        obj.save()
+        audit_record(actor=request.user, action="outdoor_ad.change", obj=obj, detail={"fields": form.changed_data})

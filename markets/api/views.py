@@ -1,0 +1,86 @@
+"""Thin read-only viewsets over street commerce, every queryset through `visible_to(user)`."""
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, viewsets
+
+from grids.models import Street
+
+from ..filtersets import OutdoorAdFilterSet, StallPermitFilterSet, VendorZoneFilterSet
+from ..models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorZone
+from ..permissions import MarketsReadPermission
+from ..querysets import frontage_coverage, streets_for
+from .serializers import (
+    FrontageCoverageSerializer,
+    OutdoorAdSerializer,
+    RepeatOffenderQuerySerializer,
+    RepeatOffenderSerializer,
+    StallPermitSerializer,
+    VendorZoneSerializer,
+)
+
+
+class VendorZoneViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = VendorZoneSerializer
+    permission_classes = [MarketsReadPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VendorZoneFilterSet
+
+    def get_queryset(self):
+        return VendorZone.objects.visible_to(self.request.user).select_related("street")
+
+
+class StallPermitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = StallPermitSerializer
+    permission_classes = [MarketsReadPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StallPermitFilterSet
+
+    def get_queryset(self):
+        return StallPermit.objects.visible_to(self.request.user).select_related("zone__street", "vendor")
+
+
+class OutdoorAdViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OutdoorAdSerializer
+    permission_classes = [MarketsReadPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OutdoorAdFilterSet
+
+    def get_queryset(self):
+        return OutdoorAd.objects.visible_to(self.request.user).select_related("street")
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("min_cases", int, description="案件数下限（默认 2）"),
+    OpenApiParameter("since", str, description="只计此时间之后上报的案件（ISO 8601）"),
+])
+class RepeatOffenderListView(generics.ListAPIView):
+    """Vendors with cases in two or more streets, or at least `min_cases` cases, counted district-wide."""
+
+    serializer_class = RepeatOffenderSerializer
+    permission_classes = [MarketsReadPermission]
+
+    def get_queryset(self):
+        params = RepeatOffenderQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        links = VendorCaseLink.objects.select_related("case__street").only("vendor_id", "case__street__code")
+        return (
+            Vendor.objects.visible_to(self.request.user)
+            .repeat_offenders(min_cases=params.validated_data["min_cases"], since=params.validated_data.get("since"))
+            .prefetch_related(Prefetch("case_links", queryset=links))
+        )
+
+
+class FrontageCoverageView(generics.ListAPIView):
+    """Per street in scope: registered shops, shops with an active frontage agreement, the ratio."""
+
+    serializer_class = FrontageCoverageSerializer
+    permission_classes = [MarketsReadPermission]
+    queryset = Street.objects.none()  # for the schema; the real one is built per user
+
+    def get_queryset(self):
+        streets = Street.objects.all()
+        scope = streets_for(self.request.user)
+        if scope is not None:
+            streets = streets.filter(pk__in=scope)
+        return frontage_coverage(streets).order_by("code")
