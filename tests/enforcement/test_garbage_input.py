@@ -149,3 +149,20 @@ def test_duplicate_of_itself_or_a_missing_case_is_400(bureau_client, report):
 ])
 def test_odd_query_strings_are_4xx_or_empty(place, bureau_client, path):
     assert bureau_client.get(path).status_code < 500
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_patrol_report_amendment_fields(place, leader, method):
+    # given a filed report
+    body = report_body(place, findings=[])
+    pk = leader.post("/api/v1/patrol-reports/", body, format="json").json()["id"]
+    url = f"/api/v1/patrol-reports/{pk}/"
+
+    # when every amendable field gets every garbage value
+    bad = {field: _sweep(lambda v, f=field: leader.generic(method, url, json.dumps({**body, f: v}),
+                                                             content_type="application/json"),
+                         lambda: list(PatrolReport.objects.values_list("revision_count", flat=True)))
+           for field in PATROL_FIELDS + ["reason"]}
+
+    # then
+    assert {f: b for f, b in bad.items() if b} == {}
