@@ -1,0 +1,173 @@
+"""Demo street commerce, made through the services: two fixed stall zones per street, night-snack zones on
+the seed's roads, permits (a few due for renewal), vendors (a few caught in several streets, linked to the
+enforcement demo's vendor cases), shops with frontage agreements (most streets near full coverage) and
+outdoor ads with some problems. Deterministic; a second run changes nothing."""
+from __future__ import annotations
+
+import random
+from datetime import time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from bureau import clock
+from bureau.accounts.choices import Role
+from bureau.accounts.models import User
+
+from . import services
+from .choices import AdKind, AdStatus, ZoneKind
+from .models import VendorZone
+
+ORDER = 30
+
+# (road, preferred street code): the seed's night-snack roads (DOMAIN §2 item 2); a missing street (quick
+# demo) falls back to the streets present, in order.
+NIGHT_ROADS = [("鹭洲西路", "006"), ("真君山路", "004"), ("中山西路", "001")]
+FIXED_HOURS = [(time(7, 0), time(21, 0)), (time(6, 0), time(9, 0))]
+TRADES = ["果蔬、早点", "小吃、饮品", "日用百货", "烧烤（无烟）、夜宵"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗"
+GIVEN = ["建国", "秀兰", "志明", "桂英", "小平", "春华", "德明", "玉兰", "海波", "红梅"]
+SHOP_KINDS = ["便利店", "餐馆", "五金店", "服装店", "药店", "理发店", "水果店", "奶茶店", "手机店", "面馆"]
+VENDOR_COUNT, OFFENDERS = 20, 5
+VENDOR_CATEGORIES = ("09001", "09006")
+
+
+def _say(stdout, text):
+    if stdout is not None:
+        stdout.write(text)
+
+
+def seed(*, stdout=None, quick: bool = False, **kwargs):
+    from grids.models import Street
+
+    if VendorZone.objects.exists():
+        _say(stdout, "  markets: already present, left as it is")
+        return 0
+    streets = list(Street.objects.order_by("code"))
+    if not streets:
+        return 0
+    actor = User.objects.filter(username="bureau").first() or User.objects.filter(role=Role.BUREAU).first()
+    rng = random.Random(2030)
+    today = timezone.localdate(clock.now())
+    with transaction.atomic():
+        zones = _zones(actor, streets)
+        vendors = _vendors(actor, rng)
+        permits = _permits(actor, rng, zones, vendors[: VENDOR_COUNT - OFFENDERS], today)
+        links = _links(actor, vendors[VENDOR_COUNT - OFFENDERS:])
+        shops = _shops(actor, rng, streets, quick, today)
+        ads = _ads(actor, rng, streets, today)
+    _say(stdout, f"  markets: {len(zones)} zones, {len(vendors)} vendors, {permits} permits, {links} case links, "
+                 f"{shops} shops, {ads} ads")
+    return len(zones)
+
+
+def _zones(actor, streets):
+    by_code = {s.code: s for s in streets}
+    zones = []
+    for i, street in enumerate(streets):
+        short = street.name.removesuffix("街道").removesuffix("镇")
+        for n, (opens, closes) in enumerate(FIXED_HOURS, start=1):
+            zones.append(services.vendor_zone_create(
+                acting_user=actor, street=street, kind=ZoneKind.FIXED_STALL, name=f"{short}第{n}固定摊点区",
+                road=f"{short}路", opens_at=opens, closes_at=closes, trades=TRADES[(i + n) % 3],
+                responsible_person=f"{SURNAMES[i % len(SURNAMES)]}{GIVEN[n]}",
+                complaint_phone=f"0796{8200000 + i * 10 + n}", capacity=12 if n == 1 else 8,
+            ))
+    for j, (road, code) in enumerate(NIGHT_ROADS):
+        street = by_code.get(code) or streets[j % len(streets)]
+        zones.append(services.vendor_zone_create(
+            acting_user=actor, street=street, kind=ZoneKind.NIGHT_SNACK, name=f"{road}夜宵摊点区", road=road,
+            opens_at=time(18, 0), closes_at=time(2, 0), trades=TRADES[3],
+            responsible_person=f"{SURNAMES[-1 - j]}{GIVEN[-1 - j]}", complaint_phone=f"1390796{5000 + j:04d}",
+            capacity=20,
+        ))
+    return zones
+
+
+def _vendors(actor, rng):
+    vendors = []
+    for i in range(VENDOR_COUNT):
+        name = f"{SURNAMES[(i * 7) % len(SURNAMES)]}{GIVEN[i % len(GIVEN)]}"
+        phone = f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
+        id_number = f"360802{1960 + i}{(i % 12) + 1:02d}{(i % 28) + 1:02d}{rng.randint(1000, 9999)}"
+        vendors.append(services.vendor_register(acting_user=actor, name=name, phone=phone, id_number=id_number))
+    return vendors
+
+
+def _permits(actor, rng, zones, vendors, today):
+    made = 0
+    for i, vendor in enumerate(vendors):
+        zone = zones[(i * 3) % len(zones)]
+        # every fourth permit ends within the renewal window; the rest part-way through their year
+        ends_in = rng.randint(10, 55) if i % 4 == 0 else rng.randint(90, 330)
+        valid_to = today + timedelta(days=ends_in)
+        services.stall_permit_issue(acting_user=actor, vendor=vendor, zone=zone, stall_number=f"{i + 1:02d}",
+                                    valid_from=valid_to - timedelta(days=364), valid_to=valid_to)
+        made += 1
+    return made
+
+
+def _links(actor, offenders):
+    """Attribute the enforcement demo's vendor cases to a few vendors, each across two or three streets."""
+    from enforcement.models import Case
+
+    by_street: dict[int, list] = {}
+    for case in Case.objects.filter(category__code__in=VENDOR_CATEGORIES).order_by("reported_at", "pk"):
+        by_street.setdefault(case.street_id, []).append(case)
+    street_ids = sorted(by_street)
+    if len(street_ids) < 2:
+        return 0
+    made = 0
+    for i, vendor in enumerate(offenders):
+        for k in range(2 + i % 2):
+            cases = by_street[street_ids[(i + k) % len(street_ids)]]
+            if len(cases) > i // len(street_ids):
+                services.vendor_link_case(acting_user=actor, vendor=vendor, case=cases[i // len(street_ids)],
+                                          note="现场查处时核实身份")
+                made += 1
+    return made
+
+
+def _shops(actor, rng, streets, quick, today):
+    made = 0
+    for i, street in enumerate(streets):
+        short = street.name.removesuffix("街道").removesuffix("镇")
+        count = 6 if quick else 10
+        # most streets near full coverage; every third street lags behind by a few shops
+        unsigned = (i % 3 == 2) * 3 + (i % 2)
+        for n in range(count):
+            shop = services.shop_register(acting_user=actor, name=f"{short}{SHOP_KINDS[n % len(SHOP_KINDS)]}",
+                                          address=f"{short}路{n * 2 + 1}号", street=street)
+            made += 1
+            if n < count - unsigned:
+                services.frontage_agreement_sign(
+                    acting_user=actor, shop=shop, signed_on=today - timedelta(days=rng.randint(20, 300)),
+                    signer_name=f"{SURNAMES[(i + n) % len(SURNAMES)]}{GIVEN[n % len(GIVEN)]}",
+                    signer_phone=f"15{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+                )
+    return made
+
+
+def _ads(actor, rng, streets, today):
+    made = 0
+    for i, street in enumerate(streets):
+        short = street.name.removesuffix("街道").removesuffix("镇")
+        specs = [
+            (AdKind.AD, f"吉A广审{2026}{i:02d}01", today + timedelta(days=200), AdStatus.NORMAL),
+            (AdKind.SHOP_SIGN, f"吉A招审{2026}{i:02d}02", today + timedelta(days=400), AdStatus.NORMAL),
+        ]
+        if i % 2 == 0:
+            specs.append((AdKind.AD, f"吉A广审{2025}{i:02d}03", today - timedelta(days=rng.randint(5, 90)),
+                          AdStatus.NORMAL))
+        if i % 3 == 0:
+            specs.append((AdKind.SHOP_SIGN, "", None, AdStatus.NORMAL))
+        if i % 4 == 1:
+            specs.append((AdKind.SHOP_SIGN, f"吉A招审{2024}{i:02d}05", today + timedelta(days=100), AdStatus.HAZARD))
+        for n, (kind, number, until, status) in enumerate(specs):
+            services.outdoor_ad_register(
+                acting_user=actor, owner=f"{short}{SHOP_KINDS[(n + i) % len(SHOP_KINDS)]}", kind=kind,
+                location=f"{short}路{n * 10 + 8}号", street=street, approval_number=number, approved_until=until,
+                status=status,
+            )
+            made += 1
+    return made
