@@ -118,11 +118,12 @@ def _links(actor, offenders):
     if len(street_ids) < 2:
         return 0
     made = 0
+    # each case goes to one vendor only: take the next unused case of the street
     for i, vendor in enumerate(offenders):
         for k in range(2 + i % 2):
             cases = by_street[street_ids[(i + k) % len(street_ids)]]
-            if len(cases) > i // len(street_ids):
-                services.vendor_link_case(acting_user=actor, vendor=vendor, case=cases[i // len(street_ids)],
+            if cases:
+                services.vendor_link_case(acting_user=actor, vendor=vendor, case=cases.pop(0),
                                           note="现场查处时核实身份")
                 made += 1
     return made

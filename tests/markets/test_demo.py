@@ -1,0 +1,50 @@
+"""The demo: quick mode on streets 001-003, through the services, and a second run changes nothing."""
+import pytest
+from django.core.management import call_command
+
+from markets.choices import ZoneKind
+from markets.models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [VendorZone, Vendor, StallPermit, VendorCaseLink, Shop, FrontageAgreement, OutdoorAd]
+
+
+def _counts():
+    return {m.__name__: m.objects.count() for m in MODELS}
+
+
+def test_demo_quick_is_idempotent(bureau_user):
+    # given
+    from grids.demo import seed as grids_seed
+
+    grids_seed(quick=True)
+    from markets.demo import seed
+
+    # when
+    seed(quick=True)
+    first = _counts()
+    seed(quick=True)
+    # then
+    assert _counts() == first
+    assert VendorZone.objects.filter(kind=ZoneKind.FIXED_STALL).count() == 2 * 3
+    assert VendorZone.objects.filter(kind=ZoneKind.NIGHT_SNACK).count() == 3
+    assert Vendor.objects.count() == 20
+    assert OutdoorAd.objects.problem().exists()
+    from django.utils import timezone
+
+    from bureau import clock
+
+    assert StallPermit.objects.due_for_renewal(timezone.localdate(clock.now())).exists()
+    assert Shop.objects.count() > FrontageAgreement.objects.filter(is_active=True).count() > 0
+
+
+def test_whole_seed_demo_quick_links_vendor_cases_and_reruns_unchanged():
+    # given / when
+    call_command("seed_demo", quick=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = _counts()
+    call_command("seed_demo", quick=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # then
+    assert _counts() == first
+    if VendorCaseLink.objects.exists():
+        assert Vendor.objects.repeat_offenders().filter(street_count__gte=2).exists()
