@@ -1,6 +1,7 @@
 """Evidence photos: validated from their content (not their name), hashed, and copied without metadata."""
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 import filetype
@@ -23,6 +24,7 @@ class CheckedPhoto:
     content_type: str
     sha256: str
     name: str
+    display: bytes = b""  # the copy without metadata, made while checking (a broken picture fails here: 400)
 
     @property
     def size(self) -> int:
@@ -44,12 +46,23 @@ def photo_check(upload) -> CheckedPhoto:
     kind = filetype.guess(content)
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationError({"photos": [_("%(name)s 不是 JPEG、PNG 或 WebP 图片") % {"name": name}]})
+    unreadable = ValidationError({"photos": [_("%(name)s 无法作为图片读取") % {"name": name}]})
     try:
-        with Image.open(io.BytesIO(content)) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused just below
+            img = Image.open(io.BytesIO(content))
+        with img:
+            # A few kilobytes can declare a billion pixels: refuse before decoding (PIL's own bomb limit).
+            if img.width * img.height > Image.MAX_IMAGE_PIXELS:
+                raise unreadable
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"photos": [_("%(name)s 无法作为图片读取") % {"name": name}]}) from exc
-    return CheckedPhoto(content=content, content_type=kind.mime, sha256=hashlib.sha256(content).hexdigest(), name=name)
+        photo = CheckedPhoto(content=content, content_type=kind.mime, sha256=hashlib.sha256(content).hexdigest(),
+                             name=name)
+        # verify() reads no pixel data: a truncated or corrupt picture only fails when decoded, so decode now.
+        photo.display = stripped_copy(photo)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise unreadable from exc
+    return photo
 
 
 def stripped_copy(photo: CheckedPhoto) -> bytes:
@@ -70,6 +83,6 @@ def photo_attach(*, event, photo: CheckedPhoto, at):
     obj = CasePhoto(event=event, case_id=event.case_id, sha256=photo.sha256, content_type=photo.content_type,
                     size=photo.size, uploaded_at=at)
     obj.file.save(photo.name, ContentFile(photo.content), save=False)
-    obj.display_file.save(photo.name, ContentFile(stripped_copy(photo)), save=False)
+    obj.display_file.save(photo.name, ContentFile(photo.display or stripped_copy(photo)), save=False)
     obj.save()
     return obj
