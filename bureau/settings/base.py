@@ -200,7 +200,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema name per shared choice set (the time units appear on several models).
-    "ENUM_NAME_OVERRIDES": {"TimeUnitEnum": "bureau.workcalendar.choices.TimeUnit"},
+    "ENUM_NAME_OVERRIDES": {"TimeUnitEnum": "bureau.workcalendar.choices.TimeUnit",
+                            "VendorZoneKindEnum": "markets.choices.ZoneKind",
+                            "OutdoorAdKindEnum": "markets.choices.AdKind"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.
