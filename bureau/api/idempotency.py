@@ -111,6 +111,21 @@ class _NotStored(Exception):
         self.response = response
 
 
+class _Raised(Exception):
+    def __init__(self, exc):
+        super().__init__(str(exc))
+        self.exc = exc
+
+
+def _store(record, response):
+    from bureau.idempotency.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        state=IdempotencyRecord.State.DONE, response_status=response.status_code,
+        response_body=_rendered(response.data), completed_at=timezone.now(),
+    )
+
+
 def run_idempotent(view, request, call):
     """Run `call()` (the view's own handling) under the request's Idempotency-Key, if it has one."""
     from bureau.idempotency.models import IdempotencyRecord
@@ -132,13 +147,23 @@ def run_idempotent(view, request, call):
             try:
                 response = call()
             except Exception as exc:  # noqa: BLE001 - turned into the response the client gets, or re-raised
-                response = view.handle_exception(exc)
+                raise _Raised(exc) from exc  # rolls back the work first: see below
             if not _is_stored(response.status_code):
                 raise _NotStored(response)  # rolls back whatever the request wrote
-            IdempotencyRecord.objects.filter(pk=record.pk).update(
-                state=IdempotencyRecord.State.DONE, response_status=response.status_code,
-                response_body=_rendered(response.data), completed_at=timezone.now(),
-            )
+            _store(record, response)
+    except _Raised as raised:
+        # The error becomes a response only after the work was rolled back, so what the handler itself writes
+        # (the audit entry of a permission denial) is kept.
+        try:
+            response = view.handle_exception(raised.exc)
+        except BaseException:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            raise
+        if _is_stored(response.status_code):
+            _store(record, response)
+        else:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return response
     except _NotStored as not_stored:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return not_stored.response

@@ -233,3 +233,20 @@ def test_grid_officers_case_report_with_a_key_is_filed_once(place, frozen_now):
     assert changed.status_code == 422
     case = Case.objects.get()
     assert case.source == "grid_officer" and case.reported_by == place["officer_a1"]
+
+
+@pytest.mark.django_db
+def test_a_403_raised_by_the_service_frees_the_key_and_keeps_its_audit_entry(place, frozen_now):
+    # given a leader who leads no street at the moment (the service refuses with 403)
+    from bureau.audit.models import AuditEntry
+    from tests.conftest import make_user
+
+    loner = client_for(make_user("leader-none", "leader"))
+
+    # when the report is sent with a key
+    response = loner.post(URL, report_body(place), format="json", HTTP_IDEMPOTENCY_KEY="k-403")
+
+    # then nothing is stored for replay, and the denial stays in the audit log
+    assert response.status_code == 403
+    assert IdempotencyRecord.objects.count() == 0
+    assert AuditEntry.objects.filter(action="permission.denied").count() == 1
