@@ -202,7 +202,8 @@ SPECTACULAR_SETTINGS = {
     # One schema name per shared choice set (the time units appear on several models).
     "ENUM_NAME_OVERRIDES": {"TimeUnitEnum": "bureau.workcalendar.choices.TimeUnit",
                             "VendorZoneKindEnum": "markets.choices.ZoneKind",
-                            "OutdoorAdKindEnum": "markets.choices.AdKind"},
+                            "OutdoorAdKindEnum": "markets.choices.AdKind",
+                            "StreetKindEnum": "grids.choices.StreetKind"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.
