@@ -7,6 +7,9 @@ class MarketsConfig(AppConfig):
     verbose_name = _("街面经营")
 
     def ready(self):
-        from bureau import navigation
+        from bureau import dashboard, navigation
 
+        from .dashboard import market_tiles
+
+        dashboard.register(50, market_tiles)
         navigation.register("markets", _("街面经营"), "markets:index", 50, navigation.field_staff)

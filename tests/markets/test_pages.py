@@ -75,3 +75,34 @@ def test_nav_link_for_field_staff_only(bureau_user, api_user, place):
     assert any(i["key"] == "markets" for i in navigation_for(bureau_user))
     assert any(i["key"] == "markets" for i in navigation_for(place["leader_a"]))
     assert not any(i["key"] == "markets" for i in navigation_for(api_user))
+
+
+def test_dashboard_tiles_in_scope(district):
+    from django.test import RequestFactory
+
+    from markets.dashboard import market_tiles
+
+    request = RequestFactory().get("/")
+    request.user = district["leader_b"]
+    tiles = {t["key"]: t for t in market_tiles(request)}
+    assert tiles["markets-permits-due"]["value"] == 1
+    assert tiles["markets-problem-ads"]["value"] == 1
+    assert tiles["markets-frontage"]["value"] == "—"
+    request.user = district["leader_a"]
+    assert {t["key"]: t["value"] for t in market_tiles(request)}["markets-problem-ads"] == 0
+
+
+def test_dashboard_has_no_market_tiles_for_the_api_client(api_user):
+    from django.test import RequestFactory
+
+    from markets.dashboard import market_tiles
+
+    request = RequestFactory().get("/")
+    request.user = api_user
+    assert market_tiles(request) == []
+
+
+def test_dashboard_page_renders_with_market_tiles(bureau_user, district):
+    response = _client(bureau_user).get("/")
+    assert response.status_code == 200
+    assert "门前五包覆盖率" in response.content.decode()
