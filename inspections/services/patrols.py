@@ -314,14 +314,15 @@ def patrol_report_body(report) -> dict:
         "date": report.date.isoformat(),
         "shift": report.shift,
         "grid_cells": sorted(report.grid_cells.values_list("code", flat=True)),
-        "started_at": report.started_at.isoformat(),
-        "ended_at": report.ended_at.isoformat(),
+        # Local time, like every datetime the API shows (CONTRACT §3: offset of Asia/Shanghai)
+        "started_at": timezone.localtime(report.started_at).isoformat(),
+        "ended_at": timezone.localtime(report.ended_at).isoformat(),
         "summary": report.summary,
         "squad": report.squad,
         "team": report.team,
         "track": report.track,
         "counts": report.counts,
-        "updated_at": report.updated_at.isoformat(),
+        "updated_at": timezone.localtime(report.updated_at).isoformat(),
     }
 
 

@@ -56,10 +56,14 @@ def test_patrol_report_datetimes_carry_plus_0800(place):
         # when
         created = client.post("/api/v1/patrol-reports/", body, format="json")
         listing = client.get("/api/v1/patrol-reports/").json()
+        url = f"/api/v1/patrol-reports/{created.json()['id']}/"
+        client.patch(url, {"summary": "补充"}, format="json")
+        revisions = client.get(url + "revisions/").json()
 
     # then
     assert created.status_code == 201, created.json()
-    found = list(datetimes(created.json())) + list(datetimes(listing))
-    assert len(found) >= 8
+    found = list(datetimes(created.json())) + list(datetimes(listing)) + list(datetimes(revisions))
+    assert len(found) >= 12
+    assert revisions[0]["body"]["started_at"] == "2026-11-24T06:30:00+08:00"
     assert [(p, v) for p, v in found if not v.endswith("+08:00")] == []
     assert created.json()["started_at"] == "2026-11-24T06:30:00+08:00"
