@@ -347,3 +347,26 @@ def test_reporter_phone_is_encrypted_hashed_and_masked(place, report, bureau_use
     assert "13812345678" not in case.reporter_phone_encrypted
     assert case.reporter_phone_hash == pii.phone_hash("138 1234 5678")
     assert case_reveal_phone(acting_user=bureau_user, case=case) == "13812345678"
+
+
+@pytest.mark.parametrize("action,params,status,due", [
+    ("reject", {}, S.REJECTED, None),
+    ("mark_duplicate", {"duplicate_of": "original"}, S.REJECTED, None),
+    ("relocate", {"cell": "b1"}, S.REGISTERED, at(2026, 11, 23, 10, 0)),
+])
+def test_reject_duplicate_and_relocate_from_registered(place, report, act, action, params, status, due):
+    # given a registered case (reported 09:00, dispatch due 10:00) and another case it may repeat
+    original = report(when=at(2026, 11, 23, 8, 0))
+    case = report(when=at(2026, 11, 23, 9, 0))
+    act(case, "register", when=at(2026, 11, 23, 9, 10))
+    if "duplicate_of" in params:
+        params = {"duplicate_of": original.pk}
+    if "cell" in params:
+        lat, lng = centre_of(place[params["cell"]])
+        params = {"lat": lat, "lng": lng}
+
+    # when
+    case = act(case, action, when=at(2026, 11, 23, 9, 20), **params)
+
+    # then
+    assert (case.status, case.due_at) == (status, due)
