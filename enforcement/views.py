@@ -73,7 +73,7 @@ def workbench(request):
         messages.error(request, "; ".join(exc.messages))
         qs = base.none()
     qs = _queue(qs, current)
-    number = (request.GET.get("number") or "").strip()
+    number = (request.GET.get("number") or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL (a 500)
     if number:
         qs = qs.filter(number__icontains=number)
     page = CachedCountPaginator(qs, 50, count_key=count_key(request, ignore=("page",))).get_page(request.GET.get("page"))

@@ -166,3 +166,14 @@ def test_patrol_report_amendment_fields(place, leader, method):
 
     # then
     assert {f: b for f, b in bad.items() if b} == {}
+
+
+@pytest.mark.parametrize("path", [
+    "/cases/?number=%00", "/cases/?street=%00", "/cases/?status=%00", "/cases/?reported_after=0001-01-01",
+    "/cases/?page=%00", "/cases/?queue=%00", "/inspections/patrols/?date=%00", "/inspections/patrols/?page=%00",
+    "/inspections/coverage/?street=%00", "/inspections/coverage/?date=%00", "/cases/inbox/?page=%00",
+])
+def test_odd_query_strings_on_pages_are_not_a_500(place, bureau_user, client, path):
+    # NUL characters matter on PostgreSQL, which refuses them in a query
+    client.force_login(bureau_user)
+    assert client.get(path).status_code < 500
