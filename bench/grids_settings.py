@@ -12,3 +12,7 @@ ROOT_URLCONF = "bench.grids_urls"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000000/min", "user": "1000000/min",
                                                                 "auth": "1000000/min"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+if not env("REDIS_URL", default=""):  # noqa: F405
+    # one server process: its own memory is the shared cache (a deployment uses Redis; the embedded
+    # default's file cache would make the bench measure the disk)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
