@@ -92,13 +92,15 @@ def parse_period(kind: str, text: str) -> Period:
         if match:
             year, week = int(match[1]), int(match[2])
             try:
-                return week_of(date.fromisocalendar(year, week, 1))
-            except ValueError:
+                # the last representable year has no following week to end on: not a period either
+                if year < 9999:
+                    return week_of(date.fromisocalendar(year, week, 1))
+            except (ValueError, OverflowError):
                 pass
         raise ValidationError({"period": [_("周期格式应为 2026-W47（ISO 周）：%(value)s") % {"value": text[:20]}]})
     if kind == MONTH:
         match = _MONTH_RE.match(text)
-        if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
+        if match and 1 <= int(match[2]) <= 12 and 1 <= int(match[1]) < 9999:
             return month_of(date(int(match[1]), int(match[2]), 1))
         raise ValidationError({"period": [_("周期格式应为 2026-10（年-月）：%(value)s") % {"value": text[:20]}]})
     raise ValidationError({"kind": [_("未知的周期类型：%(value)s") % {"value": kind}]})

@@ -214,3 +214,9 @@ def test_the_spreadsheet_carries_its_own_etag_and_last_modified(published, api_c
 def test_an_unknown_format_is_400(published, api_client_role):
     response = api_client_role.get("/api/v1/bulletins/weekly/2026-W47/?format=pdf")
     assert response.status_code == 400 and "format" in response.json()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/rankings/weekly/9999-W52/", "/api/v1/rankings/monthly/9999-12/",
+                                 "/api/v1/bulletins/weekly/9999-W52/", "/api/v1/rankings/weekly/0001-W01/"])
+def test_periods_at_the_ends_of_the_calendar_are_not_a_500(place, api_client_role, url):
+    assert api_client_role.get(url).status_code in (400, 404)
