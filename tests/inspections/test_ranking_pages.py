@@ -106,3 +106,14 @@ def test_navigation_has_rankings_for_field_staff(published, bureau_user, api_use
     html = browser_client(bureau_user).get("/").content.decode()
     assert 'data-nav="rankings"' in html and 'data-nav="bulletins"' in html
     assert 'data-nav="rankings"' not in browser_client(api_user).get("/").content.decode()
+
+
+def test_the_english_bulletin_has_english_dates_and_scores(published, bureau_user):
+    # given a user who chose English
+    client = browser_client(bureau_user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    # when
+    html = client.get("/inspections/bulletins/2026-W47/").content.decode()
+    # then the dates and the top and bottom units read in English
+    assert "November 2026" in html and "年11月" not in html
+    assert " points)" in html and " 分）" not in html
