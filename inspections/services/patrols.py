@@ -20,14 +20,9 @@ from bureau import clock
 from bureau.audit.services import audit_record
 from grids.models import GridCell, Street
 
-from ..models.patrols import (
-    PatrolCountField,
-    PatrolFinding,
-    PatrolReport,
-    PatrolReportRevision,
-    PatrolShift,
-    PatrolSource,
-)
+from ..choices import PatrolShift, PatrolSource
+from ..models import PatrolCountField, PatrolFinding, PatrolReport, PatrolReportRevision
+from ..permissions import may_amend, may_file
 
 # Limits: a phone on a weak connection must not be able to send a request the server chokes on.
 MAX_FINDINGS = getattr(settings, "PATROL_MAX_FINDINGS", 30)
@@ -55,21 +50,11 @@ class PatrolReportLocked(Exception):
         self.message = message
 
 
-# ---------------------------------------------------------------------------------------------- who may
-
-
-def may_file(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+# ---------------------------------------------------------------------------------------------- whose report
 
 
 def source_for(user) -> str:
     return PatrolSource.SUPERVISION if user.is_bureau_staff else PatrolSource.PATROL
-
-
-def may_amend(user, report) -> bool:
-    if user.is_bureau_staff:
-        return True
-    return user.is_street_leader and report.leader_id == user.pk
 
 
 # ---------------------------------------------------------------------------------------------- checks

@@ -36,7 +36,7 @@ CACHE_PREFIX = "reports:v1"
 
 
 def report_cache_key(document: str, kind: str, period: str) -> str:
-    """The cache entry of a published document as the API serves it (inspections/api/reports.py)."""
+    """The cache entry of a published document as the API serves it (inspections/api/views/reports.py)."""
     return f"{CACHE_PREFIX}:{document}:{kind}:{period}"
 
 
@@ -154,7 +154,8 @@ def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
 
     from grids.models import GridCell
 
-    from ..models import PatrolReport, PatrolReportRevision, PatrolSource
+    from ..choices import PatrolSource
+    from ..models import PatrolReport, PatrolReportRevision
 
     periods = list(periods)
     connection = connections[using]

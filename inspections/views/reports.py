@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 
-from ..models import Bulletin, PeriodKind, Ranking, RankingRow
+from ..choices import PeriodKind
+from ..models import Bulletin, Ranking, RankingRow
 from ..periods import MONTH, WEEK, parse_period, period_containing
+from ..permissions import may_read_assessment
 
 TREND_PERIODS = 12
 
 
 def _require_field_staff(user):
-    if not (user.is_field_staff or user.is_superuser):
+    if not may_read_assessment(user):
         raise PermissionDenied
 
 
@@ -136,7 +138,7 @@ def bulletin_page(request, period):
 def dashboard_tiles(request):
     """Open and overdue cases of this week (in the user's scope), and the last ranking's top and bottom streets."""
     user = request.user
-    if not (user.is_authenticated and (user.is_field_staff or user.is_superuser)):
+    if not may_read_assessment(user):
         return []
     from enforcement.choices import CaseStatus
     from enforcement.models import Case
@@ -177,17 +179,3 @@ def _has_url(name):
     except NoReverseMatch:
         return False
     return True
-
-
-def register_ui():
-    """Navigation entries and dashboard tiles (called from InspectionsConfig.ready)."""
-    from django.utils.translation import gettext_lazy
-
-    from bureau import dashboard, navigation
-
-    def staff(user):
-        return user.is_field_staff or user.is_superuser
-
-    navigation.register("rankings", gettext_lazy("排名"), "inspections:rankings", 40, staff)
-    navigation.register("bulletins", gettext_lazy("通报"), "inspections:bulletin-latest", 45, staff)
-    dashboard.register(40, dashboard_tiles)

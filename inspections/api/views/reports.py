@@ -13,7 +13,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import permissions, throttling
+from rest_framework import throttling
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -21,21 +21,12 @@ from rest_framework.views import APIView
 
 from bureau import clock
 
-from .. import exports
-from ..models import Bulletin, Ranking
-from ..periods import MONTH, WEEK, parse_period
-from ..services.reports import report_cache_key as cache_key
-
-
-class ReportReaderPermission(permissions.BasePermission):
-    """Rankings and bulletins: bureau staff, street leaders, grid officers and the API client (read only)."""
-
-    message = _("您的角色不能查看排名和通报")
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and request.method in permissions.SAFE_METHODS
-                    and (user.is_field_staff or user.is_api_client or user.is_superuser))
+from ... import exports
+from ...models import Bulletin, Ranking
+from ...periods import MONTH, WEEK, parse_period
+from ...permissions import ReportReaderPermission
+from ...services.reports import report_cache_key as cache_key
+from ..serializers.reports import bulletin_payload
 
 
 def ranking_lookup(kind: str, period: str):
@@ -50,17 +41,6 @@ def bulletin_lookup(period: str):
     if period == "latest":
         return qs.filter(end__lte=clock.now()).order_by("-start", "-revision").first()
     return qs.filter(period=period).order_by("-revision").first()
-
-
-def bulletin_payload(bulletin: Bulletin) -> dict:
-    from django.utils import timezone
-
-    return {
-        "period": bulletin.period, "kind": WEEK,
-        "start": timezone.localtime(bulletin.start).isoformat(), "end": timezone.localtime(bulletin.end).isoformat(),
-        "revision": bulletin.revision, "published_at": timezone.localtime(bulletin.published_at).isoformat(),
-        **bulletin.content,
-    }
 
 
 def _count(key: str, timeout: int) -> int:

@@ -1,0 +1,15 @@
+"""Serializers of the inspections API, one module per subject (patrols, reports)."""
+from .patrols import (  # noqa: F401
+    FindingInputSerializer,
+    PatrolCountFieldSerializer,
+    PatrolCoverageSerializer,
+    PatrolFindingSerializer,
+    PatrolReportAmendSerializer,
+    PatrolReportInputSerializer,
+    PatrolReportSerializer,
+    PatrolRevisionSerializer,
+    SafeDateTimeField,
+    StreetRefSerializer,
+    TextOrListField,
+)
+from .reports import bulletin_payload  # noqa: F401
