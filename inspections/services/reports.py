@@ -17,17 +17,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.audit.services import audit_record
-from grids.models import Street
+from grids.models import GridCell, Street
 
 from .. import scoring
-from ..models import Bulletin, Ranking, RankingRow, ScoringScheme
+from ..choices import PatrolSource
+from ..models import Bulletin, PatrolReport, PatrolReportRevision, Ranking, RankingRow, ScoringScheme
 from ..periods import MONTH, WEEK, Period, parse_period
+from .patrols import patrol_coverage
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +94,6 @@ def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
     streets whose reports were amended after the end (their cells then come from the revisions) are handed
     to `patrol_coverage` itself.
     """
-    try:
-        from .patrols import patrol_coverage
-    except ImportError:  # the patrol reports are not installed: no coverage rather than no ranking
-        return {}
-    from django.db.models import Count, Q
-
-    from grids.models import GridCell
-
-    from ..models import PatrolReport, PatrolReportRevision
-
     first_day, last_day = period.first_day, period.last_day
     in_service = (Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=first_day))
@@ -146,17 +139,6 @@ def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
     """{period code: {street id: coverage}} for many periods: `_patrol_coverage`'s rules in one statement
     (the history backfill), the streets with reports amended after a period's end again handed to
     `patrol_coverage` itself."""
-    try:
-        from .patrols import patrol_coverage
-    except ImportError:
-        return {p.code: {} for p in periods}
-    from django.db import connections
-
-    from grids.models import GridCell
-
-    from ..choices import PatrolSource
-    from ..models import PatrolReport, PatrolReportRevision
-
     periods = list(periods)
     connection = connections[using]
     ops = connection.ops
