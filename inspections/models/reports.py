@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import PeriodKind
+from ..periods import first_day_of, last_day_of
 from ..querysets import RankingQuerySet, ScoringSchemeQuerySet
 
 __all__ = ["ScoringScheme", "Bulletin", "Ranking", "RankingRow", "PeriodKind", "INDICATORS", "RATE_INDICATORS"]
@@ -139,7 +140,20 @@ class ScoringScheme(models.Model):
             previous = minimum
 
 
-class Bulletin(models.Model):
+class PeriodDatesMixin:
+    """`start` and `end` are the instants that bound the period ([start, end)); people and clients are told its
+    first and last dates (W47 of 2026: 2026-11-16 to 2026-11-22, not to the 23rd)."""
+
+    @property
+    def first_day(self):
+        return first_day_of(self.start)
+
+    @property
+    def last_day(self):
+        return last_day_of(self.end)
+
+
+class Bulletin(PeriodDatesMixin, models.Model):
     """A published weekly bulletin (每周通报): per street, supervision cases not handled by their deadline."""
 
     period = models.CharField(_("周期"), max_length=8)  # 2026-W47
@@ -169,7 +183,7 @@ class Bulletin(models.Model):
         return f"{self.period} r{self.revision}"
 
 
-class Ranking(models.Model):
+class Ranking(PeriodDatesMixin, models.Model):
     """A published ranking of the streets for one period under one scheme version (one revision)."""
 
     kind = models.CharField(_("周期类型"), max_length=8, choices=PeriodKind.choices)

@@ -35,7 +35,7 @@ from .patrols import patrol_coverage
 log = logging.getLogger(__name__)
 
 UNCHANGED, PUBLISHED, CHANGED = "unchanged", "published", "changed"
-CACHE_PREFIX = "reports:v1"
+CACHE_PREFIX = "reports:v2"  # v2: a period's start and end are its first and last dates
 
 
 def report_cache_key(document: str, kind: str, period: str) -> str:
@@ -306,7 +306,8 @@ def _next_revision(queryset) -> int:
 def _publish_ranking(period, scheme, rows, document, *, acting_user, reason, now, using):
     revision = _next_revision(Ranking.objects.using(using).filter(kind=period.kind, period=period.code, scheme=scheme))
     payload = {
-        "period": period.code, "kind": period.kind, "start": _local_iso(period.start), "end": _local_iso(period.end),
+        "period": period.code, "kind": period.kind, "start": period.first_day.isoformat(),
+        "end": period.last_day.isoformat(),
         "revision": revision, "published_at": _local_iso(now), **document,
     }
     ranking = Ranking(kind=period.kind, period=period.code, start=period.start, end=period.end, scheme=scheme,

@@ -1,14 +1,11 @@
 """Pages of the assessment: the rankings (table, grades, each street's trend as a plotly chart), the weekly
 bulletin as a printable A4 通报, and the dashboard tiles. They read only published snapshots."""
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -129,7 +126,6 @@ def bulletin_page(request, period):
         "document_number": _("%(district)s城管通〔%(year)s〕%(week)s号") % {
             "district": settings.DISTRICT_NAME.removesuffix("区"), "year": year, "week": _week_number(code)},
         "title": _("%(year)s年第%(week)s周城市管理工作通报") % {"year": year, "week": _week_number(code)},
-        "last_day": timezone.localtime(bulletin.end - timedelta(seconds=1)),
         "xlsx_url": reverse("bulletin-weekly", kwargs={"period": code}) + "?format=xlsx",
     }
     return render(request, "inspections/bulletin_page.html", context)

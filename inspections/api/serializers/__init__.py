@@ -12,4 +12,9 @@ from .patrols import (  # noqa: F401
     StreetRefSerializer,
     TextOrListField,
 )
-from .reports import bulletin_payload  # noqa: F401
+from .reports import (  # noqa: F401
+    BulletinDocumentSerializer,
+    RankingDocumentSerializer,
+    bulletin_payload,
+    ranking_payload,
+)
