@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import Count, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,14 +86,23 @@ def _period(value, kind) -> Period:
     return period
 
 
+def _may_count_in(period: Period, day, earlier_day) -> bool:
+    """Whether a report amended after the period's end may count in it, so its street's coverage must be read
+    from the revisions: it is dated in the period now (`day`) or was before an amendment (`earlier_day`, the
+    ISO date a revision kept)."""
+    if period.first_day <= day <= period.last_day:
+        return True
+    return bool(earlier_day) and period.first_day.isoformat() <= earlier_day <= period.last_day.isoformat()
+
+
 def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
     """Per street id: cells covered by at least one brigade patrol report in the period / cells in service.
 
     The patrol engineer's `patrol_coverage(street, start, end, as_of)` defines it. It runs a few queries per
     street; here two grouped queries answer every street at once with the same rules (brigade reports dated
     in the period, recorded before its end, cells of the report's own street in service during it), and the
-    streets whose reports were amended after the end (their cells then come from the revisions) are handed
-    to `patrol_coverage` itself.
+    streets with a report amended after the end that is or was dated in the period (its date and cells as of
+    the end then come from the revisions) are handed to `patrol_coverage` itself.
     """
     first_day, last_day = period.first_day, period.last_day
     in_service = (Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)) & (
@@ -101,8 +111,11 @@ def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
                   .values_list("street", "n"))
     reports = (PatrolReport.objects.using(using).brigade().on_days(first_day, last_day)
                .recorded_before(period.end))
-    amended = set(PatrolReportRevision.objects.using(using).filter(report__in=reports, amended_at__gte=period.end)
-                  .values_list("report__street", flat=True))
+    later = (PatrolReportRevision.objects.using(using)
+             .filter(report__in=PatrolReport.objects.using(using).brigade().recorded_before(period.end),
+                     amended_at__gte=period.end)
+             .values_list("report__street", "report__date", KT("body__date")))
+    amended = {street_id for street_id, day, earlier_day in later if _may_count_in(period, day, earlier_day)}
     through = PatrolReport.grid_cells.through
     covered = dict(
         through.objects.using(using)
@@ -157,15 +170,16 @@ def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
             covered[(periods[idx].code, street_id)] = n
     cells = list(GridCell.objects.using(using).values_list("street_id", "valid_from", "valid_to"))
     revisions = list(PatrolReportRevision.objects.using(using).filter(report__source=PatrolSource.PATROL)
-                     .values_list("report__street_id", "report__date", "report__recorded_at", "amended_at"))
+                     .values_list("report__street_id", "report__date", KT("body__date"), "report__recorded_at",
+                                  "amended_at"))
     out = {}
     for p in periods:
         totals: dict = {}
         for street_id, valid_from, valid_to in cells:
             if (valid_from is None or valid_from <= p.last_day) and (valid_to is None or valid_to >= p.first_day):
                 totals[street_id] = totals.get(street_id, 0) + 1
-        amended = {street_id for street_id, day, recorded_at, amended_at in revisions
-                   if p.first_day <= day <= p.last_day and recorded_at < p.end and amended_at >= p.end}
+        amended = {street_id for street_id, day, earlier_day, recorded_at, amended_at in revisions
+                   if recorded_at < p.end and amended_at >= p.end and _may_count_in(p, day, earlier_day)}
         out[p.code] = {}
         for street in streets:
             if street.pk in amended:
