@@ -2,29 +2,25 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _patrols(user):
-    return user.is_bureau_staff or user.is_street_leader
-
-
-def _officer(user):
-    return user.is_grid_officer
-
-
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("巡查与考评")
 
     def ready(self):
+        """Every navigation entry and dashboard tile of inspections, each shown to the audience its
+        predicate in `permissions` names."""
         from bureau import dashboard, navigation
 
+        from .permissions import may_patrol, may_read_assessment, may_report_problem
         from .views.patrols import patrol_tiles
+        from .views.reports import dashboard_tiles
 
-        # Patrols (issue 5): the phone form for leaders and bureau staff, the officer's report, coverage.
-        navigation.register("patrols", _("巡查日报"), "inspections:patrol-new", 30, _patrols)
-        navigation.register("report-problem", _("上报问题"), "inspections:report-problem", 31, _officer)
-        navigation.register("coverage", _("巡查覆盖"), "inspections:coverage", 35, _patrols)
+        # Patrols: the phone form for leaders and bureau staff, the officer's report, coverage.
+        navigation.register("patrols", _("巡查日报"), "inspections:patrol-new", 30, may_patrol)
+        navigation.register("report-problem", _("上报问题"), "inspections:report-problem", 31, may_report_problem)
+        navigation.register("coverage", _("巡查覆盖"), "inspections:coverage", 35, may_patrol)
         dashboard.register(30, patrol_tiles)
-        # Assessment (issue 6): rankings, bulletins, dashboard tiles.
-        from .views.reports import register_ui
-
-        register_ui()
+        # Assessment: rankings, bulletins, and the week's cases and last ranking on the dashboard.
+        navigation.register("rankings", _("排名"), "inspections:rankings", 40, may_read_assessment)
+        navigation.register("bulletins", _("通报"), "inspections:bulletin-latest", 45, may_read_assessment)
+        dashboard.register(40, dashboard_tiles)

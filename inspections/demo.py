@@ -19,7 +19,8 @@ from bureau import clock
 from bureau.accounts.choices import Role
 from bureau.accounts.models import User
 
-from .models.patrols import PatrolCountField, PatrolReport, PatrolShift, PatrolSource
+from .choices import PatrolShift, PatrolSource
+from .models import PatrolCountField, PatrolReport
 
 ORDER = 40
 

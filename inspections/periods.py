@@ -37,11 +37,11 @@ class Period:
 
     @property
     def first_day(self) -> date:
-        return self.start.date()
+        return first_day_of(self.start)
 
     @property
     def last_day(self) -> date:
-        return (self.end - timedelta(days=1)).date()
+        return last_day_of(self.end)
 
     def previous(self) -> "Period":
         return period_containing(self.kind, self.start - timedelta(seconds=1))
@@ -61,6 +61,17 @@ class Period:
             weeks.append(week_of(day))
             day += timedelta(days=7)
         return weeks
+
+
+def first_day_of(start: datetime) -> date:
+    """The first date of a period that starts at `start` (a local midnight, in whatever zone it is given)."""
+    return start.astimezone(TZ).date()
+
+
+def last_day_of(end: datetime) -> date:
+    """The last date of a period that ends at `end`: the period is half-open, so `end` itself is the next
+    period's first midnight and its date is not the period's."""
+    return (end.astimezone(TZ) - timedelta(days=1)).date()
 
 
 def _midnight(day: date) -> datetime:

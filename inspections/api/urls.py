@@ -1,8 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .patrols import PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet
-from .reports import BulletinView, RankingView
+from .views import BulletinView, PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet, RankingView
 
 router = SimpleRouter()
 router.register("patrol-reports", PatrolReportViewSet, basename="patrol-report")

@@ -8,47 +8,17 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ..choices import SHIFT_USUAL_TIMES, PatrolShift, PatrolSource
+from ..querysets import PatrolCountFieldQuerySet, PatrolReportQuerySet
 
 __all__ = [
     "PatrolShift", "PatrolSource", "SHIFT_USUAL_TIMES", "PatrolCountField", "PatrolReport", "PatrolFinding",
     "PatrolReportRevision",
 ]
-
-
-class PatrolShift(models.TextChoices):
-    EARLY = "early", _("早班")
-    DAY = "day", _("白班")
-    EVENING = "evening", _("晚班")
-    NIGHT = "night", _("夜间")
-
-
-# Shown next to the shift on the form; never checked against the report's times (CONTRACT §3).
-SHIFT_USUAL_TIMES = {
-    PatrolShift.EARLY: "06:30–09:00",
-    PatrolShift.DAY: "08:00–18:00",
-    PatrolShift.EVENING: "18:00–22:00",
-    PatrolShift.NIGHT: "22:00–02:00",
-}
-
-
-class PatrolSource(models.TextChoices):
-    """Who patrolled; the values are the case sources their findings get (enforcement.choices.CaseSource)."""
-
-    PATROL = "patrol", _("大队巡查")
-    SUPERVISION = "supervision", _("督查巡查")
-
-
-class PatrolCountFieldQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if getattr(user, "is_authenticated", False) and user.is_field_staff:
-            return self
-        return self.none()
-
-    def active(self):
-        return self.filter(is_active=True)
 
 
 class PatrolCountField(models.Model):
@@ -69,49 +39,6 @@ class PatrolCountField(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class PatrolReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Bureau staff: every report; a street leader: reports over their street; nobody else."""
-        from grids.models import Street
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_bureau_staff:
-            return self
-        if user.is_street_leader:
-            return self.filter(street__in=Street.objects.led_by(user).values("pk"))
-        return self.none()
-
-    def covering_street(self, street):
-        """Reports with at least one cell in `street` (a supervision patrol may cross streets)."""
-        through = PatrolReport.grid_cells.through
-        return self.filter(Exists(through.objects.filter(patrolreport_id=OuterRef("pk"), gridcell__street=street)))
-
-    def brigade(self):
-        return self.filter(source=PatrolSource.PATROL)
-
-    def supervision(self):
-        return self.filter(source=PatrolSource.SUPERVISION)
-
-    def on_days(self, first, last):
-        return self.filter(date__gte=first, date__lte=last)
-
-    def recorded_before(self, moment):
-        return self.filter(recorded_at__lt=moment)
-
-    def for_list(self):
-        return self.select_related("street", "leader").prefetch_related(
-            models.Prefetch("grid_cells", queryset=_cells_only()),
-            models.Prefetch("findings", queryset=PatrolFinding.objects.select_related("category", "case", "grid")),
-        )
-
-
-def _cells_only():
-    from grids.models import GridCell
-
-    return GridCell.objects.only("id", "code", "street_id").order_by("code")
 
 
 class PatrolReport(models.Model):

@@ -11,6 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import PeriodKind
+from ..periods import first_day_of, last_day_of
+from ..querysets import RankingQuerySet, ScoringSchemeQuerySet
+
 __all__ = ["ScoringScheme", "Bulletin", "Ranking", "RankingRow", "PeriodKind", "INDICATORS", "RATE_INDICATORS"]
 
 # The indicators a scheme may use (DOMAIN §6). Rates lie in [0, 1]; counts are whole numbers.
@@ -21,11 +25,6 @@ INDICATORS = COUNT_INDICATORS[:3] + RATE_INDICATORS[:4] + COUNT_INDICATORS[3:] +
 scheme_code_validator = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,31}$", _("只能使用小写字母、数字、- 和 _"))
 
 
-class PeriodKind(models.TextChoices):
-    WEEK = "week", _("周")
-    MONTH = "month", _("月")
-
-
 def _decimal(value, where):
     try:
         number = Decimal(str(value))
@@ -34,12 +33,6 @@ def _decimal(value, where):
     if not number.is_finite():
         raise ValidationError({where: [_("不是数字：%(value)s") % {"value": value}]})
     return number
-
-
-class ScoringSchemeQuerySet(models.QuerySet):
-    def current(self, code: str):
-        """The newest version of a scheme: what the next compile uses."""
-        return self.filter(code=code).order_by("-version").first()
 
 
 class ScoringScheme(models.Model):
@@ -147,7 +140,20 @@ class ScoringScheme(models.Model):
             previous = minimum
 
 
-class Bulletin(models.Model):
+class PeriodDatesMixin:
+    """`start` and `end` are the instants that bound the period ([start, end)); people and clients are told its
+    first and last dates (W47 of 2026: 2026-11-16 to 2026-11-22, not to the 23rd)."""
+
+    @property
+    def first_day(self):
+        return first_day_of(self.start)
+
+    @property
+    def last_day(self):
+        return last_day_of(self.end)
+
+
+class Bulletin(PeriodDatesMixin, models.Model):
     """A published weekly bulletin (每周通报): per street, supervision cases not handled by their deadline."""
 
     period = models.CharField(_("周期"), max_length=8)  # 2026-W47
@@ -177,20 +183,7 @@ class Bulletin(models.Model):
         return f"{self.period} r{self.revision}"
 
 
-class RankingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Published rankings are district-wide information for every staff role and the API client."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_field_staff or user.is_api_client or user.is_superuser:
-            return self
-        return self.none()
-
-    def of_period(self, kind, code):
-        return self.filter(kind=kind, period=code).order_by("-published_at", "-id")
-
-
-class Ranking(models.Model):
+class Ranking(PeriodDatesMixin, models.Model):
     """A published ranking of the streets for one period under one scheme version (one revision)."""
 
     kind = models.CharField(_("周期类型"), max_length=8, choices=PeriodKind.choices)

@@ -20,14 +20,9 @@ from bureau import clock
 from bureau.audit.services import audit_record
 from grids.models import GridCell, Street
 
-from ..models.patrols import (
-    PatrolCountField,
-    PatrolFinding,
-    PatrolReport,
-    PatrolReportRevision,
-    PatrolShift,
-    PatrolSource,
-)
+from ..choices import PatrolShift, PatrolSource
+from ..models import PatrolCountField, PatrolFinding, PatrolReport, PatrolReportRevision
+from ..permissions import may_amend, may_file
 
 # Limits: a phone on a weak connection must not be able to send a request the server chokes on.
 MAX_FINDINGS = getattr(settings, "PATROL_MAX_FINDINGS", 30)
@@ -55,21 +50,11 @@ class PatrolReportLocked(Exception):
         self.message = message
 
 
-# ---------------------------------------------------------------------------------------------- who may
-
-
-def may_file(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+# ---------------------------------------------------------------------------------------------- whose report
 
 
 def source_for(user) -> str:
     return PatrolSource.SUPERVISION if user.is_bureau_staff else PatrolSource.PATROL
-
-
-def may_amend(user, report) -> bool:
-    if user.is_bureau_staff:
-        return True
-    return user.is_street_leader and report.leader_id == user.pk
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -394,34 +379,44 @@ def patrolled_codes(street, first_day, last_day, *, as_of=None) -> set[str]:
     """Codes of the street's cells named by a brigade patrol report dated between the two days.
 
     Supervision patrols are the bureau's own checks and do not count as the street's coverage. With `as_of`,
-    only reports the server recorded before it count, each with the cells it had then (an amendment
-    made afterwards is read back from its revision), so a published period never moves.
+    each report is read as it stood then: only reports the server had recorded before it count, each with the
+    date and cells it had then (an amendment made afterwards is read back from its revision), so a published
+    period never moves, whether a later amendment changed a report's cells or moved it to another day.
     """
-    reports = PatrolReport.objects.brigade().on_days(first_day, last_day).filter(street=street)
-    if as_of is not None:
-        reports = reports.recorded_before(as_of)
-    through = PatrolReport.grid_cells.through
-    pairs = through.objects.filter(patrolreport__in=reports, gridcell__street=street).values_list(
-        "patrolreport_id", "gridcell__code")
-    by_report: dict[int, set[str]] = {}
-    for report_id, code in pairs:
-        by_report.setdefault(report_id, set()).add(code)
-    if as_of is not None:
-        street_codes = None
-        seen = set()
-        # The first revision made at or after `as_of` holds the body the report had at `as_of`.
-        for revision in (PatrolReportRevision.objects.filter(report__in=reports, amended_at__gte=as_of)
-                         .order_by("report_id", "number")):
-            if revision.report_id in seen:
-                continue
-            seen.add(revision.report_id)
-            if street_codes is None:
-                street_codes = set(GridCell.objects.filter(street=street).values_list("code", flat=True))
-            by_report[revision.report_id] = set(revision.body.get("grid_cells", [])) & street_codes
-    covered: set[str] = set()
-    for codes in by_report.values():
-        covered |= codes
+    reports = PatrolReport.objects.brigade().filter(street=street)
+    if as_of is None:
+        return _codes_of(reports.on_days(first_day, last_day), street)
+    reports = reports.recorded_before(as_of)
+    earlier = bodies_as_of(reports, as_of)
+    covered = _codes_of(reports.on_days(first_day, last_day).exclude(pk__in=list(earlier)), street)
+    in_period = [cells for day, cells in earlier.values() if first_day <= day <= last_day]
+    if in_period:
+        street_codes = set(GridCell.objects.filter(street=street).values_list("code", flat=True))
+        for cells in in_period:
+            covered |= cells & street_codes
     return covered
+
+
+def _codes_of(reports, street) -> set[str]:
+    through = PatrolReport.grid_cells.through
+    return set(through.objects.filter(patrolreport__in=reports, gridcell__street=street)
+               .values_list("gridcell__code", flat=True))
+
+
+def bodies_as_of(reports, as_of) -> dict:
+    """{report id: (date, cell codes)} as they stood at `as_of`, for those of `reports` amended at or after it.
+
+    A revision keeps the body a report had before the amendment it records, so the first revision made at or
+    after `as_of` holds the body in force at `as_of`; reports without one are as they are now."""
+    out: dict[int, tuple] = {}
+    revisions = (PatrolReportRevision.objects.filter(report__in=reports, amended_at__gte=as_of)
+                 .order_by("report_id", "number").values_list("report_id", "report__date", "body"))
+    for report_id, current_date, body in revisions:
+        if report_id in out:
+            continue
+        day = date_cls.fromisoformat(body["date"]) if body.get("date") else current_date
+        out[report_id] = (day, set(body.get("grid_cells", [])))
+    return out
 
 
 def patrol_coverage(street, start_dt, end_dt, as_of=None) -> tuple[int, int]:

@@ -17,26 +17,30 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
+from django.db.models import Count, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.audit.services import audit_record
-from grids.models import Street
+from grids.models import GridCell, Street
 
 from .. import scoring
-from ..models import Bulletin, Ranking, RankingRow, ScoringScheme
+from ..choices import PatrolSource
+from ..models import Bulletin, PatrolReport, PatrolReportRevision, Ranking, RankingRow, ScoringScheme
 from ..periods import MONTH, WEEK, Period, parse_period
+from .patrols import patrol_coverage
 
 log = logging.getLogger(__name__)
 
 UNCHANGED, PUBLISHED, CHANGED = "unchanged", "published", "changed"
-CACHE_PREFIX = "reports:v1"
+CACHE_PREFIX = "reports:v2"  # v2: a period's start and end are its first and last dates
 
 
 def report_cache_key(document: str, kind: str, period: str) -> str:
-    """The cache entry of a published document as the API serves it (inspections/api/reports.py)."""
+    """The cache entry of a published document as the API serves it (inspections/api/views/reports.py)."""
     return f"{CACHE_PREFIX}:{document}:{kind}:{period}"
 
 
@@ -82,25 +86,24 @@ def _period(value, kind) -> Period:
     return period
 
 
+def _may_count_in(period: Period, day, earlier_day) -> bool:
+    """Whether a report amended after the period's end may count in it, so its street's coverage must be read
+    from the revisions: it is dated in the period now (`day`) or was before an amendment (`earlier_day`, the
+    ISO date a revision kept)."""
+    if period.first_day <= day <= period.last_day:
+        return True
+    return bool(earlier_day) and period.first_day.isoformat() <= earlier_day <= period.last_day.isoformat()
+
+
 def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
     """Per street id: cells covered by at least one brigade patrol report in the period / cells in service.
 
     The patrol engineer's `patrol_coverage(street, start, end, as_of)` defines it. It runs a few queries per
     street; here two grouped queries answer every street at once with the same rules (brigade reports dated
     in the period, recorded before its end, cells of the report's own street in service during it), and the
-    streets whose reports were amended after the end (their cells then come from the revisions) are handed
-    to `patrol_coverage` itself.
+    streets with a report amended after the end that is or was dated in the period (its date and cells as of
+    the end then come from the revisions) are handed to `patrol_coverage` itself.
     """
-    try:
-        from .patrols import patrol_coverage
-    except ImportError:  # the patrol reports are not installed: no coverage rather than no ranking
-        return {}
-    from django.db.models import Count, Q
-
-    from grids.models import GridCell
-
-    from ..models import PatrolReport, PatrolReportRevision
-
     first_day, last_day = period.first_day, period.last_day
     in_service = (Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=first_day))
@@ -108,8 +111,11 @@ def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
                   .values_list("street", "n"))
     reports = (PatrolReport.objects.using(using).brigade().on_days(first_day, last_day)
                .recorded_before(period.end))
-    amended = set(PatrolReportRevision.objects.using(using).filter(report__in=reports, amended_at__gte=period.end)
-                  .values_list("report__street", flat=True))
+    later = (PatrolReportRevision.objects.using(using)
+             .filter(report__in=PatrolReport.objects.using(using).brigade().recorded_before(period.end),
+                     amended_at__gte=period.end)
+             .values_list("report__street", "report__date", KT("body__date")))
+    amended = {street_id for street_id, day, earlier_day in later if _may_count_in(period, day, earlier_day)}
     through = PatrolReport.grid_cells.through
     covered = dict(
         through.objects.using(using)
@@ -146,16 +152,6 @@ def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
     """{period code: {street id: coverage}} for many periods: `_patrol_coverage`'s rules in one statement
     (the history backfill), the streets with reports amended after a period's end again handed to
     `patrol_coverage` itself."""
-    try:
-        from .patrols import patrol_coverage
-    except ImportError:
-        return {p.code: {} for p in periods}
-    from django.db import connections
-
-    from grids.models import GridCell
-
-    from ..models import PatrolReport, PatrolReportRevision, PatrolSource
-
     periods = list(periods)
     connection = connections[using]
     ops = connection.ops
@@ -174,15 +170,16 @@ def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
             covered[(periods[idx].code, street_id)] = n
     cells = list(GridCell.objects.using(using).values_list("street_id", "valid_from", "valid_to"))
     revisions = list(PatrolReportRevision.objects.using(using).filter(report__source=PatrolSource.PATROL)
-                     .values_list("report__street_id", "report__date", "report__recorded_at", "amended_at"))
+                     .values_list("report__street_id", "report__date", KT("body__date"), "report__recorded_at",
+                                  "amended_at"))
     out = {}
     for p in periods:
         totals: dict = {}
         for street_id, valid_from, valid_to in cells:
             if (valid_from is None or valid_from <= p.last_day) and (valid_to is None or valid_to >= p.first_day):
                 totals[street_id] = totals.get(street_id, 0) + 1
-        amended = {street_id for street_id, day, recorded_at, amended_at in revisions
-                   if p.first_day <= day <= p.last_day and recorded_at < p.end and amended_at >= p.end}
+        amended = {street_id for street_id, day, earlier_day, recorded_at, amended_at in revisions
+                   if recorded_at < p.end and amended_at >= p.end and _may_count_in(p, day, earlier_day)}
         out[p.code] = {}
         for street in streets:
             if street.pk in amended:
@@ -323,7 +320,8 @@ def _next_revision(queryset) -> int:
 def _publish_ranking(period, scheme, rows, document, *, acting_user, reason, now, using):
     revision = _next_revision(Ranking.objects.using(using).filter(kind=period.kind, period=period.code, scheme=scheme))
     payload = {
-        "period": period.code, "kind": period.kind, "start": _local_iso(period.start), "end": _local_iso(period.end),
+        "period": period.code, "kind": period.kind, "start": period.first_day.isoformat(),
+        "end": period.last_day.isoformat(),
         "revision": revision, "published_at": _local_iso(now), **document,
     }
     ranking = Ranking(kind=period.kind, period=period.code, start=period.start, end=period.end, scheme=scheme,

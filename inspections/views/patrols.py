@@ -24,7 +24,9 @@ from bureau import clock
 from enforcement.models import Category
 from grids.models import GridCell, Street
 
-from ..models.patrols import SHIFT_USUAL_TIMES, PatrolCountField, PatrolReport, PatrolShift
+from ..choices import SHIFT_USUAL_TIMES, PatrolShift
+from ..models import PatrolCountField, PatrolReport
+from ..permissions import may_patrol, may_report_problem
 from ..services.patrols import patrol_coverage_detail
 
 # Static files the offline forms need; the service worker caches them at install.
@@ -55,10 +57,6 @@ def sw_version() -> str:
         digest.update(get_template("inspections/patrol_sw.js").template.source.encode())
         _sw_version_cache["v"] = "bureau-field-" + digest.hexdigest()[:12]
     return _sw_version_cache["v"]
-
-
-def _may_patrol(user):
-    return user.is_bureau_staff or user.is_street_leader
 
 
 def _cells_for(user, *, with_geometry):
@@ -119,7 +117,7 @@ def _categories():
 def patrol_new(request):
     """The phone form for a patrol report (leaders) or a supervision patrol (bureau staff)."""
     user = request.user
-    if not _may_patrol(user):
+    if not may_patrol(user):
         raise PermissionDenied
     # Bureau staff may patrol any of the district's cells: drawing all their shapes would weigh the page down.
     with_geometry = not user.is_bureau_staff
@@ -143,7 +141,7 @@ def patrol_new(request):
 def report_problem(request):
     """The grid officer's phone form: one problem in their cells, filed as a case (source grid_officer)."""
     user = request.user
-    if not user.is_grid_officer:
+    if not may_report_problem(user):
         raise PermissionDenied
     context = {
         "cells": _cells_for(user, with_geometry=True),
@@ -193,7 +191,7 @@ def coverage(request):
     from inspections.periods import WEEK, parse_period
 
     user = request.user
-    if not _may_patrol(user):
+    if not may_patrol(user):
         raise PermissionDenied
     streets = list(_coverage_streets(user))
     today = timezone.localtime(clock.now()).date()
@@ -241,7 +239,7 @@ def coverage(request):
 def patrol_list(request):
     """Reports filed (scoped like the API), newest first, with each finding's case."""
     user = request.user
-    if not _may_patrol(user):
+    if not may_patrol(user):
         raise PermissionDenied
     reports = PatrolReport.objects.visible_to(user).for_list()
     day = request.GET.get("date") or ""
@@ -258,7 +256,7 @@ def patrol_list(request):
 def patrol_detail(request, pk):
     """One report as filed, its findings with their cases, and every earlier version (scoped: else 404)."""
     user = request.user
-    if not _may_patrol(user):
+    if not may_patrol(user):
         raise PermissionDenied
     report = PatrolReport.objects.visible_to(user).for_list().filter(pk=pk).first()
     if report is None:
@@ -275,7 +273,7 @@ def patrol_detail(request, pk):
 def patrol_tiles(request):
     """Dashboard: today's patrol reports (a leader: their street's; bureau staff: streets not reported yet)."""
     user = request.user
-    if not _may_patrol(user):
+    if not may_patrol(user):
         return []
     today = timezone.localtime(clock.now()).date()
     reports = PatrolReport.objects.visible_to(user).brigade().filter(date=today)

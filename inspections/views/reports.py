@@ -1,27 +1,26 @@
 """Pages of the assessment: the rankings (table, grades, each street's trend as a plotly chart), the weekly
 bulletin as a printable A4 通报, and the dashboard tiles. They read only published snapshots."""
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from bureau import clock
 
-from ..models import Bulletin, PeriodKind, Ranking, RankingRow
+from ..choices import PeriodKind
+from ..models import Bulletin, Ranking, RankingRow
 from ..periods import MONTH, WEEK, parse_period, period_containing
+from ..permissions import may_read_assessment
 
 TREND_PERIODS = 12
 
 
 def _require_field_staff(user):
-    if not (user.is_field_staff or user.is_superuser):
+    if not may_read_assessment(user):
         raise PermissionDenied
 
 
@@ -127,7 +126,6 @@ def bulletin_page(request, period):
         "document_number": _("%(district)s城管通〔%(year)s〕%(week)s号") % {
             "district": settings.DISTRICT_NAME.removesuffix("区"), "year": year, "week": _week_number(code)},
         "title": _("%(year)s年第%(week)s周城市管理工作通报") % {"year": year, "week": _week_number(code)},
-        "last_day": timezone.localtime(bulletin.end - timedelta(seconds=1)),
         "xlsx_url": reverse("bulletin-weekly", kwargs={"period": code}) + "?format=xlsx",
     }
     return render(request, "inspections/bulletin_page.html", context)
@@ -136,7 +134,7 @@ def bulletin_page(request, period):
 def dashboard_tiles(request):
     """Open and overdue cases of this week (in the user's scope), and the last ranking's top and bottom streets."""
     user = request.user
-    if not (user.is_authenticated and (user.is_field_staff or user.is_superuser)):
+    if not may_read_assessment(user):
         return []
     from enforcement.choices import CaseStatus
     from enforcement.models import Case
@@ -177,17 +175,3 @@ def _has_url(name):
     except NoReverseMatch:
         return False
     return True
-
-
-def register_ui():
-    """Navigation entries and dashboard tiles (called from InspectionsConfig.ready)."""
-    from django.utils.translation import gettext_lazy
-
-    from bureau import dashboard, navigation
-
-    def staff(user):
-        return user.is_field_staff or user.is_superuser
-
-    navigation.register("rankings", gettext_lazy("排名"), "inspections:rankings", 40, staff)
-    navigation.register("bulletins", gettext_lazy("通报"), "inspections:bulletin-latest", 45, staff)
-    dashboard.register(40, dashboard_tiles)

@@ -48,7 +48,7 @@ def test_weekly_ranking_shape(published, api_client_role):
     body = response.json()
     assert {"period", "start", "end", "revision", "published_at", "scheme", "results"} <= set(body)
     assert body["period"] == "2026-W47"
-    assert body["start"] == "2026-11-16T00:00:00+08:00" and body["end"] == "2026-11-23T00:00:00+08:00"
+    assert body["start"] == "2026-11-16" and body["end"] == "2026-11-22"  # the first and last dates of W47
     assert body["scheme"] == {"code": "default", "version": 1} and body["revision"] == 1
     assert [r["rank"] for r in body["results"]] == [1, 2]
     row = body["results"][1]

@@ -4,6 +4,7 @@ Read-mostly documents: the ranking's API document is rendered once when it is pu
 so a GET is one lookup, answered from the cache (Redis when configured) as ready bytes with its ETag;
 `If-None-Match` with the current ETag gets 304 without touching the database beyond authentication.
 """
+import hashlib
 import json
 import time
 
@@ -13,7 +14,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import permissions, throttling
+from rest_framework import throttling
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -21,21 +22,17 @@ from rest_framework.views import APIView
 
 from bureau import clock
 
-from .. import exports
-from ..models import Bulletin, Ranking
-from ..periods import MONTH, WEEK, parse_period
-from ..services.reports import report_cache_key as cache_key
-
-
-class ReportReaderPermission(permissions.BasePermission):
-    """Rankings and bulletins: bureau staff, street leaders, grid officers and the API client (read only)."""
-
-    message = _("您的角色不能查看排名和通报")
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and request.method in permissions.SAFE_METHODS
-                    and (user.is_field_staff or user.is_api_client or user.is_superuser))
+from ... import exports
+from ...models import Bulletin, Ranking
+from ...periods import MONTH, WEEK, parse_period
+from ...permissions import ReportReaderPermission
+from ...services.reports import report_cache_key as cache_key
+from ..serializers.reports import (
+    BulletinDocumentSerializer,
+    RankingDocumentSerializer,
+    bulletin_payload,
+    ranking_payload,
+)
 
 
 def ranking_lookup(kind: str, period: str):
@@ -50,17 +47,6 @@ def bulletin_lookup(period: str):
     if period == "latest":
         return qs.filter(end__lte=clock.now()).order_by("-start", "-revision").first()
     return qs.filter(period=period).order_by("-revision").first()
-
-
-def bulletin_payload(bulletin: Bulletin) -> dict:
-    from django.utils import timezone
-
-    return {
-        "period": bulletin.period, "kind": WEEK,
-        "start": timezone.localtime(bulletin.start).isoformat(), "end": timezone.localtime(bulletin.end).isoformat(),
-        "revision": bulletin.revision, "published_at": timezone.localtime(bulletin.published_at).isoformat(),
-        **bulletin.content,
-    }
 
 
 def _count(key: str, timeout: int) -> int:
@@ -129,7 +115,8 @@ class _PublishedDocumentView(APIView):
         return renderer, renderer.media_type
 
     def load(self, kind, period):
-        """(payload dict, etag, published_at) or None."""
+        """(payload dict, the row's tag, published_at) or None. The ETag is the tag and a hash of the bytes
+        served, so it changes whenever the representation does, even for the same revision."""
         raise NotImplementedError
 
     def xlsx(self, payload) -> bytes:
@@ -142,9 +129,10 @@ class _PublishedDocumentView(APIView):
             loaded = self.load(kind, period)
             if loaded is None:
                 return None
-            payload, etag, published_at = loaded
-            entry = {"etag": etag, "modified": http_date(published_at.timestamp()),
-                     "body": json.dumps(payload, ensure_ascii=False).encode()}
+            payload, tag, published_at = loaded
+            body = json.dumps(payload, ensure_ascii=False).encode()
+            entry = {"etag": f'"{tag}-{hashlib.sha256(body).hexdigest()[:16]}"',
+                     "modified": http_date(published_at.timestamp()), "body": body}
             cache.set(key, entry, _cache_seconds())
         return entry
 
@@ -207,12 +195,12 @@ class RankingView(_PublishedDocumentView):
         ranking = ranking_lookup(kind, period)
         if ranking is None:
             return None
-        return ranking.payload, f'"r{ranking.pk}-{ranking.digest[:16]}"', ranking.published_at
+        return ranking_payload(ranking), f"r{ranking.pk}", ranking.published_at
 
     def xlsx(self, payload):
         return exports.ranking_xlsx(payload)
 
-    @extend_schema(parameters=[period_parameter, format_parameter], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[period_parameter, format_parameter], responses={200: RankingDocumentSerializer})
     def get(self, request, period, kind=WEEK):
         return super().get(request, period, kind=kind)
 
@@ -227,12 +215,12 @@ class BulletinView(_PublishedDocumentView):
         bulletin = bulletin_lookup(period)
         if bulletin is None:
             return None
-        return bulletin_payload(bulletin), f'"b{bulletin.pk}-{bulletin.digest[:16]}"', bulletin.published_at
+        return bulletin_payload(bulletin), f"b{bulletin.pk}", bulletin.published_at
 
     def xlsx(self, payload):
         return exports.bulletin_xlsx(payload)
 
-    @extend_schema(parameters=[period_parameter, format_parameter], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[period_parameter, format_parameter], responses={200: BulletinDocumentSerializer})
     def get(self, request, period, kind=WEEK):
         return super().get(request, period, kind=WEEK)
 

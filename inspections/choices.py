@@ -1,0 +1,32 @@
+"""The fixed vocabularies of inspections: patrol shifts and sources, assessment period kinds."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PatrolShift(models.TextChoices):
+    EARLY = "early", _("早班")
+    DAY = "day", _("白班")
+    EVENING = "evening", _("晚班")
+    NIGHT = "night", _("夜间")
+
+
+# Shown next to the shift on the form; never checked against the report's times: a shift is what the
+# leader says it was.
+SHIFT_USUAL_TIMES = {
+    PatrolShift.EARLY: "06:30–09:00",
+    PatrolShift.DAY: "08:00–18:00",
+    PatrolShift.EVENING: "18:00–22:00",
+    PatrolShift.NIGHT: "22:00–02:00",
+}
+
+
+class PatrolSource(models.TextChoices):
+    """Who patrolled; the values are the case sources their findings get (enforcement.choices.CaseSource)."""
+
+    PATROL = "patrol", _("大队巡查")
+    SUPERVISION = "supervision", _("督查巡查")
+
+
+class PeriodKind(models.TextChoices):
+    WEEK = "week", _("周")
+    MONTH = "month", _("月")

@@ -1,0 +1,57 @@
+"""Who may do what in inspections, in one place: the API permission classes, the pages, the navigation and the
+services ask here.
+
+Two audiences: the patrol reports (file, read, amend, coverage) belong to street leaders and bureau staff; the
+published assessment (rankings, bulletins) is read by every member of field staff, and over the API by the
+API client too.
+"""
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions
+
+
+def may_patrol(user) -> bool:
+    """Street leaders and bureau staff use the patrol reports: the form, the list, coverage."""
+    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+
+
+def may_file(user) -> bool:
+    """Who may file a patrol report: the patrol audience (a leader for their street, the bureau anywhere)."""
+    return may_patrol(user)
+
+
+def may_amend(user, report) -> bool:
+    """Bureau staff amend any report; a street leader only their own (until it locks, which the service checks)."""
+    if user.is_bureau_staff:
+        return True
+    return user.is_street_leader and report.leader_id == user.pk
+
+
+def may_report_problem(user) -> bool:
+    """The grid officer's phone form: one problem in their own cells."""
+    return bool(user and user.is_authenticated and user.is_grid_officer)
+
+
+def may_read_assessment(user) -> bool:
+    """The rankings and bulletin pages and their dashboard tiles: field staff."""
+    return bool(user and user.is_authenticated and (user.is_field_staff or user.is_superuser))
+
+
+class PatrolReportPermission(permissions.BasePermission):
+    """Street leaders and bureau staff read and file reports; every other role gets 403."""
+
+    message = gettext("只有街道执法大队长和区局督查人员可以使用巡查日报")
+
+    def has_permission(self, request, view):
+        return may_patrol(request.user)
+
+
+class ReportReaderPermission(permissions.BasePermission):
+    """Rankings and bulletins: bureau staff, street leaders, grid officers and the API client (read only)."""
+
+    message = _("您的角色不能查看排名和通报")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and request.method in permissions.SAFE_METHODS
+                    and (user.is_field_staff or user.is_api_client or user.is_superuser))

@@ -1,0 +1,80 @@
+"""Reads over patrol reports and the published assessment. `visible_to(user)` is each model's one scoping
+entry point: every viewset, page and export starts from it."""
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+from .choices import PatrolSource
+
+
+class PatrolCountFieldQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if getattr(user, "is_authenticated", False) and user.is_field_staff:
+            return self
+        return self.none()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class PatrolReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Bureau staff: every report; a street leader: reports over their street; nobody else."""
+        from grids.models import Street
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_bureau_staff:
+            return self
+        if user.is_street_leader:
+            return self.filter(street__in=Street.objects.led_by(user).values("pk"))
+        return self.none()
+
+    def covering_street(self, street):
+        """Reports with at least one cell in `street` (a supervision patrol may cross streets)."""
+        through = self.model.grid_cells.through
+        return self.filter(Exists(through.objects.filter(patrolreport_id=OuterRef("pk"), gridcell__street=street)))
+
+    def brigade(self):
+        return self.filter(source=PatrolSource.PATROL)
+
+    def supervision(self):
+        return self.filter(source=PatrolSource.SUPERVISION)
+
+    def on_days(self, first, last):
+        return self.filter(date__gte=first, date__lte=last)
+
+    def recorded_before(self, moment):
+        return self.filter(recorded_at__lt=moment)
+
+    def for_list(self):
+        from .models import PatrolFinding
+
+        return self.select_related("street", "leader").prefetch_related(
+            models.Prefetch("grid_cells", queryset=_cells_only()),
+            models.Prefetch("findings", queryset=PatrolFinding.objects.select_related("category", "case", "grid")),
+        )
+
+
+def _cells_only():
+    from grids.models import GridCell
+
+    return GridCell.objects.only("id", "code", "street_id").order_by("code")
+
+
+class ScoringSchemeQuerySet(models.QuerySet):
+    def current(self, code: str):
+        """The newest version of a scheme: what the next compile uses."""
+        return self.filter(code=code).order_by("-version").first()
+
+
+class RankingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published rankings are district-wide information for every staff role and the API client."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_field_staff or user.is_api_client or user.is_superuser:
+            return self
+        return self.none()
+
+    def of_period(self, kind, code):
+        return self.filter(kind=kind, period=code).order_by("-published_at", "-id")
