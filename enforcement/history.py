@@ -30,6 +30,7 @@ The public readings:
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.db import connections, transaction
 from django.utils.dateparse import parse_datetime
@@ -68,6 +69,14 @@ class Rules:
     def deadline_giving(self) -> tuple[str, ...]:
         """The events that may give a handling deadline (a candidate case's deadline is on one of these)."""
         return self.setting + self.restoring
+
+    @cached_property
+    def sets(self) -> tuple[frozenset, ...]:
+        """(deadline changing, setting, restoring, handling statuses, freezing, closing, deadline giving) as
+        sets, for the one-pass reading's inner loop (millions of events)."""
+        return tuple(frozenset(t) for t in (self.deadline_changing, self.setting, self.restoring,
+                                            self.handling_statuses, self.freezing, self.closing,
+                                            self.deadline_giving))
 
 
 def rules(table=None) -> Rules:
@@ -387,7 +396,7 @@ def trail_candidates(trail, windows_at, ends, r: Rules) -> set:
     """The windows a trail is a candidate for: those in which it was closed, and those in which a handling
     deadline it was given falls, given before that window's end. `windows_at(t)`: the keys of the windows
     holding epoch time t (None for none); `ends`: key -> the window's end (epoch seconds)."""
-    closing, giving = r.closing, r.deadline_giving
+    _changing, _setting, _restoring, _handling, _freezing, closing, giving = r.sets
     candidates = set()
     for action, _to, recorded, due in trail:
         if action in closing:
@@ -403,8 +412,8 @@ def trail_candidates(trail, windows_at, ends, r: Rules) -> set:
 def judge_trail(trail, start, end, r: Rules):
     """(status, deadline, handle at, reworks, extensions, closed within [start, end)) of one case as of `end`,
     from its trail (epoch seconds, as `case_trails` gives)."""
-    changing, setting, restoring = r.deadline_changing, r.setting, r.restoring
-    handling, freezing, closing = r.handling_statuses, r.freezing, r.closing
+    changing, setting, restoring, handling, freezing, closing, _giving = r.sets
+    rework, extension = REWORK, EXTENSION
     status = deadline = handle_at = None
     changed = closed_in = False
     reworks = extensions = 0
@@ -418,9 +427,9 @@ def judge_trail(trail, start, end, r: Rules):
             handle_at = None
         elif action in freezing and changed:
             handle_at = recorded if handle_at is None else min(handle_at, recorded)
-        if action == REWORK:
+        if action == rework:
             reworks += 1
-        elif action == EXTENSION:
+        elif action == extension:
             extensions += 1
         elif action in closing and recorded >= start:
             closed_in = True
