@@ -210,6 +210,9 @@ class CaseEvent(models.Model):
         indexes = [
             # rankings and bulletins: events of one kind recorded within a period
             models.Index(fields=["action", "recorded_at"], name="caseevent_action_recorded"),
+            # rankings and bulletins: the cases whose handling deadline falls in a period (the candidates of
+            # enforcement.history.facts_as_of and unmet_deadlines); without it every compile scans all events
+            models.Index(fields=["handling_due_at"], name="caseevent_handling_due"),
         ]
 
     def __str__(self):

@@ -9,21 +9,21 @@ from django.utils.translation import gettext as _
 from bureau import clock
 from bureau.api.exceptions import Conflict
 from bureau.audit.services import audit_record
-from bureau.workcalendar.services import add_time_limit, add_working_seconds, limit_seconds, working_seconds_between
+from bureau.workcalendar.services import working_seconds_between
 
 from . import pii
 from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
-from .models import Case, CaseEvent, CaseNumberCounter, Category, Department
+from .effects import MAX_EXTENSIONS, Refused, cell_at, parse_point, start_step, stop_clock
+from .models import Case, CaseEvent, CaseNumberCounter, Category
 from .pagination import cases_changed
 from .photos import photo_attach, photo_check
-from .workflow import MAX_EXTENSIONS, NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
+from .workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
 A, S = CaseAction, CaseStatus
 
 # Statuses whose step runs against `due_at` (the sweep watches these; leaving one late marks overdue).
 TIMED_STATUSES = (S.REPORTED, S.REGISTERED, S.DISPATCHED)
 SELF_HANDLED_SOURCES = (CaseSource.PATROL, CaseSource.SUPERVISION)
-BRIGADE = "brigade"
 CASE_REFERENCES = ["category", "street", "community", "grid", "reported_by", "handling_department", "duplicate_of"]
 
 
@@ -42,25 +42,6 @@ class CaseStateConflict(Conflict):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-
-
-def _point(lat, lng):
-    try:
-        lat, lng = float(lat), float(lng)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"lat": [_("坐标无效")]}) from exc
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
-        raise ValidationError({"lat": [_("坐标无效")]})
-    return lat, lng
-
-
-def _locate(lat, lng):
-    from grids.geometry import locate
-
-    cell = locate(lat, lng)
-    if cell is None:
-        raise ValidationError({"lat": [_("点 (%(lat).6f, %(lng).6f) 不在本区范围内") % {"lat": lat, "lng": lng}]})
-    return cell
 
 
 def _category(value) -> Category:
@@ -113,21 +94,6 @@ def _append_event(case, *, action, from_status, actor, at, note="", data=None, p
     return event
 
 
-def _start_step(case, *, start, amount, unit):
-    """A new timed step: deadline from `start`, the limit remembered for the warning level."""
-    case.due_at = add_time_limit(start, amount, unit)
-    case.step_unit = unit
-    case.step_limit_seconds = limit_seconds(amount, unit)
-    case.warning_level = WarningLevel.GREEN
-
-
-def _stop_clock(case):
-    case.due_at = None
-    case.step_unit = ""
-    case.step_limit_seconds = None
-    case.warning_level = WarningLevel.GREEN
-
-
 def _leads_street(user, street_id) -> bool:
     from grids.models import Street
 
@@ -174,14 +140,14 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
     if not may_report(acting_user):
         raise CaseActionForbidden(_("您的角色不能上报案件"))
     category = _category(category)
-    lat, lng = _point(lat, lng)
+    lat, lng = parse_point(lat, lng)
     if source not in CaseSource.values:
         raise ValidationError({"source": [_("未知的来源：%(source)s") % {"source": source}]})
     if not (description or "").strip():
         raise ValidationError({"description": [_("请填写问题描述")]})
     if self_handled and source not in SELF_HANDLED_SOURCES:
         raise ValidationError({"self_handled": [_("只有巡查或督查发现的问题可以自处理")]})
-    cell = _locate(lat, lng)
+    cell = cell_at(lat, lng)
     if not may_report_at(acting_user, cell):
         raise ValidationError({"lat": [
             _("点 (%(lat).6f, %(lng).6f) 位于网格 %(cell)s，不在您负责的区域内") % {"lat": lat, "lng": lng, "cell": cell.code}
@@ -196,7 +162,7 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
         reporter_phone_hash=pii.phone_hash(reporter_phone), reporter_phone_masked=pii.mask_phone(reporter_phone),
         reported_at=now, self_handled=bool(self_handled),
     )
-    _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
+    start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
     case.full_clean(exclude=CASE_REFERENCES)
     case.save()
     _append_event(case, action=A.REPORT, from_status="", actor=acting_user, at=now, note=note,
@@ -205,7 +171,7 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
         # Settled on the spot (自处理): recorded, closed at once, and left out of every deadline.
         case.status = S.CLOSED
         case.closed_at = now
-        _stop_clock(case)
+        stop_clock(case)
         case.save()
         _append_event(case, action=A.CLOSE, from_status=S.REPORTED, actor=acting_user, at=now,
                       note=note or _("当场处置"), data={"self_handled": True})
@@ -250,10 +216,13 @@ def case_transition(*, acting_user, case, action, note="", system=False, **param
     from_status = case.status
     if case.due_at is not None and from_status in TIMED_STATUSES and now > case.due_at:
         case.overdue = True  # sticky: the step ran late, whatever happens next
-    data = _apply(case, action, now=now, note=note, params=params)
+    try:
+        data = spec["effect"](case, now=now, params=params)
+    except Refused as exc:
+        raise CaseStateConflict(exc.message, current_status=case.status) from None
     to = spec["to"]
     if to == SUSPENDED_FROM:
-        pass  # _apply restored the status
+        pass  # the effect restored the status
     elif to is not None:
         case.status = to
     # References were resolved above (locate, Category, Department, the duplicate): skip re-fetching each FK.
@@ -266,138 +235,6 @@ def case_transition(*, acting_user, case, action, note="", system=False, **param
                  detail={"number": case.number, "from": from_status, "to": case.status, **data},
                  username="system" if system else "")
     return case
-
-
-def _cancel_pending_extension(case, data):
-    if case.extension_requested:
-        case.extension_requested = False
-        data["extension_cancelled"] = True
-
-
-def _apply(case, action, *, now, note, params) -> dict:
-    """Change the case's fields for `action`; returns the event's data. Status is set by the caller."""
-    category = case.category
-    data: dict = {}
-    if action == A.REGISTER:
-        pass
-    elif action == A.REJECT:
-        _stop_clock(case)
-    elif action == A.MARK_DUPLICATE:
-        original = _duplicate_target(case, params.get("duplicate_of"))
-        case.duplicate_of = original
-        _stop_clock(case)
-        data = {"duplicate_of": original.pk, "duplicate_of_number": original.number}
-    elif action == A.RELOCATE:
-        lat, lng = _point(params.get("lat"), params.get("lng"))
-        cell = _locate(lat, lng)
-        data = {"old": {"lat": case.lat, "lng": case.lng, "grid": case.grid.code, "street": case.street.code},
-                "new": {"lat": lat, "lng": lng, "grid": cell.code, "street": cell.street.code}}
-        case.lat, case.lng = lat, lng
-        case.grid, case.community_id, case.street_id = cell, cell.community_id, cell.street_id
-    elif action == A.REOPEN:
-        case.duplicate_of = None
-        _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
-    elif action == A.DISPATCH:
-        department = _dispatch_unit(case, params)
-        case.handling_department = department
-        _start_step(case, start=now, amount=category.handle_limit, unit=category.handle_unit)
-        case.handling_due_at = case.due_at
-        data = {"unit": department.code if department else BRIGADE, "street": case.street.code,
-                "referral": department is not None}
-    elif action == A.RETURN:
-        _cancel_pending_extension(case, data)
-        data["unit"] = case.handling_department.code if case.handling_department_id else BRIGADE
-        case.handling_department = None
-        case.handling_due_at = None
-        _start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
-    elif action == A.HANDLE:
-        _cancel_pending_extension(case, data)
-        data["on_time"] = case.handling_due_at is None or now <= case.handling_due_at
-        # due_at is frozen at the deadline that was in force; the timer no longer runs.
-        case.step_limit_seconds = None
-    elif action == A.CLOSE:
-        case.closed_at = now
-    elif action == A.REWORK:
-        case.rework_count += 1
-        _start_step(case, start=now, amount=category.handle_limit, unit=category.handle_unit)
-        case.handling_due_at = case.due_at
-        case.closed_at = None
-    elif action == A.REQUEST_EXTENSION:
-        if case.extensions_approved >= MAX_EXTENSIONS:
-            raise CaseStateConflict(_("该案件已批准两次延期，不能再申请"), current_status=case.status)
-        if case.extension_requested:
-            raise CaseStateConflict(_("已有待审批的延期申请"), current_status=case.status)
-        if case.due_at is not None and now >= case.due_at:
-            raise CaseStateConflict(_("已超过处置时限，不能申请延期"), current_status=case.status)
-        case.extension_requested = True
-    elif action in (A.APPROVE_EXTENSION, A.DENY_EXTENSION):
-        if not case.extension_requested:
-            raise CaseStateConflict(_("没有待审批的延期申请"), current_status=case.status)
-        case.extension_requested = False
-        if action == A.APPROVE_EXTENSION:
-            if case.extensions_approved >= MAX_EXTENSIONS:
-                raise CaseStateConflict(_("该案件已批准两次延期"), current_status=case.status)
-            old = case.due_at
-            case.due_at = add_time_limit(old, category.handle_limit, category.handle_unit)
-            case.handling_due_at = case.due_at
-            case.extensions_approved += 1
-            case.step_limit_seconds = (case.step_limit_seconds or 0) + limit_seconds(
-                category.handle_limit, category.handle_unit)
-            data = {"decision": "approved", "old_due_at": timezone.localtime(old).isoformat(), "extensions_approved": case.extensions_approved}
-        else:
-            data = {"decision": "denied"}
-    elif action == A.SUSPEND:
-        _cancel_pending_extension(case, data)
-        remaining = working_seconds_between(now, case.due_at, case.step_unit) if case.due_at else None
-        case.suspended_from = case.status
-        case.suspended_at = now
-        case.remaining_seconds = remaining
-        unit, limit = case.step_unit, case.step_limit_seconds
-        _stop_clock(case)
-        # Kept for the resumption: the unit and the whole limit of the step that was paused.
-        case.step_unit, case.step_limit_seconds = unit, limit
-        case.handling_due_at = None
-        data["remaining_seconds"] = remaining  # keeps "extension_cancelled": the trail says the request died here
-    elif action == A.RESUME:
-        case.status = case.suspended_from or S.REGISTERED
-        remaining = case.remaining_seconds or 0.0
-        if case.step_unit:
-            case.due_at = add_working_seconds(now, remaining, case.step_unit)
-        if case.status == S.DISPATCHED:
-            case.handling_due_at = case.due_at
-        case.warning_level = WarningLevel.GREEN
-        data = {"remaining_seconds": remaining, "suspended_at": timezone.localtime(case.suspended_at).isoformat() if case.suspended_at else None}
-        case.suspended_from, case.suspended_at, case.remaining_seconds = "", None, None
-    return data
-
-
-def _duplicate_target(case, value) -> Case:
-    try:
-        pk = int(value.pk if isinstance(value, Case) else value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"duplicate_of": [_("请指定重复的案件")]}) from exc
-    if pk == case.pk:
-        raise ValidationError({"duplicate_of": [_("案件不能与自身重复")]})
-    original = Case.objects.filter(pk=pk).first()
-    if original is None:
-        raise ValidationError({"duplicate_of": [_("案件 %(id)s 不存在") % {"id": pk}]})
-    return original
-
-
-def _dispatch_unit(case, params) -> Department | None:
-    """None = the brigade of the case's street; a Department = a referral.
-
-    Without a unit the case goes to the street's brigade (CONTRACT §3); the category's routing (权责清单)
-    is what the dispatcher's form proposes, so a referral is always a deliberate choice."""
-    value = params.get("department") or params.get("unit")
-    if isinstance(value, Department):
-        return value
-    if value in (None, "", BRIGADE, "street", case.street.code):
-        return None
-    department = Department.objects.filter(code=str(value), is_active=True).first()
-    if department is None:
-        raise ValidationError({"unit": [_("未知的处置单位：%(unit)s") % {"unit": value}]})
-    return department
 
 
 # ---------------------------------------------------------------------------------------------- others

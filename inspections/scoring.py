@@ -1,20 +1,17 @@
 """Indicators, scores and grades of DOMAIN §6 ("This product's definitions"), computed as of a period's end.
 
-Everything is read from the append-only CaseEvent trail: only events the server recorded before `end`
-count, each with the deadline stored on it when it was set. Of the Case row only static facts are used
-(street, source, self_handled), so a period computed today and again next year gives the same numbers.
+What a case's events mean (which handling deadline stood at a moment, whether a handle stood against it,
+whether the case was closed, dismissed or suspended) is enforcement's rule: this module asks
+`enforcement.history` for each candidate case's facts as of the period's end (one SQL statement per period:
+the cases closed within the period or with a handling deadline inside it) and adds them up per street (a few
+thousand rows a week on a district's volume). It names no case action.
 
-One SQL statement per period does the heavy lifting: it picks the candidate cases (closed within the
-period, or with a handling deadline inside it), folds each one's events before `end` into a handful of
-per-case facts, and returns one row per case; Python then adds those rows up per street (a few thousand
-rows a week on a district's volume).
-
-Per case, as of `end`:
-- the deadline-setting events are dispatch, rework and approve_extension (their `handling_due_at`),
-  resume back into `dispatched` (now + the remaining time), and suspend / return, which
-  leave no handling deadline in force (the clock is paused, or the case is no longer the street's);
-- the standing handle is the `handle` recorded after the last deadline-setting event (a rework is one,
-  so a handle followed by a rework no longer stands).
+Per street and period, of the cases counted as of the end (not rejected or marked a duplicate):
+- closed: a close recorded within the period; on time when the standing handle came by the deadline in force;
+- overdue: not closed, the deadline in force falls in the period, no standing handle, not suspended;
+- due: closed or overdue; of those, reworked and extended ones count towards those rates;
+- bulletin items (a week): supervision cases whose deadline in force falls in the week with no standing handle
+  by it; a month counts those of the weeks ending in it, each judged as of its own week's end.
 """
 import time
 from collections import defaultdict
@@ -22,166 +19,37 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections, transaction
-from django.utils.dateparse import parse_datetime
+from enforcement import history
+from enforcement.choices import CaseSource
+from enforcement.history import CaseFacts
 
 from .periods import Period
 
 TWO_PLACES = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
-
-SETTING_ACTIONS = ("dispatch", "rework", "approve_extension", "resume", "suspend", "return")
-
-
-def _tables():
-    from enforcement.models import Case, CaseEvent
-
-    return Case._meta.db_table, CaseEvent._meta.db_table
+BULLETIN_SOURCE = CaseSource.SUPERVISION.value  # bulletins name the cases the supervisors found
 
 
-# One row per (period, candidate case): the cases closed within a period or with a handling deadline inside it,
-# folded over their events recorded before that period's end. `periods` is a VALUES list (idx, start, end), so
-# one statement serves one period (a compile) or many (the history backfill); `extra` narrows the candidates.
-CASE_FACTS_SQL = """
-WITH periods(idx, pstart, pend) AS (VALUES {values}),
-cand AS (
-    {candidates}
-),
-cc AS (
-    {cc_source}
-),
-ev AS (
-    {ev_source}
-),
-per AS (
-    SELECT idx, case_id,
-           MAX(seq) AS last_seq,
-           MAX(CASE WHEN action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return')
-                    THEN seq END) AS dl_seq
-    FROM ev GROUP BY idx, case_id
-)
-SELECT ev.idx, ev.case_id, MAX(ev.street_id), MAX(ev.source),
-       MAX(CASE WHEN ev.seq = per.last_seq THEN ev.to_status END) AS status,
-       MAX(CASE WHEN ev.seq = per.dl_seq AND (ev.action IN ('dispatch', 'rework', 'approve_extension')
-                                             OR (ev.action = 'resume' AND ev.to_status = 'dispatched'))
-                THEN ev.handling_due_at END) AS deadline,
-       MIN(CASE WHEN ev.action = 'handle' AND ev.seq > per.dl_seq THEN ev.recorded_at END) AS handle_at,
-       SUM(CASE WHEN ev.action = 'rework' THEN 1 ELSE 0 END) AS reworks,
-       SUM(CASE WHEN ev.action = 'approve_extension' THEN 1 ELSE 0 END) AS extensions,
-       MAX(CASE WHEN ev.action = 'close' AND ev.recorded_at >= ev.pstart THEN 1 ELSE 0 END) AS closed_in
-FROM ev JOIN per ON per.idx = ev.idx AND per.case_id = ev.case_id
-GROUP BY ev.idx, ev.case_id
-"""
-
-# A period's candidates: the cases with a close recorded in it (index caseevent_action_recorded), and those with
-# a handling deadline falling in it, set by an event recorded before its end (inspections_caseevent_handling_due).
-# One pair of index range scans per period, written out per period so the planner sees each range's size.
-CANDIDATES_SQL = """SELECT {i} AS idx, e.case_id FROM {events} e
-    WHERE e.action = 'close' AND e.recorded_at >= %(s{i})s AND e.recorded_at < %(e{i})s
-    UNION
-    SELECT {i} AS idx, e.case_id FROM {events} e
-    WHERE e.handling_due_at >= %(s{i})s AND e.handling_due_at < %(e{i})s AND e.recorded_at < %(e{i})s
-      AND e.action IN ('dispatch', 'rework', 'approve_extension', 'resume')"""
-
-# The candidates' static case facts. On PostgreSQL a LATERAL primary-key lookup per candidate: left to itself the
-# planner merge-joins the candidates with the whole case table (600 ms on 600,000 cases, against 20 ms).
-CC_JOIN = """SELECT cand.idx, cand.case_id, c.street_id, c.source
-    FROM cand JOIN {cases} c ON c.id = cand.case_id
-    WHERE c.self_handled = %(false)s {extra}"""
-CC_LATERAL = """SELECT cand.idx, cand.case_id, c.street_id, c.source
-    FROM cand CROSS JOIN LATERAL (
-        SELECT c.street_id, c.source FROM {cases} c
-        WHERE c.id = cand.case_id AND c.self_handled = %(false)s {extra} OFFSET 0) c"""
-
-# The candidates' events before the end. PostgreSQL's planner would rather scan every event and hash-join the
-# candidates; a LATERAL lookup per candidate on the (case, seq) index reads only their few rows.
-EV_JOIN = """SELECT cc.idx, cc.street_id, cc.source, p.pstart, e.case_id, e.seq, e.action, e.to_status,
-           e.recorded_at, e.handling_due_at
-    FROM {events} e JOIN cc ON cc.case_id = e.case_id JOIN periods p ON p.idx = cc.idx
-    WHERE e.recorded_at < p.pend"""
-EV_LATERAL = """SELECT cc.idx, cc.street_id, cc.source, p.pstart, x.*
-    FROM cc JOIN periods p ON p.idx = cc.idx CROSS JOIN LATERAL (
-        SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at
-        FROM {events} e WHERE e.case_id = cc.case_id AND e.recorded_at < p.pend OFFSET 0) x"""
+def is_closed_on_time(fact: CaseFacts) -> bool:
+    return fact.closed_in_period and fact.handled_by_deadline
 
 
-def case_facts_sql(vendor: str, count: int = 1, *, supervision_only=False) -> str:
-    """The statement for `count` periods (params s0/e0, s1/e1, ..., first, last, false)."""
-    cases, events = _tables()
-    ev_source = (EV_LATERAL if vendor == "postgresql" else EV_JOIN).format(events=events)
-    extra = "AND c.source = 'supervision'" if supervision_only else ""
-    cc_source = (CC_LATERAL if vendor == "postgresql" else CC_JOIN).format(cases=cases, extra=extra)
-    values = ", ".join(f"({i}, %(s{i})s, %(e{i})s)" for i in range(count))
-    candidates = "\n    UNION\n    ".join(CANDIDATES_SQL.format(i=i, events=events) for i in range(count))
-    return CASE_FACTS_SQL.format(cases=cases, events=events, cc_source=cc_source, ev_source=ev_source,
-                                 values=values, candidates=candidates)
+def is_overdue(fact: CaseFacts, period: Period) -> bool:
+    return fact.deadline_within(period.start, period.end) and fact.handle_at is None and not fact.paused
 
 
-@dataclass
-class CaseFacts:
-    case_id: int
-    street_id: int
-    source: str
-    status: str  # as of end
-    deadline: datetime | None
-    handle_at: datetime | None
-    reworks: int
-    extensions: int
-    closed_in_period: bool
-
-    @property
-    def counted(self) -> bool:
-        return self.status != "rejected"
-
-    def closed_on_time(self) -> bool:
-        return (self.closed_in_period and self.handle_at is not None and self.deadline is not None
-                and self.handle_at <= self.deadline)
-
-    def overdue(self, period: Period) -> bool:
-        return (self.deadline is not None and period.start <= self.deadline < period.end
-                and self.handle_at is None and self.status != "suspended")
-
-    def bulletin_item(self, week: Period) -> bool:
-        return (self.source == "supervision" and self.deadline is not None
-                and week.start <= self.deadline < week.end
-                and (self.handle_at is None or self.handle_at > self.deadline))
-
-
-def _aware(value):
-    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return value.replace(tzinfo=UTC)
+def is_bulletin_item(fact: CaseFacts, week: Period) -> bool:
+    return fact.source == BULLETIN_SOURCE and fact.deadline_within(week.start, week.end) \
+        and not fact.handled_by_deadline
 
 
 def case_facts_many(periods, *, using="default", supervision_only=False) -> dict[str, list[CaseFacts]]:
     """Per period code, the per-case facts of every candidate case, as of that period's end (not yet filtered).
     The periods are consecutive (their union is one range): one statement answers them all."""
     periods = list(periods)
-    out: dict[str, list[CaseFacts]] = {p.code: [] for p in periods}
-    if not periods:
-        return out
-    connection = connections[using]
-    adapt = connection.ops.adapt_datetimefield_value
-    sql = case_facts_sql(connection.vendor, len(periods), supervision_only=supervision_only)
-    params = {"false": False}
-    for i, period in enumerate(periods):
-        params[f"s{i}"], params[f"e{i}"] = adapt(period.start), adapt(period.end)
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # JIT compiling this short query costs more (50-90 ms) than it saves; with the default 4 MB of
-            # work memory the planner sorts the per-case rows to group them instead of hashing them.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for r in rows:
-        out[periods[r[0]].code].append(CaseFacts(
-            case_id=r[1], street_id=r[2], source=r[3], status=r[4], deadline=_aware(r[5]), handle_at=_aware(r[6]),
-            reworks=int(r[7] or 0), extensions=int(r[8] or 0), closed_in_period=bool(r[9]),
-        ))
-    return out
+    facts = history.facts_as_of([(p.start, p.end) for p in periods], using=using,
+                                source=BULLETIN_SOURCE if supervision_only else None)
+    return {p.code: f for p, f in zip(periods, facts, strict=True)}
 
 
 def case_facts(period: Period, *, using="default", supervision_only=False) -> list[CaseFacts]:
@@ -189,55 +57,20 @@ def case_facts(period: Period, *, using="default", supervision_only=False) -> li
     return case_facts_many([period], using=using, supervision_only=supervision_only)[period.code]
 
 
-# Bulletin items of several weeks at once (a month counts those of the ISO weeks ending in it), each judged as
-# of its own week's end: a supervision case's deadline-setting event E whose deadline falls in week W counts
-# when E was recorded before W's end, no later deadline-setting event was recorded before W's end (so E's
-# deadline was the one in force; a return or a rejection after it would be such an event), and no handle
-# after E was recorded by the deadline. Week bounds are applied in Python.
-BULLETIN_ITEMS_SQL = """
-WITH cand AS (
-    SELECT DISTINCT e.case_id FROM {events} e
-    WHERE e.handling_due_at >= %(start)s AND e.handling_due_at < %(end)s
-      AND e.action IN ('dispatch', 'rework', 'approve_extension', 'resume')
-),
-setting AS (
-    SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at,
-           LEAD(e.recorded_at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS next_recorded_at
-    FROM {events} e JOIN cand ON cand.case_id = e.case_id
-    WHERE e.action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return')
-)
-SELECT s.case_id, c.street_id, s.recorded_at, s.next_recorded_at, s.handling_due_at
-FROM setting s JOIN {cases} c ON c.id = s.case_id
-WHERE c.source = 'supervision' AND c.self_handled = %(false)s
-  AND (s.action IN ('dispatch', 'rework', 'approve_extension') OR (s.action = 'resume' AND s.to_status = 'dispatched'))
-  AND s.handling_due_at >= %(start)s AND s.handling_due_at < %(end)s
-  AND NOT EXISTS (SELECT 1 FROM {events} h WHERE h.case_id = s.case_id AND h.action = 'handle' AND h.seq > s.seq
-                  AND h.recorded_at <= s.handling_due_at)
-"""
-
-
 def bulletin_item_counts_by_week(weeks, *, using="default") -> dict[str, dict[int, int]]:
     """Per week code, per street id: the bulletin items of each of the given consecutive ISO weeks, each as of
-    its own end."""
+    its own end: a deadline falling in week W counts when it was set before W's end and not replaced before
+    W's end (so it was the one in force then), and no standing handle met it."""
     from .periods import WEEK, period_containing
 
     weeks = list(weeks)
     out: dict[str, dict[int, int]] = {w.code: defaultdict(int) for w in weeks}
     if not weeks:
         return out
-    cases, events = _tables()
-    connection = connections[using]
-    adapt = connection.ops.adapt_datetimefield_value
-    params = {"start": adapt(weeks[0].start), "end": adapt(weeks[-1].end), "false": False}
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(BULLETIN_ITEMS_SQL.format(cases=cases, events=events), params)
-        rows = cursor.fetchall()
-    for _case_id, street_id, recorded_at, next_recorded_at, deadline in rows:
-        recorded_at, next_recorded_at, deadline = _aware(recorded_at), _aware(next_recorded_at), _aware(deadline)
+    rows = history.unmet_deadlines(weeks[0].start, weeks[-1].end, using=using, source=BULLETIN_SOURCE)
+    for _case_id, street_id, set_at, replaced_at, deadline in rows:
         week = period_containing(WEEK, deadline)
-        if week.code in out and recorded_at < week.end and (next_recorded_at is None or next_recorded_at >= week.end):
+        if week.code in out and set_at < week.end and (replaced_at is None or replaced_at >= week.end):
             out[week.code][street_id] += 1
     return out
 
@@ -312,7 +145,7 @@ def week_bulletin_cases(week: Period, *, using="default", facts=None) -> dict[in
     facts = facts if facts is not None else case_facts(week, using=using, supervision_only=True)
     items = defaultdict(list)
     for fact in facts:
-        if fact.counted and fact.bulletin_item(week):
+        if fact.counted and is_bulletin_item(fact, week):
             items[fact.street_id].append(fact)
     return items
 
@@ -327,10 +160,10 @@ def period_indicators(period: Period, street_ids, *, using="default", coverage=N
         ind = result.get(fact.street_id)
         if ind is None or not fact.counted:
             continue
-        closed, overdue = fact.closed_in_period, fact.overdue(period)
+        closed, overdue = fact.closed_in_period, is_overdue(fact, period)
         if closed:
             ind.closed_count += 1
-            ind.closed_on_time_count += fact.closed_on_time()
+            ind.closed_on_time_count += is_closed_on_time(fact)
         elif overdue:
             ind.overdue_count += 1
         if closed or overdue:
@@ -386,48 +219,9 @@ def rank_key(score_value: Decimal, indicators: StreetIndicators, street_code: st
 
 
 # --- the history in one pass -----------------------------------------------------------------------------
-# A backfill (every week and month of years of history) reads each case's trail once, in (case, seq) order,
-# and judges it as of the end of every period it is a candidate for, with the same rules as CASE_FACTS_SQL
+# A backfill (every week and month of years of history) has enforcement.history read each case's trail once and
+# judge it as of the end of every period it is a candidate for, with the same rules as the per-period statement
 # (tests/inspections/test_scoring.py checks the two agree). Times are epoch seconds here: millions of rows.
-
-HISTORY_EVENTS_SQL = """
-SELECT e.case_id, c.street_id, c.source, e.action, e.to_status, {recorded} AS recorded, {due} AS due
-FROM {events} e JOIN {cases} c ON c.id = e.case_id
-WHERE c.self_handled = %(false)s AND e.recorded_at < %(end)s
-ORDER BY e.case_id, e.seq
-"""
-_SETTING = frozenset(SETTING_ACTIONS)
-_DEADLINE_SETTERS = frozenset(("dispatch", "rework", "approve_extension"))
-_CANDIDATE_SETTERS = frozenset(("dispatch", "rework", "approve_extension", "resume"))
-
-
-def _judge(trail, start, end):
-    """(status, deadline, handle_at, reworks, extensions, closed_in) of one case as of `end` (epoch seconds)."""
-    status = deadline = handle_at = None
-    setting_seen = closed_in = False
-    reworks = extensions = 0
-    for action, to_status, recorded, due in trail:
-        if recorded >= end:
-            continue
-        status = to_status
-        if action in _SETTING:
-            setting_seen = True
-            deadline = due if (action in _DEADLINE_SETTERS or (action == "resume" and to_status == "dispatched")) \
-                else None
-            handle_at = None
-        elif action == "handle" and setting_seen:
-            handle_at = recorded if handle_at is None else min(handle_at, recorded)
-        if action == "rework":
-            reworks += 1
-        elif action == "approve_extension":
-            extensions += 1
-        elif action == "close" and recorded >= start:
-            closed_in = True
-    return status, deadline, handle_at, reworks, extensions, closed_in
-
-
-def _epoch(value) -> float:
-    return value if isinstance(value, float) else _aware(value).timestamp()
 
 
 def history_indicators(weeks, months, street_ids, *, using="default"):
@@ -452,28 +246,24 @@ def history_indicators(weeks, months, street_ids, *, using="default"):
         t = time.gmtime(ts + 8 * 3600)  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
         return month_of.get((t.tm_year, t.tm_mon))
 
-    def finish(case_id, street_id, source, trail):
-        candidates = set()
-        for action, _to, recorded, due in trail:
-            if action == "close":
-                candidates.add(week_code(recorded))
-                candidates.add(month_code(recorded))
-            elif action in _CANDIDATE_SETTERS and due is not None:
-                for code in (week_code(due), month_code(due)):
-                    if code is not None and recorded < bounds[code][1]:
-                        candidates.add(code)
-        candidates.discard(None)
-        for code in candidates:
+    def windows_at(ts):
+        return week_code(ts), month_code(ts)
+
+    rules = history.rules()
+    dismissed, paused = frozenset(rules.dismissed_statuses), frozenset(rules.paused_statuses)
+    ends = {code: end for code, (_start, end) in bounds.items()}
+    for case_id, street_id, source, trail in history.case_trails(last_end, using=using):
+        for code in history.trail_candidates(trail, windows_at, ends, rules):
             start, end = bounds[code]
-            status, deadline, handle_at, reworks, extensions, closed = _judge(trail, start, end)
-            if status == "rejected":
+            status, deadline, handle_at, reworks, extensions, closed = history.judge_trail(trail, start, end, rules)
+            if status in dismissed:
                 continue
             table = week_ind if code in week_ind else month_ind
             ind = table[code].get(street_id)
             if ind is None:
                 continue
             overdue = (not closed and deadline is not None and start <= deadline < end and handle_at is None
-                       and status != "suspended")
+                       and status not in paused)
             if closed:
                 ind.closed_count += 1
                 ind.closed_on_time_count += handle_at is not None and deadline is not None and handle_at <= deadline
@@ -483,39 +273,14 @@ def history_indicators(weeks, months, street_ids, *, using="default"):
                 ind.due_count += 1
                 ind.reworked_count += reworks > 0
                 ind.extended_count += extensions > 0
-            if (table is week_ind and source == "supervision" and deadline is not None and start <= deadline < end
+            if (table is week_ind and source == BULLETIN_SOURCE and deadline is not None and start <= deadline < end
                     and (handle_at is None or handle_at > deadline)):
                 ind.bulletin_items += 1
                 ind.bulletin_cases.append(CaseFacts(
                     case_id=case_id, street_id=street_id, source=source, status=status,
                     deadline=datetime.fromtimestamp(deadline, UTC),
                     handle_at=None if handle_at is None else datetime.fromtimestamp(handle_at, UTC),
-                    reworks=reworks, extensions=extensions, closed_in_period=closed))
-
-    cases, events = _tables()
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        recorded, due = "EXTRACT(EPOCH FROM e.recorded_at)::float8", "EXTRACT(EPOCH FROM e.handling_due_at)::float8"
-    else:  # SQLite (small databases): the stored UTC text, read exactly in Python
-        recorded, due = "e.recorded_at", "e.handling_due_at"
-    sql = HISTORY_EVENTS_SQL.format(cases=cases, events=events, recorded=recorded, due=due)
-    params = {"false": False, "end": connection.ops.adapt_datetimefield_value(last_end)}
-    current, trail, meta = None, [], None
-    with transaction.atomic(using=using):
-        cursor = connection.chunked_cursor()  # a server-side cursor on PostgreSQL: millions of rows, bounded memory
-        try:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(20_000):
-                for case_id, street_id, source, action, to_status, rec, due_at in rows:
-                    if case_id != current:
-                        if trail:
-                            finish(current, *meta, trail)
-                        current, trail, meta = case_id, [], (street_id, source)
-                    trail.append((action, to_status, _epoch(rec), None if due_at is None else _epoch(due_at)))
-            if trail:
-                finish(current, *meta, trail)
-        finally:
-            cursor.close()
+                    reworks=reworks, extensions=extensions, closed_in_period=closed, paused=status in paused))
     for week in weeks:
         for ind in week_ind[week.code].values():
             ind.bulletin_cases.sort(key=lambda f: (f.deadline, f.case_id))

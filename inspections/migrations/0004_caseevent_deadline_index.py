@@ -1,13 +1,9 @@
-"""An index on the case events' handling deadline, for the assessment's "deadline fell in the period" lookup.
+"""Kept for history: this migration used to create an index on enforcement's case events by raw SQL.
 
-The rankings (inspections/scoring.py) find a period's candidate cases by two index range scans: closes
-recorded in the period (enforcement's caseevent_action_recorded) and deadlines set inside it (this one).
-Without it, every compile scans the whole event table. It is created here, by the app whose query needs
-it, as plain SQL (no model state), so the enforcement app's models stay as they are.
+The index is now declared where its table is, in CaseEvent.Meta.indexes (`caseevent_handling_due`), by
+enforcement's migration 0003, which also renames the index this migration created on databases that ran it.
 """
 from django.db import migrations
-
-INDEX = "inspections_caseevent_handling_due"
 
 
 class Migration(migrations.Migration):
@@ -16,9 +12,4 @@ class Migration(migrations.Migration):
         ("enforcement", "0001_initial"),
     ]
 
-    operations = [
-        migrations.RunSQL(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON enforcement_caseevent (handling_due_at)",
-            f"DROP INDEX IF EXISTS {INDEX}",
-        ),
-    ]
+    operations = []
