@@ -15,6 +15,10 @@ from . import pii
 from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
 from .models import Case, CaseEvent, CaseNumberCounter, Category, Department
 from .pagination import cases_changed
+from .permissions import is_handling_side as _is_handling_side
+from .permissions import leads_street as _leads_street
+from .permissions import may_report, may_report_at
+from .permissions import role_may as _role_may
 from .photos import photo_attach, photo_check
 from .workflow import MAX_EXTENSIONS, NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
@@ -72,23 +76,6 @@ def _category(value) -> Category:
     return category
 
 
-def may_report(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader or user.is_grid_officer))
-
-
-def may_report_at(user, cell) -> bool:
-    """Bureau staff anywhere; a leader in the street they lead; a grid officer in the cells they hold."""
-    from grids.models import GridCell, Street
-
-    if user.is_bureau_staff:
-        return True
-    if user.is_street_leader:
-        return Street.objects.led_by(user).filter(pk=cell.street_id).exists()
-    if user.is_grid_officer:
-        return GridCell.objects.held_by(user).filter(pk=cell.pk).exists()
-    return False
-
-
 def _allocate_number(at) -> str:
     """The next number of the year, gapless: the year's counter row is locked until our transaction ends."""
     year = timezone.localtime(at).year
@@ -126,34 +113,6 @@ def _stop_clock(case):
     case.step_unit = ""
     case.step_limit_seconds = None
     case.warning_level = WarningLevel.GREEN
-
-
-def _leads_street(user, street_id) -> bool:
-    from grids.models import Street
-
-    return Street.objects.led_by(user).filter(pk=street_id).exists()
-
-
-def _role_may(user, who) -> bool:
-    """Decided from the role alone, before the case's state (CONTRACT §3: 403 whatever the state)."""
-    if who == Actor.BUREAU:
-        return user.is_bureau_staff
-    if who == Actor.HANDLING_UNIT:
-        # Street leaders for their brigade; bureau staff act for departments that received a referral.
-        return user.is_bureau_staff or user.is_street_leader
-    return False
-
-
-def role_may_take(user, action) -> bool:
-    """Whether the user's role may ever take `action` (the API answers 403 before looking at the case)."""
-    return bool(user and user.is_authenticated and action in TRANSITIONS
-                and _role_may(user, TRANSITIONS[action]["who"]))
-
-
-def _is_handling_side(user, case) -> bool:
-    if case.handling_department_id is not None:
-        return user.is_bureau_staff
-    return user.is_street_leader and _leads_street(user, case.street_id)
 
 
 def _conflict(case, action):
