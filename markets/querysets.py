@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from bureau import clock
-from grids.querysets import PlacedQuerySet
+from grids.querysets import PlacedQuerySet, within_scope
 
 from .choices import RENEWAL_OPENS_DAYS, AdStatus, PermitStatus
 
@@ -99,6 +99,14 @@ class OutdoorAdQuerySet(PlacedQuerySet):
             Q(approval_number="") | Q(approved_until__isnull=True) | Q(approved_until__lt=today)
             | Q(status=AdStatus.HAZARD)
         )
+
+
+def streets_in_scope(user):
+    """`Street.objects.visible_to(user)` as one `pk IN (subquery)` (none for bureau staff), so the coverage's
+    aggregate joins only shops and agreements, never the assignments."""
+    from grids.models import Street
+
+    return within_scope(Street.objects.all(), user, street="pk")
 
 
 def frontage_coverage(streets):
