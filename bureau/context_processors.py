@@ -10,6 +10,6 @@ def platform(request):
     ctx = {"DISTRICT_NAME": settings.DISTRICT_NAME, "DISTRICT_CODE": settings.DISTRICT_CODE}
     if user is not None and user.is_authenticated:
         ctx["nav_items"] = navigation_for(user)
-        if user.is_bureau_staff or user.is_superuser:
+        if user.is_bureau_staff:  # superusers included
             ctx["calendar_missing_years"] = calendar_missing_years()
     return ctx

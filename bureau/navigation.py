@@ -40,4 +40,4 @@ def field_staff(user):
 
 
 def bureau_staff(user):
-    return user.is_bureau_staff or user.is_superuser
+    return user.is_bureau_staff  # superusers included

@@ -1,10 +1,17 @@
-"""Who may do what with cases, in one place (the API permission classes, pages and services ask here)."""
-from rest_framework.permissions import BasePermission
+"""Who may do what with cases, in one place: the API permission classes, the pages and the services ask here.
+
+The audiences are bureau/accounts/permissions.py's. Which cases a user sees is the work scope
+(`Case.objects.visible_to`); which workflow actions their role may ever take, and whether they are a
+case's handling side, is decided below, from the role and the assignments alone, before a case's state.
+"""
+from bureau.accounts.permissions import IsFieldStaff, field_staff
+
+from .workflow import TRANSITIONS, Actor
 
 
 def can_read_cases(user) -> bool:
     """Field staff (bureau, leaders, officers) read cases in their scope; the API client and auditor none."""
-    return bool(user and user.is_authenticated and user.is_field_staff)
+    return field_staff(user)
 
 
 def can_report_cases(user) -> bool:
@@ -15,13 +22,59 @@ def can_read_categories(user) -> bool:
     return can_read_cases(user)
 
 
-class CasePermission(BasePermission):
+# ---------------------------------------------------------------------------------------------- may-do
+
+
+def may_report(user) -> bool:
+    """Field staff report cases; the API client and the auditor do not."""
+    return field_staff(user)
+
+
+def may_report_at(user, cell) -> bool:
+    """Bureau staff anywhere; a leader in the street they lead; a grid officer in the cells they hold:
+    the cell is in their work scope."""
+    from grids.models import GridCell
+
+    if user.is_bureau_staff:
+        return True
+    return GridCell.objects.visible_to(user).filter(pk=cell.pk).exists()
+
+
+def leads_street(user, street_id) -> bool:
+    from grids.models import Street
+
+    return Street.objects.led_by(user).filter(pk=street_id).exists()
+
+
+def role_may(user, who) -> bool:
+    """Decided from the role alone, before the case's state (403 whatever the state)."""
+    if who == Actor.BUREAU:
+        return user.is_bureau_staff
+    if who == Actor.HANDLING_UNIT:
+        # Street leaders for their brigade; bureau staff act for departments that received a referral.
+        return user.is_bureau_staff or user.is_street_leader
+    return False
+
+
+def role_may_take(user, action) -> bool:
+    """Whether the user's role may ever take `action` (the API answers 403 before looking at the case)."""
+    return bool(user and user.is_authenticated and action in TRANSITIONS
+                and role_may(user, TRANSITIONS[action]["who"]))
+
+
+def is_handling_side(user, case) -> bool:
+    """Bureau staff for a case referred to a department; otherwise the leader of the case's street."""
+    if case.handling_department_id is not None:
+        return user.is_bureau_staff
+    return user.is_street_leader and leads_street(user, case.street_id)
+
+
+# ---------------------------------------------------------------------------------------------- API
+
+
+class CasePermission(IsFieldStaff):
     """Field staff only; which case and which action is decided by `visible_to` and the workflow service."""
 
-    def has_permission(self, request, view):
-        return can_read_cases(request.user)
 
-
-class CategoryPermission(BasePermission):
-    def has_permission(self, request, view):
-        return can_read_categories(request.user)
+class CategoryPermission(IsFieldStaff):
+    """Field staff read the categories (the view is read-only)."""

@@ -2,6 +2,8 @@
 from django.db import models
 from django.db.models import Q
 
+from grids.querysets import PlacedQuerySet
+
 from .choices import OPEN_STATUSES, CaseStatus
 
 
@@ -10,23 +12,14 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Bureau staff: every case; a street leader: their street(s); a grid officer: cases in their cells.
+class CaseQuerySet(PlacedQuerySet):
+    """`visible_to(user)` is the user's work scope over cases (grids' `within_scope`): bureau staff every
+    case; a street leader the cases of the streets they lead (`street__in=Street.objects.visible_to`); a
+    grid officer the cases in the cells they hold (`grid__in=GridCell.objects.visible_to`); the API client
+    and the auditor none (their endpoints refuse with 403 before this). One subquery, never a query more."""
 
-        The API client and the auditor see no case at all (their endpoints refuse with 403 before this).
-        """
-        from grids.models import GridCell, Street
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_bureau_staff:
-            return self
-        if user.is_street_leader:
-            return self.filter(street__in=Street.objects.led_by(user).values("pk"))
-        if user.is_grid_officer:
-            return self.filter(grid__in=GridCell.objects.held_by(user).values("pk"))
-        return self.none()
+    scope_street = "street"
+    scope_cell = "grid"
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

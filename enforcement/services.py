@@ -16,6 +16,7 @@ from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
 from .effects import MAX_EXTENSIONS, Refused, cell_at, parse_point, start_step, stop_clock
 from .models import Case, CaseEvent, CaseNumberCounter, Category
 from .pagination import cases_changed
+from .permissions import is_handling_side, leads_street, may_report, may_report_at, role_may
 from .photos import photo_attach, photo_check
 from .workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
@@ -53,23 +54,6 @@ def _category(value) -> Category:
     return category
 
 
-def may_report(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader or user.is_grid_officer))
-
-
-def may_report_at(user, cell) -> bool:
-    """Bureau staff anywhere; a leader in the street they lead; a grid officer in the cells they hold."""
-    from grids.models import GridCell, Street
-
-    if user.is_bureau_staff:
-        return True
-    if user.is_street_leader:
-        return Street.objects.led_by(user).filter(pk=cell.street_id).exists()
-    if user.is_grid_officer:
-        return GridCell.objects.held_by(user).filter(pk=cell.pk).exists()
-    return False
-
-
 def _allocate_number(at) -> str:
     """The next number of the year, gapless: the year's counter row is locked until our transaction ends."""
     year = timezone.localtime(at).year
@@ -92,34 +76,6 @@ def _append_event(case, *, action, from_status, actor, at, note="", data=None, p
     for photo in photos:
         photo_attach(event=event, photo=photo, at=at)
     return event
-
-
-def _leads_street(user, street_id) -> bool:
-    from grids.models import Street
-
-    return Street.objects.led_by(user).filter(pk=street_id).exists()
-
-
-def _role_may(user, who) -> bool:
-    """Decided from the role alone, before the case's state (CONTRACT §3: 403 whatever the state)."""
-    if who == Actor.BUREAU:
-        return user.is_bureau_staff
-    if who == Actor.HANDLING_UNIT:
-        # Street leaders for their brigade; bureau staff act for departments that received a referral.
-        return user.is_bureau_staff or user.is_street_leader
-    return False
-
-
-def role_may_take(user, action) -> bool:
-    """Whether the user's role may ever take `action` (the API answers 403 before looking at the case)."""
-    return bool(user and user.is_authenticated and action in TRANSITIONS
-                and _role_may(user, TRANSITIONS[action]["who"]))
-
-
-def _is_handling_side(user, case) -> bool:
-    if case.handling_department_id is not None:
-        return user.is_bureau_staff
-    return user.is_street_leader and _leads_street(user, case.street_id)
 
 
 def _conflict(case, action):
@@ -194,18 +150,18 @@ def case_transition(*, acting_user, case, action, note="", system=False, **param
     if action not in TRANSITIONS:
         raise ValidationError({"action": [_("未知的操作：%(action)s") % {"action": action}]})
     spec = TRANSITIONS[action]
-    if not system and not (acting_user and acting_user.is_authenticated and _role_may(acting_user, spec["who"])):
+    if not system and not (acting_user and acting_user.is_authenticated and role_may(acting_user, spec["who"])):
         raise CaseActionForbidden(_("您的角色不能执行「%(action)s」") % {"action": A(action).label})
     case_id = case.pk if isinstance(case, Case) else case
     locked = Case.objects.select_for_update().filter(pk=case_id).first()
     if locked is None:
         raise Case.DoesNotExist
     case = locked
-    if not system and acting_user.is_street_leader and not _leads_street(acting_user, case.street_id):
+    if not system and acting_user.is_street_leader and not leads_street(acting_user, case.street_id):
         raise CaseActionForbidden(_("该案件不在您负责的街道"))
     if case.status not in spec["from"]:
         raise _conflict(case, action)
-    if not system and spec["who"] == Actor.HANDLING_UNIT and not _is_handling_side(acting_user, case):
+    if not system and spec["who"] == Actor.HANDLING_UNIT and not is_handling_side(acting_user, case):
         raise CaseActionForbidden(_("您不是该案件的处置单位"))
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
@@ -248,10 +204,10 @@ def available_actions(user, case) -> list[str]:
     # Whether the user is the case's handling side is the same for every action: asked once, not per action.
     handling_side = None
     for action, spec in TRANSITIONS.items():
-        if not _role_may(user, spec["who"]) or case.status not in spec["from"]:
+        if not role_may(user, spec["who"]) or case.status not in spec["from"]:
             continue
         if handling_side is None:
-            handling_side = _is_handling_side(user, case)
+            handling_side = is_handling_side(user, case)
         # A leader's only actions are the handling unit's, for their own street's brigade cases.
         if (user.is_street_leader or spec["who"] == Actor.HANDLING_UNIT) and not handling_side:
             continue

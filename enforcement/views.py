@@ -20,7 +20,7 @@ from .filtersets import CaseFilterSet
 from .forms import CaseIntakeForm, TransitionForm
 from .models import Case, CaseEvent, CasePhoto, Category, Notification
 from .pagination import CachedCountPaginator, count_key
-from .permissions import can_read_cases
+from .permissions import can_read_cases, may_report
 
 QUEUES = [
     ("all", gettext_lazy("全部"), None),
@@ -84,7 +84,7 @@ def workbench(request):
         "statuses": CaseStatus.choices, "sources": CaseSource.choices,
         "categories": Category.objects.active().only("code", "name"),
         "streets": Street.objects.visible_to(user) if user.is_bureau_staff else Street.objects.led_by(user),
-        "can_report": services.may_report(user),
+        "can_report": may_report(user),
         "unread": Notification.objects.visible_to(user).unread().count(),
     })
 
@@ -174,7 +174,7 @@ def case_act(request, pk):
 @login_required
 def case_new(request):
     """The staff intake form: the point is picked on the map (a click sets lat/lng)."""
-    if not services.may_report(request.user):
+    if not may_report(request.user):
         raise PermissionDenied
     user = request.user
     default_source = (CaseSource.GRID_OFFICER if user.is_grid_officer

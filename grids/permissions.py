@@ -1,11 +1,25 @@
-"""Who may do what with places, in one place: the API permission classes and the services both ask here."""
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+"""Who may do what with places, in one place: the API permission classes and the services both ask here.
+
+The audiences are bureau/accounts/permissions.py's; this module says which of them may read and change
+places. Places are reference data: every member of field staff reads all of them (`readable_by`), while
+which rows are theirs to work is the scope (`visible_to`).
+"""
+from bureau.accounts.permissions import (
+    ALL,
+    READ,
+    AudiencePermission,
+    IsFieldStaffReader,
+    bureau_staff,
+    field_staff,
+    grid_officer,
+    street_leader,
+)
 
 
 def can_read_places(user) -> bool:
     # Every member of field staff reads places (the map is for all); the API client reads only rankings
     # and bulletins, the auditor only the audit log.
-    return bool(user and user.is_authenticated and (user.is_field_staff or user.is_superuser))
+    return field_staff(user)
 
 
 def can_change_places(user) -> bool:
@@ -30,25 +44,11 @@ def can_assign_officer(user, cell) -> bool:
     return False
 
 
-class PlacesPermission(BasePermission):
+class PlacesPermission(IsFieldStaffReader):
     """Field staff read; bureau staff write. Everyone else gets 403 (authenticated) or 401."""
 
-    def has_permission(self, request, view):
-        user = request.user
-        if not can_read_places(user):
-            return False
-        if request.method in SAFE_METHODS:
-            return True
-        return can_change_places(user)
 
-
-class OfficerAssignmentPermission(BasePermission):
+class OfficerAssignmentPermission(AudiencePermission):
     """Field staff read; bureau staff and street leaders may ask to assign (the service checks the street)."""
 
-    def has_permission(self, request, view):
-        user = request.user
-        if not can_read_places(user):
-            return False
-        if request.method in SAFE_METHODS:
-            return True
-        return can_assign_officers_somewhere(user)
+    rights = ((bureau_staff, ALL), (street_leader, ALL), (grid_officer, READ))

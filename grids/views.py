@@ -43,11 +43,11 @@ def district_map(request):
 @login_required
 def cell_detail(request, code):
     _require_field_staff(request)
-    cell = GridCell.objects.visible_to(request.user).with_current_officer().filter(code=code).first()
+    cell = GridCell.objects.readable_by(request.user).with_current_officer().filter(code=code).first()
     if cell is None:
         raise Http404
     history = OfficerAssignment.objects.filter(cell=cell).select_related("officer", "assigned_by").order_by("-start")
-    segments = RoadSegment.objects.visible_to(request.user).with_current_chief().filter(street=cell.street)
+    segments = RoadSegment.objects.readable_by(request.user).with_current_chief().filter(street=cell.street)
     officer = cell.current_officers[0].officer if cell.current_officers else None
     return render(request, "grids/cell_detail.html", {
         "cell": cell, "officer": officer, "history": history, "segments": segments,
@@ -75,7 +75,7 @@ def dashboard_tiles(request):
         mine = GridCell.objects.held_by(user).count()
         return [{"key": "my-cells", "label": _("我的网格"), "value": mine, "note": _("个单元网格"),
                  "url": reverse("grids:my-cells"), "tone": "green" if mine else "yellow"}]
-    cells = GridCell.objects.visible_to(user)
+    cells = GridCell.objects.readable_by(user)
     total = cells.count()
     unheld = cells.exclude(pk__in=OfficerAssignment.objects.current().values("cell_id")).count()
     return [{"key": "cells", "label": _("单元网格"), "value": total,

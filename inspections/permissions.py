@@ -7,7 +7,8 @@ API client too.
 """
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions
+
+from bureau.accounts.permissions import IsApiClientOrFieldStaffReader, IsBureauStaffOrStreetLeader, field_staff
 
 
 def may_patrol(user) -> bool:
@@ -34,24 +35,16 @@ def may_report_problem(user) -> bool:
 
 def may_read_assessment(user) -> bool:
     """The rankings and bulletin pages and their dashboard tiles: field staff."""
-    return bool(user and user.is_authenticated and (user.is_field_staff or user.is_superuser))
+    return field_staff(user)
 
 
-class PatrolReportPermission(permissions.BasePermission):
+class PatrolReportPermission(IsBureauStaffOrStreetLeader):
     """Street leaders and bureau staff read and file reports; every other role gets 403."""
 
     message = gettext("只有街道执法大队长和区局督查人员可以使用巡查日报")
 
-    def has_permission(self, request, view):
-        return may_patrol(request.user)
 
-
-class ReportReaderPermission(permissions.BasePermission):
+class ReportReaderPermission(IsApiClientOrFieldStaffReader):
     """Rankings and bulletins: bureau staff, street leaders, grid officers and the API client (read only)."""
 
     message = _("您的角色不能查看排名和通报")
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and request.method in permissions.SAFE_METHODS
-                    and (user.is_field_staff or user.is_api_client or user.is_superuser))

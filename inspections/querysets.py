@@ -18,16 +18,13 @@ class PatrolCountFieldQuerySet(models.QuerySet):
 
 class PatrolReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Bureau staff: every report; a street leader: reports over their street; nobody else."""
-        from grids.models import Street
+        """Bureau staff: every report; a street leader: reports over their street; nobody else (a grid officer
+        files no patrol report and reads none)."""
+        from grids.querysets import within_scope
 
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if getattr(user, "is_grid_officer", False):
             return self.none()
-        if user.is_bureau_staff:
-            return self
-        if user.is_street_leader:
-            return self.filter(street__in=Street.objects.led_by(user).values("pk"))
-        return self.none()
+        return within_scope(self, user, street="street")
 
     def covering_street(self, street):
         """Reports with at least one cell in `street` (a supervision patrol may cross streets)."""
@@ -72,7 +69,7 @@ class RankingQuerySet(models.QuerySet):
         """Published rankings are district-wide information for every staff role and the API client."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.is_field_staff or user.is_api_client or user.is_superuser:
+        if user.is_field_staff or user.is_api_client:
             return self
         return self.none()
 

@@ -1,46 +1,25 @@
-"""Reads over street commerce. `visible_to(user)` is the one scoping entry point of every view and page:
-bureau staff see the district; a street leader their street(s); a grid officer the streets of their cells;
-the API client and the auditor nothing (their requests are refused with 403 before this)."""
+"""Reads over street commerce. `visible_to(user)` is the one scoping entry point of every view and page,
+the work scope of grids' `Street.objects.visible_to` read through each row's street (`scope_street`):
+bureau staff see the district; a street leader their street(s); a grid officer the streets of their cells
+(street commerce is managed by street, so no row here is scoped by cell); the API client and the auditor
+nothing (their requests are refused with 403 before this)."""
 from datetime import datetime, timedelta
 
-from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from bureau import clock
+from grids.querysets import PlacedQuerySet, within_scope
 
 from .choices import RENEWAL_OPENS_DAYS, AdStatus, PermitStatus
-
-
-def streets_for(user):
-    """None = every street; otherwise a queryset of Street pks the user may see (possibly empty)."""
-    from grids.models import GridCell, Street
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Street.objects.none().values("pk")
-    if user.is_bureau_staff or user.is_superuser:
-        return None
-    if user.is_street_leader:
-        return Street.objects.led_by(user).values("pk")
-    if user.is_grid_officer:
-        return Street.objects.filter(pk__in=GridCell.objects.held_by(user).values("street_id")).values("pk")
-    return Street.objects.none().values("pk")
-
-
-def _scoped(qs, user, path="street"):
-    streets = streets_for(user)
-    if streets is None:
-        return qs
-    return qs.filter(**{f"{path}__in": streets}).distinct() if "__" in path else qs.filter(**{f"{path}__in": streets})
 
 
 def local_time(moment: datetime):
     return timezone.localtime(moment).time() if timezone.is_aware(moment) else moment.time()
 
 
-class VendorZoneQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scoped(self, user)
+class VendorZoneQuerySet(PlacedQuerySet):
+    scope_street = "street"
 
     def active(self):
         return self.filter(is_active=True)
@@ -54,17 +33,10 @@ class VendorZoneQuerySet(models.QuerySet):
         return self.filter(same_day | overnight)
 
 
-class VendorQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A vendor is seen where they trade or were caught: a permit in, or a case linked in, the user's streets.
-        Their counts stay district-wide (that is the point of the repeat-offender view)."""
-        streets = streets_for(user)
-        if streets is None:
-            return self
-        return self.filter(
-            Q(pk__in=self.model.objects.filter(case_links__case__street__in=streets).values("pk"))
-            | Q(pk__in=self.model.objects.filter(permits__zone__street__in=streets).values("pk"))
-        )
+class VendorQuerySet(PlacedQuerySet):
+    # A vendor is seen where they trade or were caught: a permit in, or a case linked in, the user's streets.
+    # Their counts stay district-wide (that is the point of the repeat-offender view).
+    scope_street = ("case_links__case__street", "permits__zone__street")
 
     def with_case_counts(self, since=None):
         cond = Q(case_links__case__reported_at__gte=since) if since else Q()
@@ -82,9 +54,8 @@ class VendorQuerySet(models.QuerySet):
         )
 
 
-class StallPermitQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scoped(self, user, "zone__street")
+class StallPermitQuerySet(PlacedQuerySet):
+    scope_street = "zone__street"
 
     def current(self, today):
         return self.filter(status=PermitStatus.ACTIVE, valid_from__lte=today, valid_to__gte=today)
@@ -100,30 +71,26 @@ class StallPermitQuerySet(models.QuerySet):
         return self.filter(status=PermitStatus.ACTIVE, valid_to__lt=today)
 
 
-class VendorCaseLinkQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scoped(self, user, "case__street")
+class VendorCaseLinkQuerySet(PlacedQuerySet):
+    scope_street = "case__street"
 
 
-class ShopQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scoped(self, user)
+class ShopQuerySet(PlacedQuerySet):
+    scope_street = "street"
 
     def active(self):
         return self.filter(is_active=True)
 
 
-class FrontageAgreementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scoped(self, user, "shop__street")
+class FrontageAgreementQuerySet(PlacedQuerySet):
+    scope_street = "shop__street"
 
     def active(self):
         return self.filter(is_active=True)
 
 
-class OutdoorAdQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return _scoped(self, user)
+class OutdoorAdQuerySet(PlacedQuerySet):
+    scope_street = "street"
 
     def problem(self, today=None):
         """The seed's targets: no approval, an expired approval, or a safety hazard (removed ads are done)."""
@@ -132,6 +99,14 @@ class OutdoorAdQuerySet(models.QuerySet):
             Q(approval_number="") | Q(approved_until__isnull=True) | Q(approved_until__lt=today)
             | Q(status=AdStatus.HAZARD)
         )
+
+
+def streets_in_scope(user):
+    """`Street.objects.visible_to(user)` as one `pk IN (subquery)` (none for bureau staff), so the coverage's
+    aggregate joins only shops and agreements, never the assignments."""
+    from grids.models import Street
+
+    return within_scope(Street.objects.all(), user, street="pk")
 
 
 def frontage_coverage(streets):

@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bureau import clock
-from grids.models import Street
 
 from .models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorZone
 from .permissions import can_read_markets
-from .querysets import frontage_coverage, streets_for
+from .querysets import frontage_coverage, streets_in_scope
 
 LIST_LIMIT = 50
 
@@ -23,11 +22,7 @@ def index(request):
         raise PermissionDenied
     now = clock.now()
     today = timezone.localdate(now)
-    streets = Street.objects.all()
-    scope = streets_for(user)
-    if scope is not None:
-        streets = streets.filter(pk__in=scope)
-    streets = list(frontage_coverage(streets).order_by("code"))
+    streets = list(frontage_coverage(streets_in_scope(user)).order_by("code"))
 
     zones = list(VendorZone.objects.visible_to(user).active().select_related("street"))
     due = list(StallPermit.objects.visible_to(user).due_for_renewal(today).select_related("zone__street", "vendor"))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class JobRunQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user.is_authenticated and (user.is_bureau_staff or user.is_superuser):
+        if user.is_authenticated and user.is_bureau_staff:  # superusers included (User.is_bureau_staff)
             return self
         return self.none()
 

@@ -18,7 +18,7 @@ from ..choices import OPEN_STATUSES, CaseAction, CaseStatus
 from ..filtersets import CaseFilterSet
 from ..models import Case, CaseEvent, CasePhoto, Category
 from ..pagination import CasePagination
-from ..permissions import CasePermission, CategoryPermission
+from ..permissions import CasePermission, CategoryPermission, may_report, role_may_take
 from ..workflow import TRANSITIONS
 from .serializers import (
     LIST_FIELDS,
@@ -75,7 +75,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
     @idempotent  # phones resend queued reports (CONTRACT §3 Idempotency-Key); see bureau/api/idempotency.py
     def create(self, request, *args, **kwargs):
-        if not services.may_report(request.user):
+        if not may_report(request.user):
             raise PermissionDenied()
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,14 +88,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         # Permission before anything else (CONTRACT §3): a role that may never take the action gets 403 even
         # when the rest of the body is invalid.
         raw = request.data.get("action") if hasattr(request.data, "get") else None
-        if isinstance(raw, str) and raw in TRANSITIONS and not services.role_may_take(request.user, raw):
+        if isinstance(raw, str) and raw in TRANSITIONS and not role_may_take(request.user, raw):
             raise PermissionDenied(_("您的角色不能执行「%(action)s」") % {"action": CaseAction(raw).label})
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         act = params.pop("action")
         # Permission before scope and state: a role that may never take the action gets 403 whatever the case.
-        if not services.role_may_take(request.user, act):
+        if not role_may_take(request.user, act):
             raise PermissionDenied(_("您的角色不能执行「%(action)s」") % {"action": CaseAction(act).label})
         case = self.get_object()
         note = params.pop("note", "")

@@ -1,4 +1,5 @@
-"""Places API. Thin viewsets: scope from `visible_to`, rules in services, lookups by code."""
+"""Places API. Thin viewsets: places are reference data every member of field staff reads in full
+(`readable_by`, not the work scope `visible_to`); rules in services; lookups by code."""
 import shapely
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -104,7 +105,7 @@ class StreetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Street.objects.visible_to(self.request.user).order_by("code")
+        return Street.objects.readable_by(self.request.user).order_by("code")
 
     def create(self, request, *args, **kwargs):
         data = s.StreetWriteSerializer(data=request.data)
@@ -127,7 +128,7 @@ class StreetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["get"], url_path="cells.geojson", pagination_class=None, filterset_class=None)
     def cells_geojson(self, request, code=None):
         street = self.get_object()
-        return _cells_geojson(GridCell.objects.visible_to(request.user).filter(street=street))
+        return _cells_geojson(GridCell.objects.readable_by(request.user).filter(street=street))
 
     @extend_schema(summary="Street boundaries as GeoJSON (union of their cells where none is stored)",
                    responses={200: GEOJSON_RESPONSE})
@@ -163,7 +164,7 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d{6}"
 
     def get_queryset(self):
-        return Community.objects.visible_to(self.request.user).select_related("street").order_by("street__code", "code")
+        return Community.objects.readable_by(self.request.user).select_related("street").order_by("street__code", "code")
 
     def get_object(self):
         obj = self.get_queryset().by_full_code(self.kwargs["full_code"]).first()
@@ -176,7 +177,7 @@ class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="cells.geojson", pagination_class=None, filterset_class=None)
     def cells_geojson(self, request, full_code=None):
         community = self.get_object()
-        return _cells_geojson(GridCell.objects.visible_to(request.user).filter(community=community))
+        return _cells_geojson(GridCell.objects.readable_by(request.user).filter(community=community))
 
 
 class GridCellViewSet(viewsets.ReadOnlyModelViewSet):
@@ -188,7 +189,7 @@ class GridCellViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d{15}"
 
     def get_queryset(self):
-        return GridCell.objects.visible_to(self.request.user).with_current_officer().order_by("code")
+        return GridCell.objects.readable_by(self.request.user).with_current_officer().order_by("code")
 
     def get_serializer_class(self):
         return s.GridCellDetailSerializer if self.action == "retrieve" else s.GridCellSerializer
@@ -216,7 +217,7 @@ class GridCellViewSet(viewsets.ReadOnlyModelViewSet):
                    responses={200: GEOJSON_RESPONSE})
     @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
     def geojson(self, request):
-        queryset = self.filter_queryset(GridCell.objects.visible_to(request.user))
+        queryset = self.filter_queryset(GridCell.objects.readable_by(request.user))
         return _cells_geojson(queryset)
 
 
@@ -236,7 +237,7 @@ class RoadSegmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return RoadSegment.objects.visible_to(self.request.user).with_current_chief().order_by("street__code", "code")
+        return RoadSegment.objects.readable_by(self.request.user).with_current_chief().order_by("street__code", "code")
 
     def _out(self, segment, code=status.HTTP_200_OK):
         return Response(s.RoadSegmentSerializer(self.get_queryset().get(pk=segment.pk)).data, status=code)
@@ -283,7 +284,7 @@ class OfficerAssignmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, v
     permission_classes = [OfficerAssignmentPermission]
 
     def get_queryset(self):
-        return (OfficerAssignment.objects.visible_to(self.request.user)
+        return (OfficerAssignment.objects.readable_by(self.request.user)
                 .select_related("cell", "officer", "assigned_by").order_by("cell__code", "-start", "-id"))
 
     def create(self, request, *args, **kwargs):
@@ -305,7 +306,7 @@ class StreetLeaderAssignmentViewSet(mixins.ListModelMixin, mixins.CreateModelMix
     permission_classes = [PlacesPermission]
 
     def get_queryset(self):
-        return (StreetLeaderAssignment.objects.visible_to(self.request.user)
+        return (StreetLeaderAssignment.objects.readable_by(self.request.user)
                 .select_related("street", "user").order_by("street__code", "-start", "-id"))
 
     def create(self, request, *args, **kwargs):

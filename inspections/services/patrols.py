@@ -367,12 +367,7 @@ def _local_day(moment):
 
 def street_cells(street, first_day, last_day):
     """The street's cells in service at some point between the two days (inclusive)."""
-    from django.db.models import Q
-
-    return GridCell.objects.filter(street=street).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=first_day),
-    ).order_by("code")
+    return GridCell.objects.filter(street=street).in_service_between(first_day, last_day).order_by("code")
 
 
 def patrolled_codes(street, first_day, last_day, *, as_of=None) -> set[str]:

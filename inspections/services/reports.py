@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from bureau import clock
 from bureau.audit.services import audit_record
 from grids.models import GridCell, Street
+from grids.querysets import in_service, in_service_q
 
 from .. import scoring
 from ..choices import PatrolSource
@@ -105,9 +106,7 @@ def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
     the end then come from the revisions) are handed to `patrol_coverage` itself.
     """
     first_day, last_day = period.first_day, period.last_day
-    in_service = (Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=first_day))
-    totals = dict(GridCell.objects.using(using).filter(in_service).values("street").annotate(n=Count("id"))
+    totals = dict(GridCell.objects.using(using).in_service_between(first_day, last_day).values("street").annotate(n=Count("id"))
                   .values_list("street", "n"))
     reports = (PatrolReport.objects.using(using).brigade().on_days(first_day, last_day)
                .recorded_before(period.end))
@@ -120,8 +119,7 @@ def _patrol_coverage(streets, period: Period, *, using="default") -> dict:
     covered = dict(
         through.objects.using(using)
         .filter(patrolreport__in=reports, gridcell__street=models.F("patrolreport__street"))
-        .filter(Q(gridcell__valid_from__isnull=True) | Q(gridcell__valid_from__lte=last_day),
-                Q(gridcell__valid_to__isnull=True) | Q(gridcell__valid_to__gte=first_day))
+        .filter(in_service_q(first_day, last_day, prefix="gridcell__"))
         .values("patrolreport__street").annotate(n=Count("gridcell", distinct=True))
         .values_list("patrolreport__street", "n"))
     coverage = {}
@@ -143,6 +141,7 @@ JOIN {reports} r ON r.date >= p.first_day AND r.date <= p.last_day AND r.recorde
 JOIN {through} t ON t.patrolreport_id = r.id
 JOIN {cells} g ON g.id = t.gridcell_id AND g.street_id = r.street_id
 WHERE r.source = %(source)s
+  -- the cell in service during the period: grids.querysets.in_service_q written in SQL
   AND (g.valid_from IS NULL OR g.valid_from <= p.last_day) AND (g.valid_to IS NULL OR g.valid_to >= p.first_day)
 GROUP BY p.idx, r.street_id
 """
@@ -176,7 +175,7 @@ def _patrol_coverage_many(streets, periods, *, using="default") -> dict:
     for p in periods:
         totals: dict = {}
         for street_id, valid_from, valid_to in cells:
-            if (valid_from is None or valid_from <= p.last_day) and (valid_to is None or valid_to >= p.first_day):
+            if in_service(valid_from, valid_to, p.first_day, p.last_day):
                 totals[street_id] = totals.get(street_id, 0) + 1
         amended = {street_id for street_id, day, earlier_day, recorded_at, amended_at in revisions
                    if recorded_at < p.end and amended_at >= p.end and _may_count_in(p, day, earlier_day)}

@@ -9,7 +9,7 @@ from grids.models import Street
 from ..filtersets import OutdoorAdFilterSet, StallPermitFilterSet, VendorZoneFilterSet
 from ..models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorZone
 from ..permissions import MarketsReadPermission
-from ..querysets import frontage_coverage, streets_for
+from ..querysets import frontage_coverage, streets_in_scope
 from .serializers import (
     FrontageCoverageSerializer,
     OutdoorAdSerializer,
@@ -79,8 +79,4 @@ class FrontageCoverageView(generics.ListAPIView):
     queryset = Street.objects.none()  # for the schema; the real one is built per user
 
     def get_queryset(self):
-        streets = Street.objects.all()
-        scope = streets_for(self.request.user)
-        if scope is not None:
-            streets = streets.filter(pk__in=scope)
-        return frontage_coverage(streets).order_by("code")
+        return frontage_coverage(streets_in_scope(self.request.user)).order_by("code")

@@ -79,3 +79,35 @@ def test_dashboard_renders_for_every_role():
         response = _web(user).get("/")
         assert response.status_code == 200, role
         assert "工作台" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR])
+def test_a_superuser_of_any_role_is_bureau_staff_for_the_platform_pages(role):
+    # given: superusers are covered once, by User.is_bureau_staff, whatever their role
+    from django.test import RequestFactory
+
+    from bureau.context_processors import platform
+
+    user = make_user(f"j-super-{role}", role, is_superuser=True, is_staff=True)
+    _run("audit.purge_expired", JobRun.Status.SUCCEEDED)
+    request = RequestFactory().get("/")
+    request.user = user
+
+    # when
+    page = _web(user).get("/platform/jobs/")
+
+    # then
+    assert page.status_code == 200 and len(page.context["page"]) == 1
+    assert JobRun.objects.visible_to(user).count() == 1
+    assert "jobs" in [i["key"] for i in navigation_for(user)]
+    assert "calendar_missing_years" in platform(request)
+
+
+def test_an_inactive_superuser_is_not_bureau_staff():
+    # given
+    user = make_user("j-super-gone", Role.ADMIN, is_superuser=True, is_active=False)
+    _run("audit.purge_expired", JobRun.Status.SUCCEEDED)
+
+    # then
+    assert not user.is_bureau_staff and not user.is_field_staff
+    assert JobRun.objects.visible_to(user).count() == 0

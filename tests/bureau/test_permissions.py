@@ -50,8 +50,10 @@ MATRIX = [
     (p.IsStreetLeader, {"leader"}, {"leader"}),
     (p.IsGridOfficer, {"officer"}, {"officer"}),
     (p.IsFieldStaff, {"admin", "bureau", "leader", "officer"}, {"admin", "bureau", "leader", "officer"}),
+    (p.IsBureauStaffOrStreetLeader, {"admin", "bureau", "leader"}, {"admin", "bureau", "leader"}),
     (p.IsFieldStaffReader, {"admin", "bureau", "leader", "officer"}, {"admin", "bureau"}),
-    (p.IsApiClientOrStaffReader, {"admin", "bureau", "leader", "api"}, set()),
+    # the reports' reader: grid officers read rankings and bulletins too (the pages and the API agree)
+    (p.IsApiClientOrFieldStaffReader, {"admin", "bureau", "leader", "officer", "api"}, set()),
     (p.IsAuditAdmin, {"auditor"}, set()),
 ]
 
