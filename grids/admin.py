@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from bureau.admin_base import ReadOnlyInline
+
 from . import services
 from .models import (
     Community,
@@ -82,15 +84,10 @@ class CommunityAdmin(admin.ModelAdmin):
             obj.pk = saved.pk
 
 
-class OfficerAssignmentInline(admin.TabularInline):
+class OfficerAssignmentInline(ReadOnlyInline):
     model = OfficerAssignment
     fk_name = "cell"
-    extra = 0
-    can_delete = False
     readonly_fields = ["officer", "start", "end", "assigned_by"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GridCell)
@@ -179,14 +176,9 @@ class StreetLeaderAssignmentAdmin(admin.ModelAdmin):
         return False
 
 
-class StreetChiefInline(admin.TabularInline):
+class StreetChiefInline(ReadOnlyInline):
     model = StreetChiefAssignment
-    extra = 0
-    can_delete = False
     readonly_fields = ["chief", "start", "end", "assigned_by"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoadSegment)

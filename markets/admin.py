@@ -5,32 +5,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from bureau.admin_base import BureauStaffAdmin, is_bureau_staff
 from bureau.audit.services import audit_record
 
 from . import services
 from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
 from .pii import mask_phone, phone_hash
-
-
-def _bureau(request):
-    return request.user.is_active and (request.user.is_superuser or request.user.is_bureau_staff)
-
-
-class BureauAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return _bureau(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_add_permission(self, request):
-        return _bureau(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # history: deactivate, revoke or remove instead
 
 
 class VendorZoneForm(forms.ModelForm):
@@ -43,7 +23,7 @@ class VendorZoneForm(forms.ModelForm):
 
 
 @admin.register(VendorZone)
-class VendorZoneAdmin(BureauAdmin):
+class VendorZoneAdmin(BureauStaffAdmin):
     form = VendorZoneForm
     list_display = ["name", "street", "kind", "road", "opens_at", "closes_at", "capacity", "complaint_phone_masked",
                     "is_active"]
@@ -78,14 +58,14 @@ class VendorForm(forms.ModelForm):
 
 
 @admin.register(Vendor)
-class VendorAdmin(BureauAdmin):
+class VendorAdmin(BureauStaffAdmin):
     form = VendorForm
     list_display = ["name", "phone_masked", "id_number_masked", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["phone_masked", "id_number_masked", "created_at"]
 
     def has_change_permission(self, request, obj=None):
-        return _bureau(request) and obj is None
+        return is_bureau_staff(request) and obj is None
 
     def save_model(self, request, obj, form, change):
         vendor = services.vendor_register(acting_user=request.user, name=form.cleaned_data["name"],
@@ -95,7 +75,7 @@ class VendorAdmin(BureauAdmin):
 
 
 @admin.register(StallPermit)
-class StallPermitAdmin(BureauAdmin):
+class StallPermitAdmin(BureauStaffAdmin):
     list_display = ["zone", "stall_number", "vendor", "valid_from", "valid_to", "status"]
     list_filter = ["status", "zone__kind", "zone__street"]
     search_fields = ["stall_number", "vendor__name", "zone__name"]
@@ -132,7 +112,7 @@ class StallPermitAdmin(BureauAdmin):
 
 
 @admin.register(VendorCaseLink)
-class VendorCaseLinkAdmin(BureauAdmin):
+class VendorCaseLinkAdmin(BureauStaffAdmin):
     list_display = ["vendor", "case", "linked_at", "linked_by"]
     list_filter = ["case__street"]
     search_fields = ["vendor__name", "case__number"]
@@ -141,7 +121,7 @@ class VendorCaseLinkAdmin(BureauAdmin):
     fields = ["vendor", "case", "note"]
 
     def has_change_permission(self, request, obj=None):
-        return _bureau(request) and obj is None
+        return is_bureau_staff(request) and obj is None
 
     def save_model(self, request, obj, form, change):
         link = services.vendor_link_case(acting_user=request.user, vendor=form.cleaned_data["vendor"],
@@ -150,7 +130,7 @@ class VendorCaseLinkAdmin(BureauAdmin):
 
 
 @admin.register(Shop)
-class ShopAdmin(BureauAdmin):
+class ShopAdmin(BureauStaffAdmin):
     list_display = ["name", "address", "street", "grid", "is_active"]
     list_filter = ["is_active", "street"]
     search_fields = ["name", "address"]
@@ -176,7 +156,7 @@ class FrontageAgreementForm(forms.ModelForm):
 
 
 @admin.register(FrontageAgreement)
-class FrontageAgreementAdmin(BureauAdmin):
+class FrontageAgreementAdmin(BureauStaffAdmin):
     form = FrontageAgreementForm
     list_display = ["shop", "signed_on", "signer_name", "signer_phone_masked", "is_active"]
     list_filter = ["is_active", "shop__street"]
@@ -184,7 +164,7 @@ class FrontageAgreementAdmin(BureauAdmin):
     raw_id_fields = ["shop"]
 
     def has_change_permission(self, request, obj=None):
-        return _bureau(request) and obj is None
+        return is_bureau_staff(request) and obj is None
 
     def save_model(self, request, obj, form, change):
         agreement = services.frontage_agreement_sign(
@@ -195,7 +175,7 @@ class FrontageAgreementAdmin(BureauAdmin):
 
 
 @admin.register(OutdoorAd)
-class OutdoorAdAdmin(BureauAdmin):
+class OutdoorAdAdmin(BureauStaffAdmin):
     list_display = ["owner", "location", "street", "kind", "approval_number", "approved_until", "status"]
     list_filter = ["kind", "status", "street"]
     search_fields = ["owner", "location", "approval_number"]
