@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bureau.appendonly import AppendOnlyModel, AppendOnlyQuerySetMixin
 from bureau.workcalendar.choices import TimeUnit
 
 from .choices import CaseAction, CaseSource, CaseStatus, Urgency, WarningLevel
@@ -182,7 +183,11 @@ class Case(models.Model):
         return self.handling_department_id is not None
 
 
-class CaseEvent(models.Model):
+class CaseEventHistoryQuerySet(AppendOnlyQuerySetMixin, CaseEventQuerySet):
+    """Case events' reads, with the append-only guard over their writes."""
+
+
+class CaseEvent(AppendOnlyModel):
     """One step of a case's trail (append-only: rows are inserted, never updated or deleted)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"))
@@ -200,7 +205,7 @@ class CaseEvent(models.Model):
     handling_due_at = models.DateTimeField(_("处置时限"), null=True, blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
-    objects = CaseEventQuerySet.as_manager()
+    objects = CaseEventHistoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("案件记录")
@@ -214,11 +219,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("case events are append-only")
-        super().save(*args, **kwargs)
 
 
 def _photo_path(instance, filename):
