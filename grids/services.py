@@ -22,6 +22,7 @@ from bureau.audit.services import audit_record
 from . import geometry, permissions
 from .choices import StreetKind
 from .models import (
+    Assignment,
     Community,
     GridCell,
     OfficerAssignment,
@@ -502,10 +503,34 @@ def cells_feature_collection(cells, *, with_officers: bool = False) -> dict:
 
 # --- assignments -------------------------------------------------------------------------------------
 
-def _end_current(queryset, at):
-    for row in queryset.select_for_update():
+def _end_current(rows, at):
+    for row in rows:
         row.end = at
         row.save(update_fields=["end"])
+
+
+def _assign(model: type[Assignment], *, acting_user, place, person, start=None, action: str, detail: dict,
+           one_place_per_person: bool = False) -> Assignment:
+    """Make `person` the holder of `place` from `start` (default now), the one way every kind of assignment
+    changes: lock the place; if the person already holds it, keep that row; otherwise end the current
+    holder's row (and, when a person holds one place at a time, the person's other row), insert the new
+    row and audit it. Callers check who may act and who may be assigned; they run inside their atomic."""
+    start = start or clock.now()
+    place = type(place).objects.select_for_update().get(pk=place.pk)
+    current = model.objects.current(start)
+    held = list(current.filter(**{model.place_field: place}).select_for_update())
+    for row in held:
+        if getattr(row, f"{model.person_field}_id") == person.pk:
+            return row
+    if one_place_per_person:
+        _end_current(current.filter(**{model.person_field: person}).select_for_update(), start)
+    _end_current(held, start)
+    assignment = model(**{model.place_field: place, model.person_field: person}, start=start,
+                       assigned_by=acting_user if getattr(acting_user, "pk", None) else None)
+    assignment.full_clean(validate_constraints=False)
+    assignment.save()
+    _audit(acting_user, action, assignment, detail)
+    return assignment
 
 
 @transaction.atomic
@@ -515,19 +540,8 @@ def officer_assign(*, acting_user, cell: GridCell, officer, start=None) -> Offic
         raise PermissionDenied(_("只有区局督查人员或本街道大队长可以分配网格员。"))
     if officer.role != Role.OFFICER or not officer.is_active:
         raise ValidationError({"officer": [_("只能分配在职的网格员账号。")]})
-    start = start or clock.now()
-    cell = GridCell.objects.select_for_update().get(pk=cell.pk)
-    current = OfficerAssignment.objects.current(start).filter(cell=cell).select_for_update()
-    same = [a for a in current if a.officer_id == officer.pk]
-    if same:
-        return same[0]
-    _end_current(OfficerAssignment.objects.current(start).filter(cell=cell), start)
-    assignment = OfficerAssignment(cell=cell, officer=officer, start=start,
-                                   assigned_by=acting_user if getattr(acting_user, "pk", None) else None)
-    assignment.full_clean(validate_constraints=False)
-    assignment.save()
-    _audit(acting_user, "grids.officer_assign", assignment, {"cell": cell.code, "officer": officer.username})
-    return assignment
+    return _assign(OfficerAssignment, acting_user=acting_user, place=cell, person=officer, start=start,
+                  action="grids.officer_assign", detail={"cell": cell.code, "officer": officer.username})
 
 
 @transaction.atomic
@@ -536,9 +550,7 @@ def officer_unassign(*, acting_user, cell: GridCell, end=None) -> int:
         raise PermissionDenied(_("只有区局督查人员或本街道大队长可以分配网格员。"))
     end = end or clock.now()
     rows = list(OfficerAssignment.objects.current(end).filter(cell=cell).select_for_update())
-    for row in rows:
-        row.end = end
-        row.save(update_fields=["end"])
+    _end_current(rows, end)
     if rows:
         _audit(acting_user, "grids.officer_unassign", cell, {"cell": cell.code})
     return len(rows)
@@ -569,19 +581,9 @@ def street_leader_assign(*, acting_user, street: Street, user, start=None) -> St
     _require_bureau(acting_user)
     if user.role != Role.LEADER or not user.is_active:
         raise ValidationError({"user": [_("只能任命在职的街道大队长账号。")]})
-    start = start or clock.now()
-    street = Street.objects.select_for_update().get(pk=street.pk)
-    current = list(StreetLeaderAssignment.objects.current(start).filter(street=street, user=user))
-    if current:
-        return current[0]
-    _end_current(StreetLeaderAssignment.objects.current(start).filter(user=user), start)
-    _end_current(StreetLeaderAssignment.objects.current(start).filter(street=street), start)
-    assignment = StreetLeaderAssignment(street=street, user=user, start=start,
-                                        assigned_by=acting_user if getattr(acting_user, "pk", None) else None)
-    assignment.full_clean(validate_constraints=False)
-    assignment.save()
-    _audit(acting_user, "grids.street_leader_assign", assignment, {"street": street.code, "user": user.username})
-    return assignment
+    return _assign(StreetLeaderAssignment, acting_user=acting_user, place=street, person=user, start=start,
+                  action="grids.street_leader_assign", detail={"street": street.code, "user": user.username},
+                  one_place_per_person=True)
 
 
 # --- road segments -----------------------------------------------------------------------------------
@@ -632,17 +634,6 @@ def street_chief_assign(*, acting_user, segment: RoadSegment, chief, start=None)
     _require_bureau(acting_user)
     if not chief.is_active or not chief.is_field_staff:
         raise ValidationError({"chief": [_("街长必须是在职的执法人员账号。")]})
-    start = start or clock.now()
-    segment = RoadSegment.objects.select_for_update().get(pk=segment.pk)
-    current = list(StreetChiefAssignment.objects.current(start).filter(segment=segment))
-    same = [a for a in current if a.chief_id == chief.pk]
-    if same:
-        return same[0]
-    _end_current(StreetChiefAssignment.objects.current(start).filter(segment=segment), start)
-    assignment = StreetChiefAssignment(segment=segment, chief=chief, start=start,
-                                       assigned_by=acting_user if getattr(acting_user, "pk", None) else None)
-    assignment.full_clean(validate_constraints=False)
-    assignment.save()
-    _audit(acting_user, "grids.street_chief_assign", assignment, {"segment": segment.code or segment.name,
-                                                                  "chief": chief.username})
-    return assignment
+    return _assign(StreetChiefAssignment, acting_user=acting_user, place=segment, person=chief, start=start,
+                  action="grids.street_chief_assign",
+                  detail={"segment": segment.code or segment.name, "chief": chief.username})
