@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau.admin_base import ReadOnlyInline
 
-from . import services
+from . import imports, services
 from .models import (
     Community,
     GridCell,
@@ -127,9 +127,9 @@ class GridCellAdmin(admin.ModelAdmin):
                 form.add_error("file", exc)
             else:
                 try:
-                    result = services.grid_import(acting_user=request.user, collection=collection,
-                                                  boundaries=boundaries, source=form.cleaned_data["file"].name)
-                except services.GridImportError as exc:
+                    result = imports.grid_import(acting_user=request.user, collection=collection,
+                                                 boundaries=boundaries, source=form.cleaned_data["file"].name)
+                except imports.GridImportError as exc:
                     report = exc.report
                     messages.error(request, _("导入失败：%(n)d 个要素有错误，未导入任何网格。") % {"n": len(report.errors)})
                 else:
