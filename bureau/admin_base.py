@@ -4,7 +4,9 @@ Reference data and registers are the bureau's to edit; nothing is deleted from t
 PROTECTed by what points at them: deactivate, revoke or end instead); history (case events, report
 revisions, assignments, published rows) is shown, never edited, here: it changes only through services.
 """
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 
 def is_bureau_staff(request) -> bool:
@@ -13,7 +15,18 @@ def is_bureau_staff(request) -> bool:
 
 
 class BureauStaffAdmin(admin.ModelAdmin):
-    """A screen for bureau staff only, who may view, add and change; nobody deletes."""
+    """A screen for bureau staff only, who may view, add and change; nobody deletes.
+
+    Saves go through the app's services, whose rules may refuse what the form accepted: the refusal is
+    shown on the same page (nothing saved, the transaction rolled back) instead of an error page.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def has_module_permission(self, request):
         return is_bureau_staff(request)

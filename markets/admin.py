@@ -1,16 +1,21 @@
-"""Admin for street commerce, bureau staff only. Creations go through the services (so plain phone and ID
-numbers become mask + hash, and every write is audited); permits and agreements are not edited afterwards
-(revoke or sign a new one instead)."""
+"""Admin for street commerce, bureau staff only. Creations and edits go through the services (so plain phone
+and ID numbers become mask + hash, the rules are checked, and every write is audited); permits and agreements
+are not edited afterwards (revoke or sign a new one instead)."""
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from bureau.admin_base import BureauStaffAdmin, is_bureau_staff
-from bureau.audit.services import audit_record
 
 from . import services
 from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
-from .pii import mask_phone, phone_hash
+
+
+def _changes(form, names=None) -> dict:
+    """The model fields the form changed, with their cleaned values, for an `_update` service."""
+    fields = {f.name for f in form._meta.model._meta.fields}
+    return {name: form.cleaned_data[name] for name in form.changed_data
+            if name in fields and (names is None or name in names)}
 
 
 class VendorZoneForm(forms.ModelForm):
@@ -40,12 +45,8 @@ class VendorZoneAdmin(BureauStaffAdmin):
                                                   complaint_phone=phone, **fields)
             obj.pk = created.pk
             return
-        if phone:
-            obj.complaint_phone_masked, obj.complaint_phone_hash = mask_phone(phone), phone_hash(phone)
-        obj.full_clean()
-        obj.save()
-        audit_record(actor=request.user, action="vendor_zone.change", obj=obj,
-                     detail={"fields": form.changed_data})
+        services.vendor_zone_update(acting_user=request.user, zone=obj, complaint_phone=phone or None,
+                                    **_changes(form, services.ZONE_EDITABLE))
 
 
 class VendorForm(forms.ModelForm):
@@ -142,9 +143,7 @@ class ShopAdmin(BureauStaffAdmin):
                                           street=obj.street, grid=obj.grid)
             obj.pk = shop.pk
             return
-        obj.full_clean()
-        obj.save()
-        audit_record(actor=request.user, action="shop.change", obj=obj, detail={"fields": form.changed_data})
+        services.shop_update(acting_user=request.user, shop=obj, **_changes(form))
 
 
 class FrontageAgreementForm(forms.ModelForm):
@@ -190,6 +189,4 @@ class OutdoorAdAdmin(BureauStaffAdmin):
             )
             obj.pk = ad.pk
             return
-        obj.full_clean()
-        obj.save()
-        audit_record(actor=request.user, action="outdoor_ad.change", obj=obj, detail={"fields": form.changed_data})
+        services.outdoor_ad_update(acting_user=request.user, ad=obj, **_changes(form))
