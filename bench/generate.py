@@ -106,12 +106,15 @@ def _fresh(connection):
               Ranking._meta.db_table, Bulletin._meta.db_table]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # the history tables' triggers refuse TRUNCATE unless the session allows it (bureau/appendonly.py)
+            cursor.execute("SET bureau.allow_truncate = on")
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        else:  # small runs on SQLite: delete children first
+            cursor.execute("RESET bureau.allow_truncate")
+        else:  # small runs on SQLite: delete children first (past the history models' append-only managers)
             from enforcement.models import CaseEvent
             from inspections.models import PatrolReport, RankingRow
             for model in (RankingRow, Ranking, Bulletin, CaseEvent, Case, CaseNumberCounter):
-                model.objects.using(connection.alias).all().delete()
+                model._base_manager.using(connection.alias).all().delete()
             PatrolReport.grid_cells.through.objects.using(connection.alias).all().delete()
             PatrolReport.objects.using(connection.alias).all().delete()
 

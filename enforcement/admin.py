@@ -2,38 +2,19 @@
 events are read-only here (every change goes through the workflow service)."""
 from django.contrib import admin
 
+from bureau.admin_base import BureauStaffAdmin, BureauStaffReadOnlyAdmin, ReadOnlyInline
+
 from .models import Case, CaseEvent, CasePhoto, Category, Department
 
 
-def _bureau(request):
-    return request.user.is_active and (request.user.is_superuser or request.user.is_bureau_staff)
-
-
-class BureauEditable(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return _bureau(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_add_permission(self, request):
-        return _bureau(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # reference data is PROTECTed by cases; deactivate instead
-
-
 @admin.register(Department)
-class DepartmentAdmin(BureauEditable):
+class DepartmentAdmin(BureauStaffAdmin):
     list_display = ["code", "name", "is_active"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Category)
-class CategoryAdmin(BureauEditable):
+class CategoryAdmin(BureauStaffAdmin):
     list_display = ["code", "name", "major_name", "urgency", "dispatch_limit", "dispatch_unit", "handle_limit",
                     "handle_unit", "department", "is_active"]
     list_filter = ["major_name", "urgency", "handle_unit", "department", "is_active"]
@@ -49,39 +30,14 @@ class CategoryAdmin(BureauEditable):
                      detail={"changed": form.changed_data})
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return _bureau(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ["seq", "action", "from_status", "to_status", "actor", "recorded_at", "due_at", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly):
+class CaseAdmin(BureauStaffReadOnlyAdmin):
     list_display = ["number", "status", "category", "street", "reported_at", "due_at", "overdue", "warning_level"]
     list_filter = ["status", "overdue", "warning_level", "source", "street"]
     search_fields = ["number", "address"]
@@ -92,7 +48,7 @@ class CaseAdmin(ReadOnly):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnly):
+class CaseEventAdmin(BureauStaffReadOnlyAdmin):
     list_display = ["case", "seq", "action", "from_status", "to_status", "actor", "recorded_at"]
     list_filter = ["action"]
     list_select_related = ["case", "actor"]
@@ -101,6 +57,6 @@ class CaseEventAdmin(ReadOnly):
 
 
 @admin.register(CasePhoto)
-class CasePhotoAdmin(ReadOnly):
+class CasePhotoAdmin(BureauStaffReadOnlyAdmin):
     list_display = ["case", "event", "content_type", "size", "sha256"]
     list_select_related = ["case", "event"]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bureau.appendonly import AppendOnlyModel
 from bureau.workcalendar.choices import TimeUnit
 
 from .choices import CaseAction, CaseSource, CaseStatus, Urgency, WarningLevel
@@ -182,7 +183,7 @@ class Case(models.Model):
         return self.handling_department_id is not None
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One step of a case's trail (append-only: rows are inserted, never updated or deleted)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"))
@@ -217,11 +218,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("case events are append-only")
-        super().save(*args, **kwargs)
 
 
 def _photo_path(instance, filename):

@@ -1,58 +1,22 @@
-"""PIPL for citizens' phone numbers (DOMAIN §8): encrypted at rest, a keyed hash for lookup, masked when shown.
+"""Citizens' phone numbers on cases: encrypted at rest (the case handler may call back), a keyed hash to
+find a repeat caller, masked when shown. The keys and the ciphers are bureau/pii.py's; this module names
+the labels cases use, which must never change (stored values were made with them)."""
+from bureau import pii
+from bureau.pii import mask_phone, normalise_phone
 
-Keys derive from FIELD_ENCRYPTION_KEY (or SECRET_KEY when unset) with distinct labels, so the hash key
-and the encryption key are never the same bytes.
-"""
-import base64
-import hashlib
-import hmac
-import re
+__all__ = ["decrypt", "encrypt", "mask_phone", "normalise_phone", "phone_hash"]
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-
-
-def _secret() -> bytes:
-    return (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY or "bureau-dev").encode()
-
-
-def _derive(label: bytes) -> bytes:
-    return hmac.new(_secret(), label, hashlib.sha256).digest()
-
-
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_derive(b"enforcement.phone.encrypt")))
-
-
-def normalise_phone(value: str) -> str:
-    return re.sub(r"[\s\-()+]", "", value or "")
+ENCRYPT_LABEL = "enforcement.phone.encrypt"
+HASH_LABEL = "enforcement.phone.hash"
 
 
 def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode() if value else ""
+    return pii.encrypt(ENCRYPT_LABEL, value)
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return ""
+    return pii.decrypt(ENCRYPT_LABEL, token)
 
 
 def phone_hash(value: str) -> str:
-    value = normalise_phone(value)
-    return hmac.new(_derive(b"enforcement.phone.hash"), value.encode(), hashlib.sha256).hexdigest() if value else ""
-
-
-def mask_phone(value: str) -> str:
-    """138****5678: the first three and last four digits; shorter numbers keep only their last two."""
-    value = normalise_phone(value)
-    if not value:
-        return ""
-    if len(value) >= 11:
-        return value[:3] + "*" * (len(value) - 7) + value[-4:]
-    if len(value) > 4:
-        return "*" * (len(value) - 2) + value[-2:]
-    return "*" * len(value)
+    return pii.keyed_hash(HASH_LABEL, normalise_phone(value))

@@ -2,6 +2,7 @@
 from django.db import models
 from django.db.models import Q
 
+from bureau.appendonly import AppendOnlyQuerySet
 from grids.querysets import PlacedQuerySet
 
 from .choices import OPEN_STATUSES, CaseStatus
@@ -52,7 +53,9 @@ class CaseQuerySet(PlacedQuerySet):
         return self.select_related("category", "street", "grid", "handling_department")
 
 
-class CaseEventQuerySet(models.QuerySet):
+class CaseEventQuerySet(AppendOnlyQuerySet):
+    """Case events' reads; the history is append-only, so every bulk write is refused (bureau/appendonly.py)."""
+
     def recorded_before(self, moment):
         return self.filter(recorded_at__lt=moment)
 

@@ -9,7 +9,9 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from bureau.admin_base import ReadOnlyInline
+
+from . import imports, services
 from .models import (
     Community,
     GridCell,
@@ -82,15 +84,10 @@ class CommunityAdmin(admin.ModelAdmin):
             obj.pk = saved.pk
 
 
-class OfficerAssignmentInline(admin.TabularInline):
+class OfficerAssignmentInline(ReadOnlyInline):
     model = OfficerAssignment
     fk_name = "cell"
-    extra = 0
-    can_delete = False
     readonly_fields = ["officer", "start", "end", "assigned_by"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GridCell)
@@ -130,9 +127,9 @@ class GridCellAdmin(admin.ModelAdmin):
                 form.add_error("file", exc)
             else:
                 try:
-                    result = services.grid_import(acting_user=request.user, collection=collection,
-                                                  boundaries=boundaries, source=form.cleaned_data["file"].name)
-                except services.GridImportError as exc:
+                    result = imports.grid_import(acting_user=request.user, collection=collection,
+                                                 boundaries=boundaries, source=form.cleaned_data["file"].name)
+                except imports.GridImportError as exc:
                     report = exc.report
                     messages.error(request, _("导入失败：%(n)d 个要素有错误，未导入任何网格。") % {"n": len(report.errors)})
                 else:
@@ -179,14 +176,9 @@ class StreetLeaderAssignmentAdmin(admin.ModelAdmin):
         return False
 
 
-class StreetChiefInline(admin.TabularInline):
+class StreetChiefInline(ReadOnlyInline):
     model = StreetChiefAssignment
-    extra = 0
-    can_delete = False
     readonly_fields = ["chief", "start", "end", "assigned_by"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoadSegment)

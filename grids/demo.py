@@ -15,7 +15,7 @@ from bureau.accounts.choices import Role
 from bureau.accounts.models import User
 from bureau.demo import ensure_user
 
-from . import services
+from . import imports, services
 from .models import (
     Community,
     GridCell,
@@ -160,8 +160,8 @@ def _cells(features) -> int:
     todo = [f for f in features if stored.get(f["properties"]["code"]) != f["geometry"]]
     if not todo:
         return 0
-    report = services.grid_import(acting_user=None, collection={"type": "FeatureCollection", "features": todo},
-                                  source="demo")
+    report = imports.grid_import(acting_user=None, collection={"type": "FeatureCollection", "features": todo},
+                                 source="demo")
     return report.created + report.updated
 
 

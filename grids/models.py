@@ -96,11 +96,16 @@ class GridCell(models.Model):
         return self.code
 
 
-class StreetLeaderAssignment(models.Model):
-    """Who leads a street's brigade, with dates; history is kept, a new row per change."""
+class Assignment(models.Model):
+    """Who is responsible for a place from `start` until `end` (none: still is). A change is a new row and the
+    previous holder's row is ended (grids.services._assign), so who was responsible when is kept.
 
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="leader_assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="street_leaderships")
+    Each kind names its place and person foreign keys in `place_field` and `person_field`.
+    """
+
+    place_field: str
+    person_field: str
+
     start = models.DateTimeField(_("开始"))
     end = models.DateTimeField(_("结束"), null=True, blank=True)
     assigned_by = models.ForeignKey(
@@ -108,6 +113,21 @@ class StreetLeaderAssignment(models.Model):
     )
 
     objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{getattr(self, self.place_field)} · {getattr(self, self.person_field)}"
+
+
+class StreetLeaderAssignment(Assignment):
+    """Who leads a street's brigade, with dates; a leader leads one street at a time."""
+
+    place_field, person_field = "street", "user"
+
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="leader_assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="street_leaderships")
 
     class Meta:
         verbose_name = _("街道大队长任命")
@@ -118,22 +138,14 @@ class StreetLeaderAssignment(models.Model):
             models.UniqueConstraint(fields=["user"], condition=Q(end__isnull=True), name="one_current_street_per_leader"),
         ]
 
-    def __str__(self):
-        return f"{self.street} · {self.user}"
 
-
-class OfficerAssignment(models.Model):
+class OfficerAssignment(Assignment):
     """Which grid officer holds a cell (定网格、定人员), with dates; one current officer per cell."""
+
+    place_field, person_field = "cell", "officer"
 
     cell = models.ForeignKey(GridCell, on_delete=models.PROTECT, related_name="officer_assignments")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cell_assignments")
-    start = models.DateTimeField(_("开始"))
-    end = models.DateTimeField(_("结束"), null=True, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("网格员分配")
@@ -142,9 +154,6 @@ class OfficerAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cell"], condition=Q(end__isnull=True), name="one_current_officer_per_cell"),
         ]
-
-    def __str__(self):
-        return f"{self.cell} · {self.officer}"
 
 
 class RoadSegment(models.Model):
@@ -169,18 +178,13 @@ class RoadSegment(models.Model):
         return self.name
 
 
-class StreetChiefAssignment(models.Model):
+class StreetChiefAssignment(Assignment):
     """The street chief (街长) of a road segment, with dates."""
+
+    place_field, person_field = "segment", "chief"
 
     segment = models.ForeignKey(RoadSegment, on_delete=models.PROTECT, related_name="chief_assignments")
     chief = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="road_segments")
-    start = models.DateTimeField(_("开始"))
-    end = models.DateTimeField(_("结束"), null=True, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("街长任命")
@@ -189,6 +193,3 @@ class StreetChiefAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["segment"], condition=Q(end__isnull=True), name="one_current_chief_per_segment"),
         ]
-
-    def __str__(self):
-        return f"{self.segment} · {self.chief}"

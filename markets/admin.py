@@ -1,36 +1,21 @@
-"""Admin for street commerce, bureau staff only. Creations go through the services (so plain phone and ID
-numbers become mask + hash, and every write is audited); permits and agreements are not edited afterwards
-(revoke or sign a new one instead)."""
+"""Admin for street commerce, bureau staff only. Creations and edits go through the services (so plain phone
+and ID numbers become mask + hash, the rules are checked, and every write is audited); permits and agreements
+are not edited afterwards (revoke or sign a new one instead)."""
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from bureau.audit.services import audit_record
+from bureau.admin_base import BureauStaffAdmin, is_bureau_staff
 
 from . import services
 from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
-from .pii import mask_phone, phone_hash
 
 
-def _bureau(request):
-    return request.user.is_active and (request.user.is_superuser or request.user.is_bureau_staff)
-
-
-class BureauAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return _bureau(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_add_permission(self, request):
-        return _bureau(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _bureau(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # history: deactivate, revoke or remove instead
+def _changes(form, names=None) -> dict:
+    """The model fields the form changed, with their cleaned values, for an `_update` service."""
+    fields = {f.name for f in form._meta.model._meta.fields}
+    return {name: form.cleaned_data[name] for name in form.changed_data
+            if name in fields and (names is None or name in names)}
 
 
 class VendorZoneForm(forms.ModelForm):
@@ -43,7 +28,7 @@ class VendorZoneForm(forms.ModelForm):
 
 
 @admin.register(VendorZone)
-class VendorZoneAdmin(BureauAdmin):
+class VendorZoneAdmin(BureauStaffAdmin):
     form = VendorZoneForm
     list_display = ["name", "street", "kind", "road", "opens_at", "closes_at", "capacity", "complaint_phone_masked",
                     "is_active"]
@@ -60,12 +45,8 @@ class VendorZoneAdmin(BureauAdmin):
                                                   complaint_phone=phone, **fields)
             obj.pk = created.pk
             return
-        if phone:
-            obj.complaint_phone_masked, obj.complaint_phone_hash = mask_phone(phone), phone_hash(phone)
-        obj.full_clean()
-        obj.save()
-        audit_record(actor=request.user, action="vendor_zone.change", obj=obj,
-                     detail={"fields": form.changed_data})
+        services.vendor_zone_update(acting_user=request.user, zone=obj, complaint_phone=phone or None,
+                                    **_changes(form, services.ZONE_EDITABLE))
 
 
 class VendorForm(forms.ModelForm):
@@ -78,14 +59,14 @@ class VendorForm(forms.ModelForm):
 
 
 @admin.register(Vendor)
-class VendorAdmin(BureauAdmin):
+class VendorAdmin(BureauStaffAdmin):
     form = VendorForm
     list_display = ["name", "phone_masked", "id_number_masked", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["phone_masked", "id_number_masked", "created_at"]
 
     def has_change_permission(self, request, obj=None):
-        return _bureau(request) and obj is None
+        return is_bureau_staff(request) and obj is None
 
     def save_model(self, request, obj, form, change):
         vendor = services.vendor_register(acting_user=request.user, name=form.cleaned_data["name"],
@@ -95,7 +76,7 @@ class VendorAdmin(BureauAdmin):
 
 
 @admin.register(StallPermit)
-class StallPermitAdmin(BureauAdmin):
+class StallPermitAdmin(BureauStaffAdmin):
     list_display = ["zone", "stall_number", "vendor", "valid_from", "valid_to", "status"]
     list_filter = ["status", "zone__kind", "zone__street"]
     search_fields = ["stall_number", "vendor__name", "zone__name"]
@@ -132,7 +113,7 @@ class StallPermitAdmin(BureauAdmin):
 
 
 @admin.register(VendorCaseLink)
-class VendorCaseLinkAdmin(BureauAdmin):
+class VendorCaseLinkAdmin(BureauStaffAdmin):
     list_display = ["vendor", "case", "linked_at", "linked_by"]
     list_filter = ["case__street"]
     search_fields = ["vendor__name", "case__number"]
@@ -141,7 +122,7 @@ class VendorCaseLinkAdmin(BureauAdmin):
     fields = ["vendor", "case", "note"]
 
     def has_change_permission(self, request, obj=None):
-        return _bureau(request) and obj is None
+        return is_bureau_staff(request) and obj is None
 
     def save_model(self, request, obj, form, change):
         link = services.vendor_link_case(acting_user=request.user, vendor=form.cleaned_data["vendor"],
@@ -150,7 +131,7 @@ class VendorCaseLinkAdmin(BureauAdmin):
 
 
 @admin.register(Shop)
-class ShopAdmin(BureauAdmin):
+class ShopAdmin(BureauStaffAdmin):
     list_display = ["name", "address", "street", "grid", "is_active"]
     list_filter = ["is_active", "street"]
     search_fields = ["name", "address"]
@@ -162,9 +143,7 @@ class ShopAdmin(BureauAdmin):
                                           street=obj.street, grid=obj.grid)
             obj.pk = shop.pk
             return
-        obj.full_clean()
-        obj.save()
-        audit_record(actor=request.user, action="shop.change", obj=obj, detail={"fields": form.changed_data})
+        services.shop_update(acting_user=request.user, shop=obj, **_changes(form))
 
 
 class FrontageAgreementForm(forms.ModelForm):
@@ -176,7 +155,7 @@ class FrontageAgreementForm(forms.ModelForm):
 
 
 @admin.register(FrontageAgreement)
-class FrontageAgreementAdmin(BureauAdmin):
+class FrontageAgreementAdmin(BureauStaffAdmin):
     form = FrontageAgreementForm
     list_display = ["shop", "signed_on", "signer_name", "signer_phone_masked", "is_active"]
     list_filter = ["is_active", "shop__street"]
@@ -184,7 +163,7 @@ class FrontageAgreementAdmin(BureauAdmin):
     raw_id_fields = ["shop"]
 
     def has_change_permission(self, request, obj=None):
-        return _bureau(request) and obj is None
+        return is_bureau_staff(request) and obj is None
 
     def save_model(self, request, obj, form, change):
         agreement = services.frontage_agreement_sign(
@@ -195,7 +174,7 @@ class FrontageAgreementAdmin(BureauAdmin):
 
 
 @admin.register(OutdoorAd)
-class OutdoorAdAdmin(BureauAdmin):
+class OutdoorAdAdmin(BureauStaffAdmin):
     list_display = ["owner", "location", "street", "kind", "approval_number", "approved_until", "status"]
     list_filter = ["kind", "status", "street"]
     search_fields = ["owner", "location", "approval_number"]
@@ -210,6 +189,4 @@ class OutdoorAdAdmin(BureauAdmin):
             )
             obj.pk = ad.pk
             return
-        obj.full_clean()
-        obj.save()
-        audit_record(actor=request.user, action="outdoor_ad.change", obj=obj, detail={"fields": form.changed_data})
+        services.outdoor_ad_update(acting_user=request.user, ad=obj, **_changes(form))

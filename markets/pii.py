@@ -1,38 +1,23 @@
-"""PIPL for vendors' and signers' phone and ID numbers (DOMAIN §8): only a mask (what is shown) and a keyed
-HMAC (to find the same person again) are stored; the plain number never reaches the database."""
-import hashlib
-import hmac
-import re
-
+"""Vendors' and signers' phone and ID numbers: only a mask (what is shown) and a keyed hash (to find the
+same person again) are stored; the plain number never reaches the database. The keys and masks are
+bureau/pii.py's; this module names street commerce's labels and master secret, which must never change:
+its hashes have always been keyed by SECRET_KEY alone (not FIELD_ENCRYPTION_KEY), and a stored hash
+cannot be recomputed without the number."""
 from django.conf import settings
 
-from enforcement.pii import mask_phone, normalise_phone
+from bureau import pii
+from bureau.pii import mask_id, mask_phone, normalise_id, normalise_phone
 
 __all__ = ["id_hash", "mask_id", "mask_phone", "normalise_id", "phone_hash"]
 
 
-def _hmac(label: str, value: str) -> str:
-    if not value:
-        return ""
-    key = hmac.new(settings.SECRET_KEY.encode(), f"markets.{label}".encode(), hashlib.sha256).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_id(value: str) -> str:
-    return re.sub(r"\s", "", value or "").upper()
+def _hash(label: str, value: str) -> str:
+    return pii.keyed_hash(f"markets.{label}", value, secret=settings.SECRET_KEY.encode())
 
 
 def phone_hash(value: str) -> str:
-    return _hmac("phone", normalise_phone(value))
+    return _hash("phone", normalise_phone(value))
 
 
 def id_hash(value: str) -> str:
-    return _hmac("id", normalise_id(value))
-
-
-def mask_id(value: str) -> str:
-    """110101********1234: region code and last four only."""
-    value = normalise_id(value)
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return _hash("id", normalise_id(value))

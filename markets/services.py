@@ -24,6 +24,21 @@ def _today():
     return timezone.localdate(clock.now())
 
 
+def _apply(obj, changes: dict, editable: set) -> list[str]:
+    """Set the editable fields named in `changes` on `obj` (locked by the caller); the names of those whose
+    value differs. Any other field is refused: identity and history fields change through their own
+    services, or not at all."""
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValidationError({k: _("不能修改此字段。") for k in sorted(unknown)})
+    changed = []
+    for key, value in changes.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed.append(key)
+    return changed
+
+
 @transaction.atomic
 def vendor_zone_create(*, acting_user, street, kind, name, opens_at, closes_at, road="", area=None, trades="",
                        responsible_person="", complaint_phone="", capacity=0, is_active=True) -> VendorZone:
@@ -36,6 +51,24 @@ def vendor_zone_create(*, acting_user, street, kind, name, opens_at, closes_at, 
     zone.save()
     audit_record(actor=acting_user, action="vendor_zone.create", obj=zone,
                  detail={"street": street.code, "kind": kind})
+    return zone
+
+
+ZONE_EDITABLE = {"street", "kind", "name", "road", "area", "opens_at", "closes_at", "trades", "responsible_person",
+                 "capacity", "is_active"}
+
+
+@transaction.atomic
+def vendor_zone_update(*, acting_user, zone, complaint_phone: str | None = None, **changes) -> VendorZone:
+    """Change a zone's fields. A new complaint phone (plain) is stored as mask + hash; none keeps the old."""
+    zone = VendorZone.objects.select_for_update().get(pk=zone.pk)
+    changed = _apply(zone, changes, ZONE_EDITABLE)
+    if complaint_phone:
+        zone.complaint_phone_masked, zone.complaint_phone_hash = mask_phone(complaint_phone), phone_hash(complaint_phone)
+        changed.append("complaint_phone")
+    zone.full_clean()
+    zone.save()
+    audit_record(actor=acting_user, action="vendor_zone.change", obj=zone, detail={"fields": changed})
     return zone
 
 
@@ -159,6 +192,19 @@ def shop_register(*, acting_user, name, address, street, grid=None) -> Shop:
 
 
 @transaction.atomic
+def shop_update(*, acting_user, shop, **changes) -> Shop:
+    """Change a shop's name, address, street, grid cell or whether it trades; the cell must be in the street."""
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    changed = _apply(shop, changes, {"name", "address", "street", "grid", "is_active"})
+    if shop.grid is not None and shop.grid.street_id != shop.street_id:
+        raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
+    shop.full_clean()
+    shop.save()
+    audit_record(actor=acting_user, action="shop.change", obj=shop, detail={"fields": changed})
+    return shop
+
+
+@transaction.atomic
 def frontage_agreement_sign(*, acting_user, shop, signed_on, signer_name, signer_phone="") -> FrontageAgreement:
     """Record a signed agreement; the shop's previous active agreement (if any) ends."""
     shop = Shop.objects.select_for_update().get(pk=shop.pk)
@@ -190,6 +236,23 @@ def outdoor_ad_register(*, acting_user, owner, location, street, kind=AdKind.AD,
     ad.full_clean()
     ad.save()
     audit_record(actor=acting_user, action="outdoor_ad.register", obj=ad, detail={"street": street.code})
+    return ad
+
+
+@transaction.atomic
+def outdoor_ad_update(*, acting_user, ad, **changes) -> OutdoorAd:
+    """Change an ad's record; a removed ad stays removed (as with outdoor_ad_set_status)."""
+    ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
+    was_removed = ad.status == AdStatus.REMOVED
+    changed = _apply(ad, changes, {"owner", "location", "street", "kind", "approval_number", "approved_until",
+                                   "status", "area_m2"})
+    if was_removed and "status" in changed:
+        raise ValidationError({"status": [_("该广告已拆除。")]})
+    if ad.approved_until is not None and not ad.approval_number:
+        raise ValidationError({"approval_number": [_("有审批有效期时必须填写审批文号。")]})
+    ad.full_clean()
+    ad.save()
+    audit_record(actor=acting_user, action="outdoor_ad.change", obj=ad, detail={"fields": changed})
     return ad
 
 

@@ -3,20 +3,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bureau.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AuditLogIsAppendOnly(Exception):
-    pass
+# The name this app has always raised: the project's one append-only error.
+AuditLogIsAppendOnly = AppendOnlyError
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditLogIsAppendOnly("The audit log is append-only: rows are never updated.")
-
-    def delete(self):
-        raise AuditLogIsAppendOnly("The audit log is append-only: only the retention job removes old rows.")
-
+class AuditQuerySet(AppendOnlyQuerySet):
     def _purge_older_than(self, cutoff):
-        """The retention job's one way out; the database trigger refuses younger rows anyway."""
+        """The retention job's one way out, past the ORM's guard; the database trigger refuses rows younger
+        than the retention period anyway."""
         return models.QuerySet.delete(self.filter(at__lt=cutoff))
 
     def visible_to(self, user):
@@ -25,7 +21,7 @@ class AuditQuerySet(models.QuerySet):
         return self.none()
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One audited event: a login, a permission denial, or a write made through a service."""
 
     class Outcome(models.TextChoices):
@@ -56,11 +52,3 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.outcome}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AuditLogIsAppendOnly("The audit log is append-only: rows are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly("The audit log is append-only: only the retention job removes old rows.")

@@ -16,9 +16,8 @@ from rest_framework import exceptions
 from .. import geometry
 from ..authentication import KeptTokenAuthentication
 from ..permissions import can_read_places
-from ..throttling import FixedWindowUserThrottle
 from .serializers import LocatedCellSerializer
-from .views import GridCellViewSet
+from .views import GridCellViewSet, LocateThrottle
 
 # Built as the router builds the action's view: with the action's own authentication, throttle, negotiation.
 _drf_locate = GridCellViewSet.as_view({"get": "locate"}, basename="gridcell", detail=False,
@@ -60,7 +59,7 @@ def locate(request):
                 cell = geometry.locate(lat, lng)
                 if cell is not None:
                     request.user = user
-                    throttle = FixedWindowUserThrottle()
+                    throttle = LocateThrottle()
                     if throttle.allow_request(request, None):
                         body = json.dumps(_to_json(cell), ensure_ascii=False, separators=(",", ":"))
                         response = HttpResponse(body, content_type="application/json")

@@ -2,6 +2,8 @@
 (they are filed and amended through the services, which keep the revisions)."""
 from django.contrib import admin
 
+from bureau.admin_base import ReadOnlyInline
+
 from ..models.patrols import PatrolCountField, PatrolFinding, PatrolReport, PatrolReportRevision
 
 
@@ -16,26 +18,16 @@ class PatrolCountFieldAdmin(admin.ModelAdmin):
         return False
 
 
-class PatrolFindingInline(admin.TabularInline):
+class PatrolFindingInline(ReadOnlyInline):
     model = PatrolFinding
     fields = ("seq", "category", "description", "handled_on_spot", "case")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PatrolReportRevisionInline(admin.TabularInline):
+class PatrolReportRevisionInline(ReadOnlyInline):
     model = PatrolReportRevision
     fields = ("number", "amended_by", "amended_at", "reason", "body")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PatrolReport)

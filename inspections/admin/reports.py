@@ -3,6 +3,8 @@ rankings and bulletins are shown read-only (they change only through a reissue w
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from bureau.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from ..models import Bulletin, Ranking, RankingRow, ScoringScheme
 from ..services.reports import scheme_save_version
 
@@ -39,26 +41,10 @@ class ScoringSchemeAdmin(admin.ModelAdmin):
         return {"weights": [], "deductions": {}, "grade_bands": [], "extra_indicators": []}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RankingRowInline(admin.TabularInline):
+class RankingRowInline(ReadOnlyInline):
     model = RankingRow
     fields = ["rank", "street", "score", "grade", "indicators"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ranking)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bureau.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+
 from ..choices import SHIFT_USUAL_TIMES, PatrolShift, PatrolSource
 from ..querysets import PatrolCountFieldQuerySet, PatrolReportQuerySet
 
@@ -128,22 +130,16 @@ class PatrolFinding(models.Model):
         return f"{self.report_id}#{self.seq} {self.description[:20]}"
 
 
-class RevisionIsAppendOnly(Exception):
-    pass
+# The name this module has always raised: the project's one append-only error.
+RevisionIsAppendOnly = AppendOnlyError
 
 
-class PatrolReportRevisionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise RevisionIsAppendOnly("Patrol report revisions are never updated.")
-
-    def delete(self):
-        raise RevisionIsAppendOnly("Patrol report revisions are never deleted.")
-
+class PatrolReportRevisionQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         return self.filter(report__in=PatrolReport.objects.visible_to(user))
 
 
-class PatrolReportRevision(models.Model):
+class PatrolReportRevision(AppendOnlyModel):
     """The body a report had before amendment number `number` (append-only: the history is never edited)."""
 
     report = models.ForeignKey(PatrolReport, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("巡查日报"))
@@ -169,8 +165,3 @@ class PatrolReportRevision(models.Model):
 
     def __str__(self):
         return f"{self.report_id} r{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RevisionIsAppendOnly("Patrol report revisions are never updated.")
-        super().save(*args, **kwargs)

@@ -131,6 +131,29 @@ def test_postgres_refuses_queryset_update_bypassing_the_manager():
         QuerySet(AuditEntry).filter(pk=entry.pk).delete()
 
 
+def test_orm_refuses_bulk_update_too():
+    # given
+    entry = _entry()
+    entry.action = "tampered"
+
+    # then
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEntry.objects.bulk_update([entry], ["action"])
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test.event"
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_truncate_of_the_audit_log():
+    # given: a row, and a session that does not allow TRUNCATE (the product's sessions never do)
+    entry = _entry()
+
+    # when / then
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL bureau.allow_truncate = off")
+        cursor.execute("TRUNCATE audit_auditentry")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
 @pytest.mark.postgres
 def test_retention_job_removes_only_rows_older_than_the_period():
     # given: one row just past the period, one just inside it, one recent

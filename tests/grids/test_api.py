@@ -213,11 +213,11 @@ def test_locate_inside(bureau_client, two_streets):
 
 
 def test_locate_on_a_shared_edge_is_always_the_same_cell(bureau_client, bureau_user):
-    from grids import services
+    from grids import imports
 
     from .conftest import LAT0, LNG0, STEP, two_by_two
 
-    services.grid_import(acting_user=bureau_user, collection=two_by_two())
+    imports.grid_import(acting_user=bureau_user, collection=two_by_two())
     url = f"/api/v1/grid-cells/locate/?lat={LAT0 + 0.5 * STEP}&lng={LNG0 + STEP}"
     assert {bureau_client.get(url).json()["code"] for _ in range(10)} == {f"{D}001001003"}
 

@@ -2,7 +2,7 @@
 import pytest
 from django.core.cache import cache
 
-from grids import geometry, services
+from grids import geometry, imports
 from grids.models import GridCell
 
 from .conftest import LAT0, LNG0, STEP, D, collection, feature, rect, two_by_two
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def four_cells(bureau_user):
-    services.grid_import(acting_user=bureau_user, collection=two_by_two())
+    imports.grid_import(acting_user=bureau_user, collection=two_by_two())
     # layout: 001 at (0,1) 002 at (1,1) / 003 at (0,0) 004 at (1,0)
     return {c.code[-3:]: c for c in GridCell.objects.all()}
 
@@ -47,7 +47,7 @@ def test_an_import_is_seen_by_the_next_lookup_in_this_process(four_cells, bureau
     assert geometry.locate(*point) is None
 
     # when
-    services.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001005", rect(2, 0))))
+    imports.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001005", rect(2, 0))))
 
     # then
     assert geometry.locate(*point).code == f"{D}001001005"
@@ -80,7 +80,7 @@ def test_a_new_shared_version_makes_the_index_rebuild(four_cells, monkeypatch):
 def test_version_is_published_on_commit(bureau_user, django_capture_on_commit_callbacks):
     before = cache.get(geometry.VERSION_KEY)
     with django_capture_on_commit_callbacks(execute=True):
-        services.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001006", rect(3, 0))))
+        imports.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001006", rect(3, 0))))
     assert cache.get(geometry.VERSION_KEY) not in (None, before)
 
 
@@ -95,7 +95,7 @@ def test_a_rolled_back_write_does_not_keep_the_index_dirty(bureau_user):
     from django.db import transaction
 
     # given: committed cells, then a write to cells that rolls back
-    services.grid_import(acting_user=bureau_user, collection=two_by_two())
+    imports.grid_import(acting_user=bureau_user, collection=two_by_two())
     with pytest.raises(RuntimeError), transaction.atomic():
         GridCell.objects.filter(code=f"{D}001001001").update(land_use="x")
         geometry.invalidate()

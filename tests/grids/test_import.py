@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bureau.audit.models import AuditEntry
-from grids import services
+from grids import imports
 from grids.models import Community, GridCell, Street
 
 from .conftest import D, collection, feature, rect, two_by_two
@@ -18,7 +18,7 @@ def test_valid_file_creates_cells_streets_and_communities(bureau_user):
     data = two_by_two()
 
     # when
-    report = services.grid_import(acting_user=bureau_user, collection=data, source="t.geojson")
+    report = imports.grid_import(acting_user=bureau_user, collection=data, source="t.geojson")
 
     # then
     assert report.ok and report.created == 4 and report.updated == 0
@@ -33,12 +33,12 @@ def test_valid_file_creates_cells_streets_and_communities(bureau_user):
 
 def test_reimport_updates_instead_of_duplicating(bureau_user):
     # given
-    services.grid_import(acting_user=bureau_user, collection=two_by_two())
+    imports.grid_import(acting_user=bureau_user, collection=two_by_two())
     data = two_by_two()
     data["features"][0]["properties"]["land_use"] = "商业服务业用地"
 
     # when
-    report = services.grid_import(acting_user=bureau_user, collection=data)
+    report = imports.grid_import(acting_user=bureau_user, collection=data)
 
     # then
     assert (report.created, report.updated) == (0, 4)
@@ -46,8 +46,8 @@ def test_reimport_updates_instead_of_duplicating(bureau_user):
 
 
 def test_town_codes_make_towns(bureau_user):
-    services.grid_import(acting_user=bureau_user, collection=collection(
-        feature(f"{D}101001001", rect(0, 0), street_name="兴桥镇", community_name="兴桥村")))
+    imports.grid_import(acting_user=bureau_user, collection=collection(
+       feature(f"{D}101001001", rect(0, 0), street_name="兴桥镇", community_name="兴桥村")))
     assert Street.objects.get(code="101").kind == "town"
 
 
@@ -65,8 +65,8 @@ def test_one_overlap_one_self_intersection_one_wrong_code_imports_nothing_and_na
     )
 
     # when
-    with pytest.raises(services.GridImportError) as caught:
-        services.grid_import(acting_user=bureau_user, collection=data)
+    with pytest.raises(imports.GridImportError) as caught:
+        imports.grid_import(acting_user=bureau_user, collection=data)
 
     # then: nothing at all was written
     assert GridCell.objects.count() == 0 and Street.objects.count() == 0
@@ -88,11 +88,11 @@ def test_one_overlap_one_self_intersection_one_wrong_code_imports_nothing_and_na
 
 def test_overlap_with_a_stored_cell_is_an_error(bureau_user):
     # given
-    services.grid_import(acting_user=bureau_user, collection=two_by_two())
+    imports.grid_import(acting_user=bureau_user, collection=two_by_two())
 
     # when / then
-    with pytest.raises(services.GridImportError) as caught:
-        services.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001009", rect(1, 1))))
+    with pytest.raises(imports.GridImportError) as caught:
+        imports.grid_import(acting_user=bureau_user, collection=collection(feature(f"{D}001001009", rect(1, 1))))
     assert [(e["code"], e["reason"]) for e in caught.value.report.errors] == [(f"{D}001001009", "overlap")]
     assert GridCell.objects.count() == 4
 
@@ -104,8 +104,8 @@ def test_overlap_within_tolerance_is_accepted(bureau_user):
                                             [115.00099995, 27.101], [115.00099995, 27.1]]]}
 
     # when
-    report = services.grid_import(acting_user=bureau_user, collection=collection(
-        feature(f"{D}001001001", a), feature(f"{D}001001002", b)))
+    report = imports.grid_import(acting_user=bureau_user, collection=collection(
+       feature(f"{D}001001001", a), feature(f"{D}001001002", b)))
 
     # then
     assert report.created == 2
@@ -119,8 +119,8 @@ def test_duplicate_codes_bad_parts_and_non_polygons_are_named(bureau_user):
         feature(f"{D}001001003", {"type": "Point", "coordinates": [115.0, 27.1]}),
         {"type": "Feature", "geometry": rect(8, 8), "properties": {}},
     )
-    with pytest.raises(services.GridImportError) as caught:
-        services.grid_import(acting_user=bureau_user, collection=data)
+    with pytest.raises(imports.GridImportError) as caught:
+        imports.grid_import(acting_user=bureau_user, collection=data)
     reasons = {(e["feature"], e["reason"]) for e in caught.value.report.errors}
     assert (2, "duplicate_code") in reasons
     assert (3, "code_parts") in reasons
@@ -136,8 +136,8 @@ def test_cell_outside_its_community_boundary_is_an_error(bureau_user):
     data["features"].append(feature(f"{D}001001005", rect(2, 0)))
 
     # when
-    with pytest.raises(services.GridImportError) as caught:
-        services.grid_import(acting_user=bureau_user, collection=data, boundaries=boundaries)
+    with pytest.raises(imports.GridImportError) as caught:
+        imports.grid_import(acting_user=bureau_user, collection=data, boundaries=boundaries)
 
     # then
     assert [(e["code"], e["reason"]) for e in caught.value.report.errors] == [(f"{D}001001005", "outside_community")]
@@ -149,7 +149,7 @@ def test_gaps_in_a_community_are_reported(bureau_user):
     data = collection(feature(f"{D}001001001", rect(0, 0)), feature(f"{D}001001002", rect(1, 0)))
 
     # when
-    report = services.grid_import(acting_user=bureau_user, collection=data, boundaries=boundaries)
+    report = imports.grid_import(acting_user=bureau_user, collection=data, boundaries=boundaries)
 
     # then: imported, with a gap warning of about one cell's area
     assert report.created == 2
@@ -161,13 +161,13 @@ def test_gaps_in_a_community_are_reported(bureau_user):
 def test_hole_without_boundary_is_reported_as_gap(bureau_user):
     data = collection(*[feature(f"{D}001001{n:03d}", rect(c, r)) for n, (c, r) in enumerate(
         [(0, 0), (1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2), (2, 2)], start=1)])
-    report = services.grid_import(acting_user=bureau_user, collection=data)
+    report = imports.grid_import(acting_user=bureau_user, collection=data)
     assert [w["reason"] for w in report.warnings] == ["gap"]
 
 
 def test_not_a_feature_collection(bureau_user):
-    with pytest.raises(services.GridImportError) as caught:
-        services.grid_import(acting_user=bureau_user, collection={"type": "Feature"})
+    with pytest.raises(imports.GridImportError) as caught:
+        imports.grid_import(acting_user=bureau_user, collection={"type": "Feature"})
     assert caught.value.report.errors[0]["reason"] == "not_collection"
 
 
@@ -175,7 +175,7 @@ def test_officer_may_not_import(two_streets):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.grid_import(acting_user=two_streets["officer_a1"], collection=two_by_two("003"))
+        imports.grid_import(acting_user=two_streets["officer_a1"], collection=two_by_two("003"))
 
 
 def test_command_imports_a_file(tmp_path, capsys):

@@ -58,20 +58,20 @@ def test_wrong_token_is_401(two_streets):
 
 
 def test_locate_is_throttled_at_the_user_rate(two_streets, settings):
-    # given: a rate of 3 a minute, and no earlier counts (user ids repeat across tests)
+    # given: a user rate of 3 a minute, and no earlier counts (user ids repeat across tests)
     from django.core.cache import cache
 
-    from grids.throttling import FixedWindowUserThrottle
-
     cache.clear()
-    old = FixedWindowUserThrottle.THROTTLE_RATES
-    FixedWindowUserThrottle.THROTTLE_RATES = {**old, "user": "3/min"}
-    try:
-        client = _token_client(two_streets["leader_b"])
-        lat, lng = centre_of(two_streets["b1"])
-        statuses = [client.get(f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}").status_code for _ in range(4)]
-    finally:
-        FixedWindowUserThrottle.THROTTLE_RATES = old
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                                                          "user": "3/min"}}
+    client = _token_client(two_streets["leader_b"])
+    lat, lng = centre_of(two_streets["b1"])
+
+    # when
+    statuses = [client.get(f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}").status_code for _ in range(4)]
+
+    # then
     assert statuses == [200, 200, 200, 429]
 
 

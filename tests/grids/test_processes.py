@@ -20,7 +20,7 @@ from django.conf import settings
 from rest_framework.authtoken.models import Token
 
 from bureau.jobs.models import JobRun
-from grids import geometry, services
+from grids import geometry, imports
 from grids.tasks import locate_point
 
 from .conftest import LAT0, LNG0, STEP, D, collection, feature, rect
@@ -93,7 +93,7 @@ INSIDE_SECOND = (LAT0 + 0.5 * STEP, LNG0 + 5.5 * STEP)
 
 
 def _import(user, code, geom):
-    services.grid_import(acting_user=user, collection=collection(feature(code, geom)))
+    imports.grid_import(acting_user=user, collection=collection(feature(code, geom)))
 
 
 def _located_by_worker(queue, lat, lng, timeout=60):

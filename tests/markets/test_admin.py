@@ -69,3 +69,99 @@ def test_admin_refuses_leaders(place):
     client = Client()
     client.force_login(place["leader_a"])
     assert client.get("/admin/markets/stallpermit/").status_code in (302, 403)
+
+
+# --- edits go through the services ---
+
+def _form(obj, **changes):
+    """The admin change form's POST body for `obj`, with `changes` on top."""
+    from django.forms.models import model_to_dict
+
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(obj).items()}
+    data.update(changes)
+    return {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+
+
+def test_a_zone_edit_goes_through_the_service(admin_client_, make_zone):
+    # given
+    zone = make_zone()
+    data = _form(zone, name="新名称", complaint_phone="13912345678")
+    for key in ("opens_at", "closes_at"):
+        data[key] = getattr(zone, key).strftime("%H:%M")
+    data.pop("complaint_phone_masked", None), data.pop("complaint_phone_hash", None)
+    data["area"] = "null"
+
+    # when
+    r = admin_client_.post(f"/admin/markets/vendorzone/{zone.pk}/change/", data)
+
+    # then: saved, the number as mask + hash, and the service's audit row naming what changed
+    assert r.status_code == 302, r.content.decode()[:2000]
+    zone.refresh_from_db()
+    assert (zone.name, zone.complaint_phone_masked) == ("新名称", "139****5678")
+    entry = AuditEntry.objects.get(action="vendor_zone.change", object_id=str(zone.pk))
+    assert sorted(entry.detail["fields"]) == ["complaint_phone", "name"]
+
+
+def test_a_shop_edit_is_checked_by_the_service(admin_client_, place, bureau_user):
+    # given: a shop of street a
+    from markets.models import Shop
+    from markets.services import shop_register
+
+    shop = shop_register(acting_user=bureau_user, name="店", address="路1号", street=place["a"])
+
+    # when: an edit puts it in a cell of street b
+    r = admin_client_.post(f"/admin/markets/shop/{shop.pk}/change/", _form(shop, grid=place["b1"].pk), follow=True)
+
+    # then: refused on the page (the service's rule), nothing saved or audited
+    assert r.status_code == 200
+    assert "单元网格不在该街道内" in r.content.decode()
+    assert Shop.objects.get(pk=shop.pk).grid is None
+    assert not AuditEntry.objects.filter(action="shop.change").exists()
+
+    # when: a valid edit
+    r = admin_client_.post(f"/admin/markets/shop/{shop.pk}/change/", _form(shop, grid=place["a1"].pk, name="新店"))
+
+    # then: saved and audited by the service
+    assert r.status_code == 302
+    assert Shop.objects.get(pk=shop.pk).name == "新店"
+    entry = AuditEntry.objects.get(action="shop.change", object_id=str(shop.pk))
+    assert sorted(entry.detail["fields"]) == ["grid", "name"]
+
+
+def test_an_outdoor_ad_edit_keeps_a_removed_ad_removed(admin_client_, place, bureau_user):
+    # given: a removed ad
+    from markets.choices import AdStatus
+    from markets.models import OutdoorAd
+    from markets.services import outdoor_ad_register, outdoor_ad_set_status
+
+    ad = outdoor_ad_register(acting_user=bureau_user, owner="某店", location="路1号", street=place["a"])
+    outdoor_ad_set_status(acting_user=bureau_user, ad=ad, status=AdStatus.REMOVED, reason="拆除")
+    ad.refresh_from_db()
+    data = _form(ad, status=AdStatus.NORMAL)
+    data.pop("registered_at", None)
+
+    # when
+    r = admin_client_.post(f"/admin/markets/outdoorad/{ad.pk}/change/", data, follow=True)
+
+    # then
+    assert r.status_code == 200 and "该广告已拆除" in r.content.decode()
+    assert OutdoorAd.objects.get(pk=ad.pk).status == AdStatus.REMOVED
+
+    # when: an edit of its location only
+    r = admin_client_.post(f"/admin/markets/outdoorad/{ad.pk}/change/", {**data, "status": AdStatus.REMOVED,
+                                                                          "location": "路2号"})
+
+    # then
+    assert r.status_code == 302
+    assert OutdoorAd.objects.get(pk=ad.pk).location == "路2号"
+    assert AuditEntry.objects.get(action="outdoor_ad.change", object_id=str(ad.pk)).detail["fields"] == ["location"]
+
+
+def test_the_update_services_refuse_fields_they_do_not_edit(place, bureau_user):
+    from django.core.exceptions import ValidationError
+
+    from markets.services import shop_register, shop_update
+
+    shop = shop_register(acting_user=bureau_user, name="店", address="路1号", street=place["a"])
+    with pytest.raises(ValidationError):
+        shop_update(acting_user=bureau_user, shop=shop, id=99)

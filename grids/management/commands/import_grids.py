@@ -4,7 +4,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from grids import services
+from grids import imports
 
 
 def _load(path):
@@ -32,9 +32,9 @@ class Command(BaseCommand):
         collection = _load(options["file"])
         boundaries = _load(options["boundaries"]) if options["boundaries"] else None
         try:
-            report = services.grid_import(acting_user=user, collection=collection, boundaries=boundaries,
-                                          source=options["file"])
-        except services.GridImportError as exc:
+            report = imports.grid_import(acting_user=user, collection=collection, boundaries=boundaries,
+                                         source=options["file"])
+        except imports.GridImportError as exc:
             for line in exc.report.lines():
                 self.stderr.write(line)
             raise CommandError(

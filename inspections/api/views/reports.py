@@ -6,7 +6,6 @@ so a GET is one lookup, answered from the cache (Redis when configured) as ready
 """
 import hashlib
 import json
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,13 +13,12 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import throttling
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from bureau import clock
+from bureau.api.throttling import FixedWindowThrottle
 
 from ... import exports
 from ...models import Bulletin, Ranking
@@ -49,45 +47,10 @@ def bulletin_lookup(period: str):
     return qs.filter(period=period).order_by("-revision").first()
 
 
-def _count(key: str, timeout: int) -> int:
-    """Add one to a window's counter and return it. On Redis one INCR (Django's cache.incr checks EXISTS first,
-    two round trips); the expiry is set by the window's first request."""
-    redis_cache = getattr(cache, "_cache", None)
-    if redis_cache is not None and hasattr(redis_cache, "get_client"):
-        client = redis_cache.get_client(key, write=True)
-        raw_key = cache.make_and_validate_key(key)
-        count = client.incr(raw_key)
-        if count == 1:
-            client.expire(raw_key, timeout)
-        return count
-    try:
-        return cache.incr(key)
-    except ValueError:  # the first request of the window
-        return 1 if cache.add(key, 1, timeout) else cache.incr(key)
+class ReportsThrottle(FixedWindowThrottle):
+    """The configured rates for the published documents, counted apart from the other endpoints."""
 
-
-class FixedWindowRateThrottle(throttling.BaseThrottle):
-    """The project's rates ("user" for a signed-in client, "anon" otherwise), counted in fixed windows with one
-    atomic increment per request. DRF's default throttles keep a list of every request time in the window and
-    rewrite it on each request: at the thousands a minute a city platform may pull, that list costs more than
-    serving the cached ranking itself."""
-
-    def allow_request(self, request, view):
-        user = getattr(request, "user", None)
-        scope = "user" if user is not None and user.is_authenticated else "anon"
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
-        if not rate:
-            return True
-        number, period = rate.split("/")
-        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-        ident = user.pk if scope == "user" else self.get_ident(request)
-        window = int(time.time() // seconds)
-        key = f"reports:throttle:{scope}:{ident}:{seconds}:{window}"
-        self.wait_seconds = seconds - time.time() % seconds
-        return _count(key, seconds + 1) <= int(number)
-
-    def wait(self):
-        return getattr(self, "wait_seconds", None)
+    bucket = "reports"
 
 
 def _cache_seconds() -> int:
@@ -104,7 +67,7 @@ class _PublishedDocumentView(APIView):
     """GET one published document by period code or `latest`; `?format=xlsx` for the spreadsheet."""
 
     permission_classes = [ReportReaderPermission]
-    throttle_classes = [FixedWindowRateThrottle]
+    throttle_classes = [ReportsThrottle]
     renderer_classes = [JSONRenderer]
     document = ""
     filename = ""
