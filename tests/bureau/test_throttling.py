@@ -82,9 +82,8 @@ def test_no_rate_configured_means_no_limit(settings):
 
 
 def test_the_lookup_and_the_reports_use_it():
-    from inspections.api.reports import ReportsThrottle
-
     from grids.api.views import LocateThrottle
+    from inspections.api.views.reports import ReportsThrottle
 
     assert issubclass(LocateThrottle, FixedWindowThrottle) and issubclass(ReportsThrottle, FixedWindowThrottle)
     assert LocateThrottle.bucket != ReportsThrottle.bucket
