@@ -84,7 +84,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: a new PostgreSQL connection per request cost more than most requests' own work.
+# A connection is checked before reuse, so one the server dropped is replaced rather than failing a request.
+# Behind PgBouncer in transaction mode set CONN_MAX_AGE=0 and DISABLE_SERVER_SIDE_CURSORS=true (docs/deployment.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded deployment runs a web process and a worker on one file: WAL lets readers go on while
     # one writes, IMMEDIATE takes the write lock up front so two writers queue instead of deadlocking.
