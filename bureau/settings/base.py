@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -241,6 +242,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues per kind of job, so a long compile never delays a deadline sweep and each can have its own workers:
+# `reports` the bulletin and ranking compiles; `sweeps` the periodic upkeep (deadlines, retention, calendar);
+# `celery` (the default) everything short and user-facing (point lookups, pings, notifications).
+# A worker started without -Q consumes all three (the embedded deployment's); production hosts pick with -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("reports"), Queue("sweeps")]
+CELERY_TASK_ROUTES = {
+    "inspections.compile_*": {"queue": "reports"},
+    "enforcement.sweep_deadlines": {"queue": "sweeps"},
+    "audit.purge_expired": {"queue": "sweeps"},
+    "idempotency.purge_expired": {"queue": "sweeps"},
+    "workcalendar.check_coverage": {"queue": "sweeps"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Periodic jobs, by task name. Apps add theirs here, so the schedule is in one place.
 CELERY_BEAT_SCHEDULE = {

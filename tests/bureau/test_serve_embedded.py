@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -72,6 +73,18 @@ def test_make_run_serves_with_gunicorn_threads_on_sqlite(tmp_path):
         static = _get(f"{base}/static/grids/map.js")
         with ThreadPoolExecutor(12) as pool:
             tokens = list(pool.map(lambda n: _token(base, n), range(USERS)))
+        # and the one worker takes jobs from every queue: a sweep (queue `sweeps`) queued by another process
+        send = ("import django; django.setup(); from bureau.celery import app; "
+                "print(app.send_task('workcalendar.check_coverage').id)")
+        task_id = subprocess.run([sys.executable, "-c", send], cwd=ROOT, env=env, check=True, capture_output=True,
+                                 text=True, timeout=60).stdout.strip().splitlines()[-1]
+
+        def swept():
+            with sqlite3.connect(tmp_path / "db.sqlite3", timeout=10) as db:
+                row = db.execute("SELECT status FROM jobs_jobrun WHERE task_id = ?", [task_id]).fetchone()
+            return row and row[0] == "succeeded"
+
+        wait_for(swept, 90, "the sweep to run on the embedded worker")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
