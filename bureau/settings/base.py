@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -84,7 +85,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: a new PostgreSQL connection per request cost more than most requests' own work.
+# A connection is checked before reuse, so one the server dropped is replaced rather than failing a request.
+# Behind PgBouncer in transaction mode set CONN_MAX_AGE=0 and DISABLE_SERVER_SIDE_CURSORS=true (docs/deployment.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded deployment runs a web process and a worker on one file: WAL lets readers go on while
     # one writes, IMMEDIATE takes the write lock up front so two writers queue instead of deadlocking.
@@ -175,7 +181,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["bureau.api.renderers.FastJSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -236,6 +242,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues per kind of job, so a long compile never delays a deadline sweep and each can have its own workers:
+# `reports` the bulletin and ranking compiles; `sweeps` the periodic upkeep (deadlines, retention, calendar);
+# `celery` (the default) everything short and user-facing (point lookups, pings, notifications).
+# A worker started without -Q consumes all three (the embedded deployment's); production hosts pick with -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("reports"), Queue("sweeps")]
+CELERY_TASK_ROUTES = {
+    "inspections.compile_*": {"queue": "reports"},
+    "enforcement.sweep_deadlines": {"queue": "sweeps"},
+    "audit.purge_expired": {"queue": "sweeps"},
+    "idempotency.purge_expired": {"queue": "sweeps"},
+    "workcalendar.check_coverage": {"queue": "sweeps"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Periodic jobs, by task name. Apps add theirs here, so the schedule is in one place.
 CELERY_BEAT_SCHEDULE = {

@@ -1,0 +1,8 @@
+"""The floor of bench/http.py: a bare WSGI app answering a constant, served by the same gunicorn."""
+BODY = b'{"status":"ok"}'
+HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(BODY)))]
+
+
+def application(environ, start_response):
+    start_response("200 OK", HEADERS)
+    return [BODY]
