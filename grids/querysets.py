@@ -99,3 +99,8 @@ class AssignmentQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self if _staff_sees_places(user) else self.none()
+
+
+class NamedPlaceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if _staff_sees_places(user) else self.none()
