@@ -4,13 +4,14 @@ A request filed over Open311 becomes a case through `case_report` with source `o
 channel may make that source), acting as the key's service account, so it walks the same workflow as
 every other case; its Open311 status, agency and expected time are read from the case each time.
 """
+import functools
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,11 @@ def w3(moment) -> str | None:
 
 def service_notice(limit, unit) -> str:
     """The category's handling time limit in words: "派遣后 4 工作时内处置"."""
+    return _service_notice(limit, unit, translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)  # a list of 1,000 requests has a few dozen categories: words made once each
+def _service_notice(limit, unit, language) -> str:
     amount = f"{limit:f}".rstrip("0").rstrip(".") if limit is not None else "?"
     return _("派遣后 %(amount)s %(unit)s内处置") % {"amount": amount, "unit": TimeUnit(unit).label}
 
