@@ -31,6 +31,7 @@ urlpatterns = [
     path("platform/", include("bureau.pages_urls")),
     path("grids/", include("grids.urls")),
     path("cases/", include("enforcement.urls")),
+    path("open311/", include("enforcement.open311.urls")),
     path("markets/", include("markets.urls")),
     path("inspections/", include("inspections.urls")),
 ]

@@ -15,6 +15,7 @@ from . import imports, services
 from .models import (
     Community,
     GridCell,
+    NamedPlace,
     OfficerAssignment,
     RoadSegment,
     Street,
@@ -217,3 +218,13 @@ class StreetChiefAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NamedPlace)
+class NamedPlaceAdmin(admin.ModelAdmin):
+    """The gazetteer's named places (markets, squares, vendor zones) that addresses may name."""
+
+    list_display = ["name", "kind", "street", "lat", "lng"]
+    list_filter = ["street", "kind"]
+    search_fields = ["name", "aliases"]
+    list_select_related = ["street"]

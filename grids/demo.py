@@ -228,12 +228,41 @@ def _roads(layout):
             geojson = {"type": "LineString", "coordinates": [[round(x, 6), round(y, 6)] for x, y in piece.coords]}
             segment = existing.get(code)
             name = f"{road}（{street.name}段）"
+            # House numbers run from the road's start, ten to a cell (about 100 m): the gazetteer's ranges.
+            start = shapely.Point(line.coords[0])
+            numbers_at = {"number_from": 1 + round(start.distance(shapely.Point(piece.coords[0])) / STEP * 10),
+                          "number_to": 1 + round(start.distance(shapely.Point(piece.coords[-1])) / STEP * 10)}
             if segment is None:
                 segment = services.road_segment_create(acting_user=None, street=street, name=name, code=code,
-                                                       line=geojson)
+                                                       line=geojson, road=road, **numbers_at)
+            elif (segment.road, segment.number_from, segment.number_to) != (
+                    road, numbers_at["number_from"], numbers_at["number_to"]):
+                segment = services.road_segment_update(acting_user=None, segment=segment, road=road, **numbers_at)
             if not StreetChiefAssignment.objects.current().filter(segment=segment).exists():
                 chief = User.objects.get(username=f"leader-{s_code}")
                 services.street_chief_assign(acting_user=None, segment=segment, chief=chief)
+
+
+# Named places of the gazetteer: (name, aliases, kind, street code, community index) at the community's middle.
+PLACES = [
+    ("古南农贸市场", "古南菜市场,农贸市场", "市场", "001", 0),
+    ("永叔夜市", "永叔街夜市", "摊点区域", "002", 0),
+    ("文山公园", "", "公园", "003", 1),
+    ("人民广场", "", "广场", "002", 5),
+]
+
+
+def _named_places(layout):
+    streets = {s.code: s for s in Street.objects.all()}
+    for name, aliases, kind, s_code, index in PLACES:
+        communities = next((c for code, _n, c in layout if code == s_code), [])
+        if index >= len(communities) or s_code not in streets:
+            continue
+        _c, _name, col0, row0, cols, rows = communities[index]
+        lat = round(ORIGIN_LAT - (row0 + rows / 2) * STEP, 6)
+        lng = round(ORIGIN_LNG + (col0 + cols / 2) * STEP, 6)
+        services.named_place_save(acting_user=None, name=name, aliases=aliases, kind=kind, street=streets[s_code],
+                                  lat=lat, lng=lng)
 
 
 def seed(*, stdout=None, quick: bool = False, **kwargs):
@@ -243,6 +272,7 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
     _leaders(layout)
     assigned = _officers(layout)
     _roads(layout)
+    _named_places(layout)
     if stdout is not None:
         total = GridCell.objects.count()
         stdout.write(f"  grids: {Street.objects.count()} streets, {Community.objects.count()} communities, "

@@ -14,6 +14,7 @@ from .querysets import (
     AssignmentQuerySet,
     CommunityQuerySet,
     GridCellQuerySet,
+    NamedPlaceQuerySet,
     RoadSegmentQuerySet,
     StreetQuerySet,
 )
@@ -166,6 +167,13 @@ class RoadSegment(models.Model):
     name = models.CharField(_("路段名称"), max_length=128)
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="road_segments", verbose_name=_("街道"))
     line = models.JSONField(_("走向"), null=True, blank=True, help_text=_("GeoJSON LineString (WGS84)"))
+    # The gazetteer (grids/gazetteer.py) reads these: the road's own name as people write it in an address,
+    # and the house numbers at the first and the last point of `line`, interpolated in between.
+    road = models.CharField(_("道路名称"), max_length=64, blank=True, help_text=_("地址中的路名，如 古南路"))
+    number_from = models.PositiveIntegerField(_("起始门牌号"), null=True, blank=True,
+                                              help_text=_("走向起点处的门牌号"))
+    number_to = models.PositiveIntegerField(_("终止门牌号"), null=True, blank=True,
+                                            help_text=_("走向终点处的门牌号"))
 
     objects = RoadSegmentQuerySet.as_manager()
 
@@ -173,9 +181,44 @@ class RoadSegment(models.Model):
         verbose_name = _("路段")
         verbose_name_plural = _("路段")
         ordering = ["street__code", "name"]
+        constraints = [
+            # a house-number range is whole or absent: the gazetteer interpolates between its two ends
+            models.CheckConstraint(
+                condition=Q(number_from__isnull=True, number_to__isnull=True)
+                | Q(number_from__isnull=False, number_to__isnull=False),
+                name="road_segment_number_range_whole",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+
+class NamedPlace(models.Model):
+    """A place people name in an address instead of a street number: a market, a square, a vendor zone,
+    a school, a bus station. The gazetteer resolves its name (or an alias) to its point."""
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    aliases = models.CharField(_("别名"), max_length=255, blank=True, help_text=_("以逗号分隔"))
+    kind = models.CharField(_("类型"), max_length=32, blank=True, help_text=_("如 市场、广场、摊点区域"))
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="named_places", verbose_name=_("街道"))
+    lat = models.FloatField(_("纬度"))
+    lng = models.FloatField(_("经度"))
+
+    objects = NamedPlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("地名")
+        verbose_name_plural = _("地名")
+        ordering = ["street__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def names(self) -> list[str]:
+        """The name and every alias, as the gazetteer matches them."""
+        return [self.name] + [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
 
 
 class StreetChiefAssignment(Assignment):

@@ -241,3 +241,9 @@ class AssignmentQuerySet(PlaceQuerySet):
 
     def current(self, at=None):
         return self.filter(_current("", at))
+
+
+class NamedPlaceQuerySet(PlaceQuerySet):
+    """Named places (markets, squares, zones) are places: scoped through their street, read by field staff."""
+
+    scope_street = "street"

@@ -21,6 +21,7 @@ from .models import (
     Assignment,
     Community,
     GridCell,
+    NamedPlace,
     OfficerAssignment,
     RoadSegment,
     Street,
@@ -235,9 +236,10 @@ def _validate_line(line):
 
 @transaction.atomic
 def road_segment_create(*, acting_user, street: Street, name: str, code: str | None = None,
-                        line=None) -> RoadSegment:
+                        line=None, road: str = "", number_from=None, number_to=None) -> RoadSegment:
     _require_bureau(acting_user)
-    segment = RoadSegment(street=street, name=name, code=code or None, line=_validate_line(line))
+    segment = RoadSegment(street=street, name=name, code=code or None, line=_validate_line(line), road=road,
+                          number_from=number_from, number_to=number_to)
     segment.full_clean()
     segment.save()
     _audit(acting_user, "grids.road_segment_create", segment, {"street": street.code, "name": name})
@@ -247,7 +249,7 @@ def road_segment_create(*, acting_user, street: Street, name: str, code: str | N
 @transaction.atomic
 def road_segment_update(*, acting_user, segment: RoadSegment, **changes) -> RoadSegment:
     _require_bureau(acting_user)
-    unknown = set(changes) - {"name", "line", "street"}
+    unknown = set(changes) - {"name", "line", "street", "road", "number_from", "number_to"}
     if unknown:
         raise ValidationError({k: _("不能修改此字段。") for k in unknown})
     segment = RoadSegment.objects.select_for_update().get(pk=segment.pk)
@@ -270,3 +272,22 @@ def street_chief_assign(*, acting_user, segment: RoadSegment, chief, start=None)
     return _assign(StreetChiefAssignment, acting_user=acting_user, place=segment, person=chief, start=start,
                   action="grids.street_chief_assign",
                   detail={"segment": segment.code or segment.name, "chief": chief.username})
+
+
+# --- named places (the gazetteer's markets, squares, zones) ---------------------------------------------
+
+@transaction.atomic
+def named_place_save(*, acting_user, name: str, street: Street, lat: float, lng: float, kind: str = "",
+                     aliases: str = "") -> NamedPlace:
+    """Create the named place, or update the one of that name; a second identical call changes nothing."""
+    _require_bureau(acting_user)
+    place = NamedPlace.objects.select_for_update().filter(name=name).first() or NamedPlace(name=name)
+    values = {"street": street, "lat": lat, "lng": lng, "kind": kind, "aliases": aliases}
+    if place.pk and all(getattr(place, k) == v for k, v in values.items()):
+        return place
+    for key, value in values.items():
+        setattr(place, key, value)
+    place.full_clean()
+    place.save()
+    _audit(acting_user, "grids.named_place_save", place, {"name": name, "street": street.code})
+    return place

@@ -63,6 +63,10 @@ EXPECTED = {
     "inspections.PatrolReport": Placed("street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.PatrolReportRevision": Placed("report__street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.Ranking": Audience(FIELD_STAFF | {"api"}),
+    # Open311: keys and the filed requests' personal data are the bureau's; service definitions are public
+    "open311.ApiKey": Audience(frozenset({"bureau", "superuser"})),
+    "open311.ServiceRequest": Audience(frozenset({"bureau", "superuser"})),
+    "open311.ServiceAttribute": Audience(frozenset(ROLES)),
 }
 
 
@@ -104,7 +108,13 @@ def district(db):
     """Two streets with rows of every scoped model in each; the eight roles."""
     from enforcement.models import Notification
     from enforcement.services import case_report
-    from grids.models import OfficerAssignment, RoadSegment, StreetChiefAssignment, StreetLeaderAssignment
+    from grids.models import (
+        NamedPlace,
+        OfficerAssignment,
+        RoadSegment,
+        StreetChiefAssignment,
+        StreetLeaderAssignment,
+    )
     from markets import services as m
 
     now = timezone.now()
@@ -141,6 +151,8 @@ def district(db):
     for street in (a, b):
         segment = RoadSegment.objects.create(code=f"{street.code}-01", name=f"{street.name}大道", street=street)
         StreetChiefAssignment.objects.create(segment=segment, chief=chief, start=yesterday)
+        lat, lng = centre_of(a1 if street == a else b1)
+        NamedPlace.objects.create(name=f"{street.name}市场", street=street, lat=lat, lng=lng, kind="市场")
 
     # cases in a held cell, in the officer's street outside their cells, and in the other street
     cases = {}
@@ -185,6 +197,13 @@ def district(db):
     apps.get_model("inspections", "Ranking").objects.create(
         kind="week", period="2026-W47", start=now - timedelta(days=7), end=now, scheme=scheme, published_at=now,
         digest="0" * 64, payload={})
+
+    # an Open311 key and one request filed with it
+    from enforcement.open311.services import api_key_issue, open311_request_file
+
+    key, _secret = api_key_issue(acting_user=bureau, name="12345 热线")
+    lat, lng = centre_of(b1)
+    open311_request_file(api_key=key, service_code="06010", lat=lat, long=lng, description="垃圾堆放")
 
     # the platform's own rows
     from bureau.idempotency.models import IdempotencyRecord
@@ -282,5 +301,5 @@ def test_the_roles_are_told_apart(district):
 
     users = district["users"]
     counts = {role: Case.objects.visible_to(users[role]).count() for role in ("bureau", "leader", "officer")}
-    assert counts == {"bureau": 3, "leader": 2, "officer": 1}
+    assert counts == {"bureau": 4, "leader": 2, "officer": 1}  # the fourth: the Open311 request, in street 002
     assert set(ROLES) == set(users)

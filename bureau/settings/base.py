@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # domain, bottom-up
     "grids",
     "enforcement",
+    "enforcement.open311",
     "markets",
     "inspections",
 ]
@@ -312,6 +313,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="bureau-demo-2026")
+DEMO_OPEN311_KEY = env("DEMO_OPEN311_KEY", default="bureau-demo-open311")
 
 LOGGING = {
     "version": 1,
