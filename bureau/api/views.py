@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 
@@ -11,6 +12,8 @@ class ObtainTokenView(ObtainAuthToken):
     """`POST {"username", "password"}` → `{"token"}`; wrong credentials get 400 (CONTRACT §3)."""
 
     renderer_classes = [JSONRenderer]
+    # ObtainAuthToken lists DRF's unbounded parsers itself: use the project's bounded ones.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     throttle_scope = "auth"
 
     @extend_schema(

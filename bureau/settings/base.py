@@ -176,6 +176,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and JSON nesting bounded (400), anonymous or not.
+    "DEFAULT_PARSER_CLASSES": [
+        "bureau.api.parsers.BoundedJSONParser",
+        "bureau.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
