@@ -16,6 +16,7 @@ from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
 from .models import Case, CaseEvent, CaseNumberCounter, Category, Department
 from .pagination import cases_changed
 from .photos import photo_attach, photo_check
+from .sources import check_source
 from .workflow import MAX_EXTENSIONS, NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
 A, S = CaseAction, CaseStatus
@@ -177,6 +178,7 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
     lat, lng = _point(lat, lng)
     if source not in CaseSource.values:
         raise ValidationError({"source": [_("未知的来源：%(source)s") % {"source": source}]})
+    check_source(acting_user, source)  # the source is who reports (a grid officer never self-handles)
     if not (description or "").strip():
         raise ValidationError({"description": [_("请填写问题描述")]})
     if self_handled and source not in SELF_HANDLED_SOURCES:
