@@ -274,10 +274,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Idempotency-Key records (CONTRACT §3): kept this long for replays; a request "in progress" longer than
-# this many seconds is taken to have died and its key is freed.
+# Idempotency-Key records: kept this long for replays. A request in progress holds a lock that ends with its
+# transaction or connection (bureau/api/idempotency.py), never a timer.
 IDEMPOTENCY_RETENTION_DAYS = env.int("IDEMPOTENCY_RETENTION_DAYS", default=30)
-IDEMPOTENCY_IN_PROGRESS_SECONDS = env.int("IDEMPOTENCY_IN_PROGRESS_SECONDS", default=300)
 # Patrol reports: amendable on their own day and this many hours after it; bureau staff always.
 PATROL_AMEND_GRACE_HOURS = env.int("PATROL_AMEND_GRACE_HOURS", default=6)
 
