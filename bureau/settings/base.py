@@ -189,6 +189,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="600/min"),
         "user": env("THROTTLE_USER", default="6000/min"),
+        # the token endpoint, per client address
+        "auth": env("THROTTLE_AUTH", default="30/min"),
     },
     "EXCEPTION_HANDLER": "bureau.api.exceptions.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
