@@ -164,6 +164,10 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 # Chinese tiles (Amap, Tencent) are drawn in GCJ-02: the map then shifts our WGS84 geometry for display only.
 MAP_TILE_GCJ02 = env.bool("MAP_TILE_GCJ02", default=False)
 
+# Reverse proxies in front of the web processes that append the client's address to X-Forwarded-For; 0 (the
+# default) ignores the header, which any client can set.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
     # Token first, so a request without credentials gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -193,6 +197,8 @@ REST_FRAMEWORK = {
         "auth": env("THROTTLE_AUTH", default="30/min"),
     },
     "EXCEPTION_HANDLER": "bureau.api.exceptions.exception_handler",
+    # throttles tell clients apart by the same address as the audit log and the lockout
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -274,7 +280,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "idempotency.purge_expired",
         "schedule": crontab(hour=3, minute=41),
     },
+    "job-log-retention": {
+        "task": "jobs.purge_expired",
+        "schedule": crontab(hour=3, minute=53),
+    },
+    "sessions-clear-expired": {
+        "task": "sessions.clear_expired",
+        "schedule": crontab(hour=4, minute=7),
+    },
 }
+# The job log (bureau/jobs) keeps finished runs this long.
+JOB_LOG_RETENTION_DAYS = env.int("JOB_LOG_RETENTION_DAYS", default=90)
 
 # Idempotency-Key records: kept this long for replays. A request in progress holds a lock that ends with its
 # transaction or connection (bureau/api/idempotency.py), never a timer.
@@ -300,6 +316,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="bureau-demo-2026")
+# seed_demo refuses to run where this is true (production) unless told --force-demo.
+PRODUCTION = False
 
 LOGGING = {
     "version": 1,
