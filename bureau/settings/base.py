@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "bureau.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "bureau.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -163,6 +166,35 @@ MAP_TILE_URL = env("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 # Chinese tiles (Amap, Tencent) are drawn in GCJ-02: the map then shifts our WGS84 geometry for display only.
 MAP_TILE_GCJ02 = env.bool("MAP_TILE_GCJ02", default=False)
+
+
+# The headers an assessor checks. Scripts come from this site only (no inline script or handler anywhere);
+# styles may be inline (the templates' <style> blocks, Leaflet and plotly set them); images also from the
+# map's tile server; nothing may frame a page.
+_tile_origin = []
+if MAP_TILE_URL:
+    _scheme, _, _rest = MAP_TILE_URL.partition("://")
+    _tile_origin = [f"{_scheme}://{_rest.split('/')[0].replace('{s}.', '*.')}"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Geolocation for the phone forms' "current position"; nothing else a page may ask the browser for.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
 
 # Reverse proxies in front of the web processes that append the client's address to X-Forwarded-For; 0 (the
 # default) ignores the header, which any client can set.
