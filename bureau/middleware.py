@@ -21,3 +21,17 @@ class BureauLocaleMiddleware(LocaleMiddleware):
         translation.activate(chosen or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every response (PERMISSIONS_POLICY): what browser features pages may use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response

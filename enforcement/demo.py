@@ -198,8 +198,11 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
             [CaseSource.SUPERVISION, CaseSource.PATROL, CaseSource.GRID_OFFICER, CaseSource.HOTLINE, CaseSource.OTHER],
             [40, 25, 10, 20, 5])[0]
         reporter = bureau
-        if source == CaseSource.PATROL and leader is not None:
-            reporter = leader
+        if source == CaseSource.PATROL:
+            # a patrol case is the brigade's own report; a street without a leader has no patrol
+            reporter = leader or bureau
+            if leader is None:
+                source = CaseSource.SUPERVISION
         elif source == CaseSource.GRID_OFFICER:
             reporter = officers.get(cell.pk) or bureau
             if reporter is bureau:

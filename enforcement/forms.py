@@ -31,7 +31,7 @@ class CaseIntakeForm(forms.Form):
     lat = forms.FloatField(label=_("纬度"), widget=forms.NumberInput(attrs={"step": "any"}))
     lng = forms.FloatField(label=_("经度"), widget=forms.NumberInput(attrs={"step": "any"}))
     address = forms.CharField(label=_("地址"), max_length=255, required=False)
-    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("问题描述"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ChoiceField(label=_("来源"), choices=CaseSource.choices, initial=CaseSource.SUPERVISION)
     reporter_name = forms.CharField(label=_("反映人"), max_length=64, required=False)
     reporter_phone = forms.CharField(label=_("反映人电话"), max_length=32, required=False)
@@ -40,7 +40,7 @@ class CaseIntakeForm(forms.Form):
 
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("说明"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     unit = forms.ChoiceField(label=_("处置单位"), required=False)
     duplicate_of = forms.CharField(label=_("重复于（案件编号）"), required=False)
     lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))

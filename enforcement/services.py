@@ -10,6 +10,7 @@ from bureau import clock
 from bureau.api.exceptions import Conflict
 from bureau.audit.services import audit_record
 from bureau.workcalendar.services import working_seconds_between
+from grids.gazetteer import describe_point
 
 from . import pii
 from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
@@ -18,6 +19,7 @@ from .models import Case, CaseEvent, CaseNumberCounter, Category
 from .pagination import cases_changed
 from .permissions import is_handling_side, leads_street, may_report, may_report_at, role_may
 from .photos import photo_attach, photo_check
+from .sources import OPEN311_CHANNEL, check_source
 from .workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
 A, S = CaseAction, CaseStatus
@@ -97,15 +99,14 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
     `channel="open311"` is the Open311 endpoint: the only caller that makes source `open311`, for its API
     key's account, anywhere in the district (the key was checked there). Without an address the
     gazetteer writes one from the point ("古南路 128 号附近, 古南社区")."""
-    open311 = channel == CaseSource.OPEN311
+    open311 = channel == OPEN311_CHANNEL
     if not (open311 or may_report(acting_user)):
         raise CaseActionForbidden(_("您的角色不能上报案件"))
-    if (source == CaseSource.OPEN311) != open311:
-        raise ValidationError({"source": [_("来源 open311 只能由 Open311 接口使用")]})
     category = _category(category)
     lat, lng = parse_point(lat, lng)
     if source not in CaseSource.values:
         raise ValidationError({"source": [_("未知的来源：%(source)s") % {"source": source}]})
+    check_source(acting_user, source, channel=channel)  # who reports decides the source; open311 only by its channel
     if not (description or "").strip():
         raise ValidationError({"description": [_("请填写问题描述")]})
     if self_handled and source not in SELF_HANDLED_SOURCES:
@@ -116,8 +117,6 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
             _("点 (%(lat).6f, %(lng).6f) 位于网格 %(cell)s，不在您负责的区域内") % {"lat": lat, "lng": lng, "cell": cell.code}
         ]})
     checked = [photo_check(p) for p in photos or ()]
-    from grids.gazetteer import describe_point
-
     address = (address or "").strip() or describe_point(lat, lng, cell=cell)
     now = clock.now()
     case = Case(

@@ -43,6 +43,8 @@ def district_map(request):
 @login_required
 def cell_detail(request, code):
     _require_field_staff(request)
+    if "\x00" in code:  # PostgreSQL refuses NUL in a query parameter (a 500); no cell has it in its code
+        raise Http404
     cell = GridCell.objects.readable_by(request.user).with_current_officer().filter(code=code).first()
     if cell is None:
         raise Http404

@@ -6,6 +6,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bureau.spreadsheets import spreadsheet_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 RANKING_HEADINGS = [
@@ -40,7 +42,7 @@ def _sheet(wb, title, headings, rows, first=False):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append(row)
+        ws.append(spreadsheet_row(row))  # user text stays text: no formulas, no illegal characters
     for index, heading in enumerate(headings, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(10, len(heading) * 2 + 4)
     ws.freeze_panes = "A2"

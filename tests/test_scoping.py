@@ -57,6 +57,7 @@ EXPECTED = {
     "audit.AuditEntry": Audience(frozenset({"auditor"})),
     "jobs.JobRun": Audience(frozenset({"bureau", "superuser"})),
     "idempotency.IdempotencyRecord": Audience(frozenset({"superuser"})),  # the platform's, never a page's
+    "accounts.LoginFailure": Audience(frozenset({"superuser"})),  # security state, the platform's
     "enforcement.Notification": Own("user"),
     # inspections, as it behaves today (patrol reports: bureau staff and the street's leader, no officer)
     "inspections.PatrolCountField": Audience(FIELD_STAFF),
@@ -210,6 +211,9 @@ def district(db):
     from bureau.jobs.models import JobRun
 
     JobRun.objects.create(task_id="t-1", task_name="audit.purge_expired", started_at=now)
+    from bureau.accounts.models import LoginFailure
+
+    LoginFailure.objects.create(user=users["leader"], address="127.0.0.1", failures=1, last_attempt_at=now)
     IdempotencyRecord.objects.create(user=users["leader"], key="k-1", fingerprint="f", method="POST", path="/x/",
                                      created_at=now)
 

@@ -1,12 +1,11 @@
-"""Login with lockout after repeated failures (MLPS 2.0)."""
-from datetime import timedelta
-
-from django.conf import settings
+"""Login with lockout after repeated failures (MLPS 2.0), per (user, address)."""
 from django.contrib.auth.backends import ModelBackend
 
 from bureau import clock
+from bureau.audit.context import client_ip
 
 from .models import User
+from .services import login_attempt_begin, login_attempt_succeeded
 
 
 class LockoutModelBackend(ModelBackend):
@@ -20,19 +19,15 @@ class LockoutModelBackend(ModelBackend):
         except User.DoesNotExist:
             User().set_password(password)  # same work as a real check, so timing does not reveal names
             return None
-        now = clock.now()
-        if user.locked_until and user.locked_until > now:
+        address = client_ip(request) or ""
+        locked_until = login_attempt_begin(user=user, address=address, now=clock.now())
+        if locked_until is not None:
+            if request is not None:
+                request.login_locked_until = locked_until  # the token endpoint answers 429 with Retry-After
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_login_count or user.locked_until:
-                User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+            login_attempt_succeeded(user=user, address=address)
             return user
-        failures = user.failed_login_count + 1
-        locked_until = None
-        if failures >= settings.LOGIN_FAILURE_LIMIT:
-            locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            failures = 0
-        User.objects.filter(pk=user.pk).update(failed_login_count=failures, locked_until=locked_until)
         return None
 
 

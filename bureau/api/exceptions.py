@@ -32,7 +32,7 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, exceptions.ParseError):
+    elif type(exc) is exceptions.ParseError:  # a subclass (bureau.api.parsers) already says it clearly
         # DRF's parser message is English only ("JSON parse error - ..."): say it in the request's language
         is_json = str(exc.detail).startswith("JSON parse error")
         exc = exceptions.ParseError(_("请求内容不是有效的 JSON。") if is_json else _("请求内容无法解析。"))

@@ -5,11 +5,15 @@ Phones that lose the signal resend what they queued; the key makes each submissi
 - the same key with the same request (method, path and body compared as parsed JSON) replays the first
   response, status and body, and does nothing else;
 - the same key with another request gets 422;
-- a replay while the first request is still running gets 409: the first request commits an IN_PROGRESS
-  row in its own short transaction before doing any work, and the unique (user, key) insert of a
-  concurrent second request waits for it and then fails;
-- only a 2xx or a validation 400 is stored; after anything else (a 5xx, a 429, a 403 ...) the row is
-  deleted and the key is free again. The work and the stored response commit in one transaction.
+- a replay while the first request is still running gets 409;
+- only a 2xx or a validation 400 is stored; after anything else (a 5xx, a 429, a 403 ...) nothing is kept
+  and the key is free again. The work and the stored response commit in one transaction.
+
+"Still running" is a lock, not a row: the request takes a transaction-level advisory lock on (user, key)
+on PostgreSQL before it looks the key up, and holds it until its transaction ends. A worker that dies
+takes its connection with it, so the lock and the work are gone at once and a retry proceeds; a request
+that is merely slow holds the lock however long it runs, so it is never run a second time beside itself.
+On SQLite the transaction takes the database's write lock when it begins, which serialises them anyway.
 
 Use `IdempotentCreateMixin` on a ViewSet (it wraps `create`) or `@idempotent` on a view method.
 """
@@ -19,9 +23,10 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -33,11 +38,6 @@ HEADER = "Idempotency-Key"
 _META_KEY = "HTTP_IDEMPOTENCY_KEY"
 MAX_KEY_LENGTH = 255
 REPLAY_HEADER = "Idempotent-Replayed"
-
-
-def _in_progress_timeout() -> timedelta:
-    # A request that died without cleaning up (a killed worker) must not block its key for ever.
-    return timedelta(seconds=getattr(settings, "IDEMPOTENCY_IN_PROGRESS_SECONDS", 300))
 
 
 def _is_stored(status_code: int) -> bool:
@@ -78,31 +78,23 @@ def _replay(record) -> Response:
     return Response(data, status=record.response_status, headers={REPLAY_HEADER: "true"})
 
 
-def _claim(user, key, fingerprint, request):
-    """Insert the IN_PROGRESS row (committed at once), or answer from the row already there."""
-    from bureau.idempotency.models import IdempotencyRecord
+IN_PROGRESS = _lazy("使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。")
 
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return IdempotencyRecord.objects.create(
-                    user=user, key=key, fingerprint=fingerprint, method=request.method[:8],
-                    path=request.path[:255], created_at=timezone.now(),
-                ), None
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.for_key(user, key).first()
-            if existing is None:  # freed meanwhile (the first request failed): try again
-                continue
-            in_progress = existing.state == IdempotencyRecord.State.IN_PROGRESS
-            if in_progress and existing.created_at < timezone.now() - _in_progress_timeout():
-                IdempotencyRecord.objects.filter(pk=existing.pk, state=IdempotencyRecord.State.IN_PROGRESS).delete()
-                continue
-            if existing.fingerprint != fingerprint:
-                raise IdempotencyMismatch(_("此 Idempotency-Key 已用于另一个请求内容。")) from None
-            if not in_progress:
-                return None, _replay(existing)
-            raise Conflict(_("使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。")) from None
-    raise Conflict(_("使用此 Idempotency-Key 的请求仍在处理中，请稍后重试。"))
+
+def _lock(user, key) -> bool:
+    """Take the key's lock until the end of the current transaction; False while a live request holds it."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite: the transaction already holds the database's write lock
+    digest = hashlib.sha256(f"idempotency-key:{user.pk}:{key}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
+        return cursor.fetchone()[0]
+
+
+def _answer_from(record, fingerprint) -> Response:
+    if record.fingerprint != fingerprint:
+        raise IdempotencyMismatch(_("此 Idempotency-Key 已用于另一个请求内容。"))
+    return _replay(record)
 
 
 class _NotStored(Exception):
@@ -117,13 +109,23 @@ class _Raised(Exception):
         self.exc = exc
 
 
-def _store(record, response):
-    from bureau.idempotency.models import IdempotencyRecord
-
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        state=IdempotencyRecord.State.DONE, response_status=response.status_code,
-        response_body=_rendered(response.data), completed_at=timezone.now(),
-    )
+def _run(view, call):
+    """The view's response; the work it wrote is undone (a savepoint) unless the response is kept."""
+    try:
+        with transaction.atomic():
+            try:
+                response = call()
+            except Exception as exc:  # noqa: BLE001 - turned into the response the client gets, or re-raised
+                raise _Raised(exc) from exc
+            if not _is_stored(response.status_code):
+                raise _NotStored(response)
+    except _Raised as raised:
+        # The error becomes a response only after the work was rolled back, so what the handler itself writes
+        # (the audit entry of a permission denial) is kept.
+        return view.handle_exception(raised.exc)
+    except _NotStored as not_stored:
+        return not_stored.response
+    return response
 
 
 def run_idempotent(view, request, call):
@@ -139,38 +141,35 @@ def run_idempotent(view, request, call):
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return call()
-    record, replay = _claim(user, key, request_fingerprint(request), request)
-    if replay is not None:
-        return replay
+    fingerprint = request_fingerprint(request)
     try:
         with transaction.atomic():
-            try:
-                response = call()
-            except Exception as exc:  # noqa: BLE001 - turned into the response the client gets, or re-raised
-                raise _Raised(exc) from exc  # rolls back the work first: see below
-            if not _is_stored(response.status_code):
-                raise _NotStored(response)  # rolls back whatever the request wrote
-            _store(record, response)
-    except _Raised as raised:
-        # The error becomes a response only after the work was rolled back, so what the handler itself writes
-        # (the audit entry of a permission denial) is kept.
-        try:
-            response = view.handle_exception(raised.exc)
-        except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            if not _lock(user, key):
+                raise Conflict(IN_PROGRESS)
+            existing = IdempotencyRecord.objects.for_key(user, key).first()
+            if existing is not None and existing.state == IdempotencyRecord.State.DONE:
+                return _answer_from(existing, fingerprint)
+            if existing is not None:
+                # marked in progress by a request that died before this lock existed: nobody holds it now
+                existing.delete()
+            response = _run(view, call)
+            if _is_stored(response.status_code):
+                now = timezone.now()
+                IdempotencyRecord.objects.create(
+                    user=user, key=key, fingerprint=fingerprint, method=request.method[:8], path=request.path[:255],
+                    state=IdempotencyRecord.State.DONE, response_status=response.status_code,
+                    response_body=_rendered(response.data), created_at=now, completed_at=now,
+                )
+            return response
+    except IntegrityError:
+        # Without the advisory lock (SQLite in deferred mode) a concurrent request may store the key first: its
+        # unique row wins and this request's work was rolled back with the failed insert.
+        existing = IdempotencyRecord.objects.for_key(user, key).first()
+        if existing is None:
             raise
-        if _is_stored(response.status_code):
-            _store(record, response)
-        else:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        return response
-    except _NotStored as not_stored:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        return not_stored.response
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        raise
-    return response
+        if existing.state != IdempotencyRecord.State.DONE:
+            raise Conflict(IN_PROGRESS) from None
+        return _answer_from(existing, fingerprint)
 
 
 def idempotent(method):

@@ -41,9 +41,13 @@ def audit_permission_denied(*, request, reason: str = ""):
     )
 
 
+# Logs are kept at least six months (Cybersecurity Law art. 21), whatever AUDIT_RETENTION_DAYS says.
+MIN_RETENTION_DAYS = 184
+
+
 def audit_purge_expired(*, now=None) -> int:
     """Delete rows older than the retention period (default 184 days); nothing younger ever leaves."""
     now = now or clock.now()
-    cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    cutoff = now - timedelta(days=max(settings.AUDIT_RETENTION_DAYS, MIN_RETENTION_DAYS))
     deleted, _ = AuditEntry.objects.all()._purge_older_than(cutoff)
     return deleted

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bureau import clock
+from bureau.spreadsheets import spreadsheet_row
 
 from .filtersets import AuditEntryFilterSet
 from .models import AuditEntry
@@ -29,10 +30,10 @@ def _csv_rows(entries):
     yield "\ufeff"  # a BOM, so spreadsheet programs read the Chinese text as UTF-8
     yield writer.writerow(CSV_COLUMNS)
     for entry in entries.iterator(chunk_size=2000):
-        yield writer.writerow([
+        yield writer.writerow(spreadsheet_row([
             timezone.localtime(entry.at).isoformat(), entry.actor_username, entry.action, entry.outcome,
             entry.object_type, entry.object_id, entry.object_repr, entry.client_ip or "", entry.detail,
-        ])
+        ]))
 
 
 @login_required

@@ -21,9 +21,10 @@ class IdempotencyRecordQuerySet(models.QuerySet):
 class IdempotencyRecord(models.Model):
     """The first request made with an Idempotency-Key by a user, and the response it got.
 
-    The row is committed as IN_PROGRESS before the request's work starts, so a concurrent replay sees it
-    (409) instead of doing the work twice; it becomes DONE with the response in the same transaction as
-    the work, so a report and the record of its response are kept together or not at all.
+    The row is written DONE, with the response, in the same transaction as the work, so a report and the
+    record of its response are kept together or not at all. While the first request runs it holds a lock
+    on (user, key) that ends with its transaction (bureau/api/idempotency.py): a concurrent replay gets 409,
+    and a request that died leaves nothing behind. IN_PROGRESS rows are only ever left by older versions.
     """
 
     class State(models.TextChoices):
@@ -51,7 +52,7 @@ class IdempotencyRecord(models.Model):
         verbose_name_plural = _("幂等请求记录")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # The unique insert is the lock: a concurrent second insert waits, then fails, and answers 409.
+            # One response per key: the safety net behind the request's lock.
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
         ]
         indexes = [

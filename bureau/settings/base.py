@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "bureau.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "bureau.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -171,6 +174,39 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
 # Chinese tiles (Amap, Tencent) are drawn in GCJ-02: the map then shifts our WGS84 geometry for display only.
 MAP_TILE_GCJ02 = env.bool("MAP_TILE_GCJ02", default=False)
 
+
+# The headers an assessor checks. Scripts come from this site only (no inline script or handler anywhere);
+# styles may be inline (the templates' <style> blocks, Leaflet and plotly set them); images also from the
+# map's tile server; nothing may frame a page.
+_tile_origin = []
+if MAP_TILE_URL:
+    _scheme, _, _rest = MAP_TILE_URL.partition("://")
+    _tile_origin = [f"{_scheme}://{_rest.split('/')[0].replace('{s}.', '*.')}"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Geolocation for the phone forms' "current position"; nothing else a page may ask the browser for.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
+
+# Reverse proxies in front of the web processes that append the client's address to X-Forwarded-For; 0 (the
+# default) ignores the header, which any client can set.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 REST_FRAMEWORK = {
     # Token first, so a request without credentials gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -183,6 +219,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["bureau.api.renderers.FastJSONRenderer"],
+    # Bodies bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and JSON nesting bounded (400), anonymous or not.
+    "DEFAULT_PARSER_CLASSES": [
+        "bureau.api.parsers.BoundedJSONParser",
+        "bureau.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -190,8 +232,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="600/min"),
         "user": env("THROTTLE_USER", default="6000/min"),
+        # the token endpoint, per client address
+        "auth": env("THROTTLE_AUTH", default="30/min"),
     },
     "EXCEPTION_HANDLER": "bureau.api.exceptions.exception_handler",
+    # throttles tell clients apart by the same address as the audit log and the lockout
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -286,12 +332,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "idempotency.purge_expired",
         "schedule": crontab(hour=3, minute=41),
     },
+    "job-log-retention": {
+        "task": "jobs.purge_expired",
+        "schedule": crontab(hour=3, minute=53),
+    },
+    "sessions-clear-expired": {
+        "task": "sessions.clear_expired",
+        "schedule": crontab(hour=4, minute=7),
+    },
 }
+# The job log (bureau/jobs) keeps finished runs this long.
+JOB_LOG_RETENTION_DAYS = env.int("JOB_LOG_RETENTION_DAYS", default=90)
 
-# Idempotency-Key records (CONTRACT §3): kept this long for replays; a request "in progress" longer than
-# this many seconds is taken to have died and its key is freed.
+# Idempotency-Key records: kept this long for replays. A request in progress holds a lock that ends with its
+# transaction or connection (bureau/api/idempotency.py), never a timer.
 IDEMPOTENCY_RETENTION_DAYS = env.int("IDEMPOTENCY_RETENTION_DAYS", default=30)
-IDEMPOTENCY_IN_PROGRESS_SECONDS = env.int("IDEMPOTENCY_IN_PROGRESS_SECONDS", default=300)
 # Patrol reports: amendable on their own day and this many hours after it; bureau staff always.
 PATROL_AMEND_GRACE_HOURS = env.int("PATROL_AMEND_GRACE_HOURS", default=6)
 
@@ -314,6 +369,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="bureau-demo-2026")
 DEMO_OPEN311_KEY = env("DEMO_OPEN311_KEY", default="bureau-demo-open311")
+# seed_demo refuses to run where this is true (production) unless told --force-demo.
+PRODUCTION = False
 
 LOGGING = {
     "version": 1,

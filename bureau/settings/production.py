@@ -5,6 +5,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+PRODUCTION = True
+# Demo accounts made here (seed_demo --force-demo) get no usable password: none is known to anyone.
+DEMO_PASSWORD = None
 try:
     SECRET_KEY = env("SECRET_KEY")
 except ImproperlyConfigured as exc:

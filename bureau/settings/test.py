@@ -18,7 +18,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # triggers refuse unless the session allows it (bureau/appendonly.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c bureau.allow_truncate=on"  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min"}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min", "auth": "100000/min"}
 if not env("REDIS_URL", default=""):
     # one process, and no files left between runs
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

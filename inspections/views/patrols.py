@@ -102,6 +102,8 @@ def _field_config(request, api_url, kind):
             "noLocation": _("无法获取当前位置，请在地图上点选"), "tooManyPhotos": _("每条发现最多 4 张照片"),
             "queuedNote": _("已保存，等待发送"), "attempts": _("尝试次数"), "noFindings": _("暂无巡查发现"),
             "photoFailed": _("照片无法读取"), "needCategory": _("请选择问题类别"),
+            "stuck": _("无法发送"), "retry": _("重试"),
+            "stuckNote": _("服务器不接受此项（%(status)s），其余内容照常发送；可重试或删除"),
         },
     }
 

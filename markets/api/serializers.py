@@ -3,6 +3,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from bureau import clock
+from bureau.api.fields import SafeDateTimeField
 
 from ..models import OutdoorAd, StallPermit, Vendor, VendorZone
 
@@ -71,7 +72,7 @@ class FrontageCoverageSerializer(serializers.Serializer):
 
 class RepeatOffenderQuerySerializer(serializers.Serializer):
     min_cases = serializers.IntegerField(min_value=1, max_value=1000, default=2)
-    since = serializers.DateTimeField(required=False)
+    since = SafeDateTimeField(required=False)
 
 
 class OutdoorAdSerializer(serializers.ModelSerializer):

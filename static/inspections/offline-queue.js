@@ -5,7 +5,9 @@
  * when the user presses "send now", until the server gives an answer that settles it:
  *   2xx            -> sent (the server's answer is kept to show the report or case number)
  *   400, 422       -> rejected (kept with the server's messages; the user may delete it)
- *   401, 403, a redirect to the login page -> waiting for login: the queue stops and the page asks to log in
+ *   401, a redirect to the login page -> waiting for login: the queue stops and the page asks to log in
+ *   any other 4xx (403: an assignment that ended; 413: a proxy's size limit ...) -> stuck: set aside with the
+ *                     server's reason, the queue goes on with the next item; the user retries or deletes it
  *   409 (the first attempt is still being processed), 429, 5xx, no connection -> stays queued, tried later
  * Because the server stores the first answer per key, a report is filed once however often it is sent.
  * Drafts (what is typed but not submitted) are saved in the same database, so closing the page loses nothing.
@@ -104,6 +106,16 @@
     return put(item).then(function () { emit("change"); return item; });
   }
 
+  /* Put a stuck (or rejected) item back in the queue, with the same Idempotency-Key, and send at once. */
+  function retry(id) {
+    return withStore("outbox", "readonly", function (s) { return s.get(id); }).then(function (item) {
+      if (!item) { return null; }
+      item.state = "queued";
+      item.lastError = "";
+      return put(item).then(function () { emit("change"); return flush(); });
+    });
+  }
+
   function remove(id) {
     return withStore("outbox", "readwrite", function (s) { return s["delete"](id); }).then(function () { emit("change"); });
   }
@@ -138,7 +150,7 @@
   function sendOne(item) {
     item.attempts += 1;
     return global.fetch(item.url, buildRequest(item)).then(function (response) {
-      if (looksLikeLogin(response) || response.status === 401 || response.status === 403) {
+      if (looksLikeLogin(response) || response.status === 401) {
         item.state = "auth";
         item.lastError = String(response.status || "login");
         return put(item).then(function () { emit("auth-required", item); return "stop"; });
@@ -158,6 +170,13 @@
           item.state = "rejected";
           item.response = data;
           return put(item).then(function () { emit("rejected", item); return "next"; });
+        }
+        if (response.status >= 400 && response.status < 500 && response.status !== 409 && response.status !== 429) {
+          // This item will not go through as it is; one such item must not hold back every later one.
+          item.state = "stuck";
+          item.lastError = String(response.status);
+          item.response = data;
+          return put(item).then(function () { emit("stuck", item); return "next"; });
         }
         item.state = "queued";  // 409 in progress, 429, 5xx: try again later with the same key
         item.lastError = String(response.status);
@@ -272,6 +291,7 @@
     flush: flush,
     list: all,
     remove: remove,
+    retry: retry,
     start: start,
     saveDraft: saveDraft,
     loadDraft: loadDraft,

@@ -74,12 +74,19 @@
             function () { $("submit-problem").disabled = false; });
   }
 
+  function stuckReason(item) {
+    var r = item.response || {};
+    var reason = typeof r.detail === "string" ? r.detail : "";
+    return M.stuckNote.replace("%(status)s", item.lastError) + (reason ? "：" + reason : "");
+  }
+
   function describe(item) {
     var r = item.response || {};
     if (item.state === "sent") { return r.number ? M.case + " " + r.number : ""; }
     if (item.state === "rejected") {
       return Object.keys(r).map(function (k) { return k + ": " + [].concat(r[k]).join(" "); }).join("；");
     }
+    if (item.state === "stuck") { return stuckReason(item); }
     return item.lastError ? M.attempts + " " + item.attempts : M.queuedNote;
   }
 
@@ -92,8 +99,13 @@
         if (item.state === "auth") { auth = true; }
         var children = [el("span", { className: "state state-" + item.state, "data-state": item.state }, [M[item.state] || item.state]),
           " ", item.label, el("br"), el("span", { className: "muted" }, [describe(item)])];
-        if (item.state === "rejected" || item.state === "sent") {
-          var remove = el("button", { type: "button" }, [M.remove]);
+        if (item.state === "stuck") {
+          var retry = el("button", { type: "button", "data-action": "retry" }, [M.retry]);
+          retry.addEventListener("click", function () { Q.retry(item.id); });
+          children.push(" ", retry);
+        }
+        if (item.state === "rejected" || item.state === "sent" || item.state === "stuck") {
+          var remove = el("button", { type: "button", "data-action": "remove" }, [M.remove]);
           remove.addEventListener("click", function () { Q.remove(item.id); });
           children.push(" ", remove);
         }

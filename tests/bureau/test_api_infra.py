@@ -208,7 +208,7 @@ def test_default_user_rate_allows_6000_a_minute_and_the_environment_overrides_it
     # then
     number, period = default["user"].split("/")
     assert int(number) >= 6000 and period in ("min", "minute", "m")
-    assert raised == {"anon": "1000/min", "user": "60000/min"}
+    assert raised == {"anon": "1000/min", "user": "60000/min", "auth": "30/min"}
 
 
 def test_throttled_requests_get_429_json():

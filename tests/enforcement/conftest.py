@@ -31,8 +31,10 @@ def report(place, bureau_user):
 
     def _report(*, when=None, cell="a1", category="06010", user=None, **extra):
         lat, lng = centre_of(place[cell])
-        kwargs = {"acting_user": user or bureau_user, "category": category, "lat": lat, "lng": lng,
-                  "description": "垃圾堆放", "source": "supervision", **extra}
+        user = user or bureau_user
+        source = {"officer": "grid_officer", "leader": "patrol"}.get(user.role, "supervision")  # the caller's own
+        kwargs = {"acting_user": user, "category": category, "lat": lat, "lng": lng,
+                  "description": "垃圾堆放", "source": source, **extra}
         if when is None:
             return case_report(**kwargs)
         with clock.frozen(when):

@@ -123,10 +123,10 @@ def test_create_bad_input_is_400_and_stores_nothing(bureau_client, place, change
 
 def test_leader_reporting_outside_their_street_is_400_naming_the_point(place):
     client = client_for(place["leader_a"])
-    response = client.post(LIST, body_for(place["b1"]), format="json")
+    response = client.post(LIST, body_for(place["b1"], source="patrol"), format="json")
     assert response.status_code == 400
     assert place["b1"].code in response.json()["lat"][0]
-    assert client.post(LIST, body_for(place["a2"]), format="json").status_code == 201
+    assert client.post(LIST, body_for(place["a2"], source="patrol"), format="json").status_code == 201
 
 
 def test_officer_reports_in_their_cell_only(place):
@@ -288,7 +288,7 @@ def spread(place, report, act):
     act(c1, "register", when=at(2026, 11, 20, 9, 5))
     act(c1, "dispatch", when=at(2026, 11, 20, 9, 6))
     c2 = report(when=at(2026, 11, 23, 9, 0), cell="a2", category="09006", source="hotline")
-    c3 = report(when=at(2026, 11, 24, 9, 0), cell="b1", category="06012", source="patrol")
+    c3 = report(when=at(2026, 11, 24, 9, 0), cell="b1", category="06012", source="patrol", user=place["leader_b"])
     Case.objects.filter(pk=c3.pk).update(overdue=True)
     c4 = report(when=at(2026, 11, 25, 9, 0), cell="b2", category="06010", source="other")
     return c1, c2, c3, c4

@@ -290,7 +290,7 @@ def test_a_late_step_marks_the_case_overdue_for_good(place, report, act):
 
 
 def test_self_handled_finding_is_created_closed(place, report):
-    case = report(when=at(2026, 11, 23, 9, 0), source="patrol", self_handled=True)
+    case = report(when=at(2026, 11, 23, 9, 0), source="patrol", self_handled=True, user=place["leader_a"])
     assert (case.status, case.self_handled, case.due_at) == (S.CLOSED, True, None)
     assert actions(case) == ["report", "close"]
     with pytest.raises(ValidationError):

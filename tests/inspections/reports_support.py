@@ -26,8 +26,8 @@ class Walker:
     def __init__(self, place, bureau_user):
         self.place, self.bureau = place, bureau_user
 
-    def leader_for(self, case):
-        return self.place["leader_a"] if case.street_id == self.place["a"].pk else self.place["leader_b"]
+    def leader_for(self, case_or_cell):
+        return self.place["leader_a"] if case_or_cell.street_id == self.place["a"].pk else self.place["leader_b"]
 
     def act(self, case, action, when, **params):
         from enforcement.services import case_transition
@@ -40,8 +40,10 @@ class Walker:
         from enforcement.services import case_report
 
         lat, lng = centre_of(self.place[cell])
+        # a patrol case is reported by the street's brigade (its leader), the other sources by the bureau
+        reporter = self.leader_for(self.place[cell]) if source == "patrol" else self.bureau
         with clock.frozen(when):
-            return case_report(acting_user=self.bureau, category=CATEGORY, lat=lat, lng=lng, description="积雪未清",
+            return case_report(acting_user=reporter, category=CATEGORY, lat=lat, lng=lng, description="积雪未清",
                                source=source, address="井冈山大道 1 号", self_handled=self_handled)
 
     def dispatched(self, when, **kwargs):

@@ -139,12 +139,12 @@ def test_keys_are_scoped_to_the_user(place, frozen_now, bureau_client):
 
 
 @pytest.mark.django_db
-def test_an_abandoned_in_progress_key_is_taken_over_after_the_timeout(place, leader_client, frozen_now, settings):
-    # given: a request that died after claiming the key
+def test_an_abandoned_in_progress_key_is_taken_over_at_once(place, leader_client, frozen_now):
+    # given: a request that died after marking the key in progress (as an older version did), just now
     from django.utils import timezone
 
     IdempotencyRecord.objects.create(user=place["leader_a"], key="k-6", fingerprint="0" * 64, method="POST", path=URL,
-                                     created_at=timezone.now() - timezone.timedelta(seconds=settings.IDEMPOTENCY_IN_PROGRESS_SECONDS + 5))
+                                     created_at=timezone.now())
 
     # when
     response = leader_client.post(URL, report_body(place), format="json", HTTP_IDEMPOTENCY_KEY="k-6")
@@ -211,6 +211,95 @@ def test_a_replay_while_the_first_is_still_in_progress_gets_409(place, reference
     with clock.frozen(NOW):
         third = client_for(place["leader_a"]).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-concurrent")
     assert third.status_code == 201 and third.json() == results["first"].json()
+
+
+def _hold_the_first_call(monkeypatch):
+    """Make the first patrol_report_file wait (recording its database session) until released; later calls
+    run at once."""
+    from inspections.services import patrols
+
+    original = patrols.patrol_report_file
+    state = {"calls": 0, "pid": None, "started": threading.Event(), "release": threading.Event()}
+
+    def held(**kwargs):
+        state["calls"] += 1
+        if state["calls"] == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                state["pid"] = cursor.fetchone()[0]
+            state["started"].set()
+            assert state["release"].wait(20)
+        return original(**kwargs)
+
+    monkeypatch.setattr(patrols, "patrol_report_file", held)
+    return state
+
+
+def _post_in_a_thread(user, body, key, results):
+    def run():
+        try:
+            client = client_for(user)
+            client.raise_request_exception = False
+            with clock.frozen(NOW):
+                results["first"] = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_request_is_never_run_a_second_time_beside_itself(place, reference_data, monkeypatch, settings):
+    # given: the first request is still running, longer than any in-progress timeout (an old version freed the
+    # key after IDEMPOTENCY_IN_PROGRESS_SECONDS; zero here, so that version would run the replay at once)
+    settings.IDEMPOTENCY_IN_PROGRESS_SECONDS = 0
+    held = _hold_the_first_call(monkeypatch)
+    body, results = report_body(place), {}
+    thread = _post_in_a_thread(place["leader_a"], body, "k-slow", results)
+    assert held["started"].wait(20)
+
+    # when: the phone retries meanwhile
+    with clock.frozen(NOW):
+        second = client_for(place["leader_a"]).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-slow")
+    held["release"].set()
+    thread.join(30)
+
+    # then: 409 while it runs, and the report and its cases are stored once
+    assert second.status_code == 409
+    assert results["first"].status_code == 201
+    assert PatrolReport.objects.count() == 1
+    assert Case.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_request_whose_connection_died_frees_its_key_at_once(place, reference_data, monkeypatch):
+    # given: the first request is inside its work when its worker dies (its database session is ended)
+    held = _hold_the_first_call(monkeypatch)
+    body, results = report_body(place), {}
+    thread = _post_in_a_thread(place["leader_a"], body, "k-killed", results)
+    assert held["started"].wait(20)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [held["pid"]])
+
+    # when: the phone retries at once
+    with clock.frozen(NOW):
+        retry = client_for(place["leader_a"]).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-killed")
+    held["release"].set()
+    thread.join(30)
+
+    # then: the retry did the work, once; the dead request left nothing behind
+    assert retry.status_code == 201, retry.content
+    assert "Idempotent-Replayed" not in retry
+    assert results["first"].status_code == 500
+    assert PatrolReport.objects.count() == 1
+    assert Case.objects.count() == 2
+    with clock.frozen(NOW):
+        again = client_for(place["leader_a"]).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-killed")
+    assert again.status_code == 201 and again.json() == retry.json() and again["Idempotent-Replayed"] == "true"
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@ bottom-up (platform, places, cases, field work, assessment), so the platform kno
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -14,8 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quick", action="store_true", help="a smaller history (for tests)")
+        parser.add_argument("--force-demo", action="store_true",
+                            help="run under production settings anyway (accounts get no usable password)")
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force_demo"]:
+            raise CommandError("seed_demo loads made-up data: it refuses to run under production settings "
+                               "(use --force-demo on a throwaway database). / 生产环境不加载演示数据。")
         modules = []
         for config in apps.get_app_configs():
             try:
