@@ -358,7 +358,7 @@ REPORTS_COMPILE_SLOWDOWN_SECONDS = env.float("REPORTS_COMPILE_SLOWDOWN_SECONDS",
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=3600)
 
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
-# Office hours for 工作时 (DOMAIN §5); editable in the admin, these are the defaults.
+# Office hours for 工作时; editable in the admin, these are the defaults.
 WORK_PERIODS_DEFAULT = [("08:00", "12:00"), ("14:00", "18:00")]
 
 # PIPL: the key that encrypts and hashes citizens' phone and ID numbers. Derived from SECRET_KEY unless set.
