@@ -7,7 +7,7 @@ from rest_framework import generics, viewsets
 from grids.models import Street
 
 from ..filtersets import OutdoorAdFilterSet, StallPermitFilterSet, VendorZoneFilterSet
-from ..models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorZone
+from ..models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorSlot, VendorZone
 from ..permissions import MarketsReadPermission
 from ..querysets import frontage_coverage, streets_in_scope
 from .serializers import (
@@ -27,7 +27,8 @@ class VendorZoneViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = VendorZoneFilterSet
 
     def get_queryset(self):
-        return VendorZone.objects.visible_to(self.request.user).select_related("street")
+        return (VendorZone.objects.visible_to(self.request.user).select_related("street")
+                .prefetch_related("windows", Prefetch("slots", queryset=VendorSlot.objects.only("pk", "zone_id"))))
 
 
 class StallPermitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -37,7 +38,7 @@ class StallPermitViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = StallPermitFilterSet
 
     def get_queryset(self):
-        return StallPermit.objects.visible_to(self.request.user).select_related("zone__street", "vendor")
+        return StallPermit.objects.visible_to(self.request.user).select_related("zone__street", "vendor", "slot")
 
 
 class OutdoorAdViewSet(viewsets.ReadOnlyModelViewSet):

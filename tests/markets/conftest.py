@@ -86,3 +86,13 @@ def make_case(place, bureau_user):
                                description="流动摊贩占道", source="supervision")
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_zone_index():
+    """Each test builds the zone index from its own rows (rolled-back rows never reach the shared cache)."""
+    from markets import zoneindex
+
+    zoneindex.reset()
+    yield
+    zoneindex.reset()
