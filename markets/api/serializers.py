@@ -121,3 +121,19 @@ class OutdoorAdSerializer(serializers.ModelSerializer):
             return False
         return (not obj.approval_number or obj.approved_until is None or obj.approved_until < today
                 or obj.status == AdStatus.HAZARD)
+
+
+class CheckedZoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    street = ZoneStreetSerializer()
+
+
+class ZoneCheckSerializer(serializers.Serializer):
+    """The check's answer (for the schema)."""
+
+    zone = CheckedZoneSerializer(allow_null=True)
+    open = serializers.BooleanField()
+    permitted = serializers.BooleanField(allow_null=True)
+    reason = serializers.CharField()

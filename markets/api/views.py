@@ -1,11 +1,21 @@
 """Thin read-only viewsets over street commerce, every queryset through `visible_to(user)`."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
+from bureau import clock
+from enforcement.filtersets import _moment
+from grids.api.views import _coordinates
 from grids.models import Street
 
+from ..check import UnknownVendor
+from ..check import check as zone_check
 from ..filtersets import OutdoorAdFilterSet, StallPermitFilterSet, VendorZoneFilterSet
 from ..models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorSlot, VendorZone
 from ..permissions import MarketsReadPermission
@@ -17,6 +27,7 @@ from .serializers import (
     RepeatOffenderSerializer,
     StallPermitSerializer,
     VendorZoneSerializer,
+    ZoneCheckSerializer,
 )
 
 
@@ -25,6 +36,41 @@ class VendorZoneViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [MarketsReadPermission]
     filter_backends = [DjangoFilterBackend]
     filterset_class = VendorZoneFilterSet
+
+    @extend_schema(
+        summary="May this vendor trade here now? The zone at a point, open or not, the vendor's permit for it",
+        parameters=[
+            OpenApiParameter("lat", float, required=True), OpenApiParameter("lng", float, required=True),
+            OpenApiParameter("at", str, description="ISO 8601 datetime (default: now)"),
+            OpenApiParameter("vendor", int, description="a vendor's id (without it, permitted is null)"),
+        ],
+        responses={200: ZoneCheckSerializer},
+    )
+    @action(detail=False, methods=["get"], url_path="check", pagination_class=None, filterset_class=None,
+            filter_backends=[])
+    def check(self, request):
+        params = request.query_params
+        lat, lng = _coordinates(params)
+        errors, moment, vendor = {}, clock.now(), None
+        if params.get("at"):
+            try:
+                moment = _moment("at", params["at"])
+            except DjangoValidationError as exc:
+                errors.update(exc.message_dict)
+        if params.get("vendor") not in (None, ""):
+            try:
+                vendor = int(params["vendor"])
+                if vendor < 1:
+                    raise ValueError
+            except ValueError:
+                errors["vendor"] = [_("无效的摊贩编号。")]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            body = zone_check(lat, lng, moment, vendor)
+        except UnknownVendor:
+            raise ValidationError({"vendor": [_("没有该摊贩。")]}) from None
+        return Response(body)
 
     def get_queryset(self):
         return (VendorZone.objects.visible_to(self.request.user).select_related("street")
