@@ -256,7 +256,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"TimeUnitEnum": "bureau.workcalendar.choices.TimeUnit",
                             "VendorZoneKindEnum": "markets.choices.ZoneKind",
                             "OutdoorAdKindEnum": "markets.choices.AdKind",
-                            "StreetKindEnum": "grids.choices.StreetKind"},
+                            "StreetKindEnum": "grids.choices.StreetKind",
+                            "VendorKindEnum": "markets.choices.VendorKind",
+                            "TradeEnum": "markets.choices.Trade",
+                            "StallPermitStatusEnum": "markets.choices.PermitStatus",
+                            "AdStatusEnum": "markets.choices.AdStatus"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.

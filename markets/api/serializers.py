@@ -5,9 +5,20 @@ from rest_framework import serializers
 
 from bureau import clock
 from bureau.api.fields import SafeDateTimeField
+from grids.models import Street
 
-from ..choices import PERMIT_WARNING_DAYS, RENEWAL_OPENS_DAYS, PermitStatus
-from ..models import OutdoorAd, StallPermit, Vendor, VendorZone
+from ..choices import (
+    PERMIT_WARNING_DAYS,
+    RENEWAL_OPENS_DAYS,
+    AdKind,
+    AdStatus,
+    PermitApplicant,
+    PermitStatus,
+    Trade,
+    VendorKind,
+    ZoneKind,
+)
+from ..models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorZone
 
 
 class ZoneStreetSerializer(serializers.Serializer):
@@ -137,3 +148,121 @@ class ZoneCheckSerializer(serializers.Serializer):
     open = serializers.BooleanField()
     permitted = serializers.BooleanField(allow_null=True)
     reason = serializers.CharField()
+
+
+# --- writes: the request bodies of the services ---
+
+class VendorSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+
+    class Meta:
+        model = Vendor
+        fields = ["id", "kind", "name", "licence_number", "phone", "id_number", "trades", "photo", "created_at"]
+
+
+class VendorRegisterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VendorKind.choices, default=VendorKind.PERSON)
+    name = serializers.CharField(max_length=64)
+    licence_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    id_number = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    trades = serializers.ListField(child=serializers.ChoiceField(choices=Trade.choices), required=False, default=list)
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class PermitApplySerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1)
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    applicant = serializers.ChoiceField(choices=PermitApplicant.choices, default=PermitApplicant.STREET)
+    note = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+
+class Checklist(serializers.DictField):
+    child = serializers.BooleanField()
+
+
+class PermitReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    checklist = Checklist(required=False, allow_null=True, default=None)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+class PermitRenewSerializer(serializers.Serializer):
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ZoneWriteSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    kind = serializers.ChoiceField(choices=ZoneKind.choices)
+    name = serializers.CharField(max_length=64)
+    road = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    geometry = serializers.JSONField(required=False, allow_null=True)
+    half_width_m = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    windows = WindowSerializer(many=True)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    trades = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    allowed_trades = serializers.ListField(child=serializers.ChoiceField(choices=Trade.choices), required=False)
+    responsible_person = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    complaint_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    slots = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate_street(self, value):
+        street = Street.objects.filter(code=value).first()
+        if street is None:
+            raise serializers.ValidationError(_("没有该街道。"))
+        return street
+
+
+class AdRegisterSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    owner = serializers.CharField(max_length=128)
+    location = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=AdKind.choices, default=AdKind.AD)
+    approval_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    approved_until = serializers.DateField(required=False, allow_null=True, default=None)
+    area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False,
+                                       allow_null=True, default=None)
+
+
+class AdStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AdStatus.choices)
+    reason = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+
+class ShopSerializer(serializers.ModelSerializer):
+    street = serializers.CharField(source="street.code", read_only=True)
+    grid = serializers.CharField(source="grid.code", read_only=True, default=None)
+
+    class Meta:
+        model = Shop
+        fields = ["id", "name", "address", "street", "grid", "is_active"]
+
+
+class ShopRegisterSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    name = serializers.CharField(max_length=128)
+    address = serializers.CharField(max_length=255)
+    grid = serializers.CharField(max_length=15, required=False, allow_blank=True, default="")
+
+
+class AgreementSignSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    signer_name = serializers.CharField(max_length=64)
+    signer_phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    signer_phone = serializers.CharField(source="signer_phone_masked", read_only=True)
+
+    class Meta:
+        model = FrontageAgreement
+        fields = ["id", "shop", "signed_on", "signer_name", "signer_phone", "is_active"]
