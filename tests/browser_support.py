@@ -55,7 +55,16 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - dev requirements install it
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
+    from django.db import connections
+
+    # Playwright's sync API leaves an asyncio loop running in this thread, and Django then keeps this thread's
+    # connections in a store of their own: without this, the test's ORM calls would get a second connection to
+    # the test database, not the one the live servers share on in-memory SQLite (and whose table locks would
+    # fail one or the other's queries at random).
+    wrappers = {alias: connections[alias] for alias in connections}
     pw = sync_playwright().start()
+    for alias, wrapper in wrappers.items():
+        connections[alias] = wrapper
     try:
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
     except Exception as exc:  # noqa: BLE001 - a broken browser install is a skip with its reason, not an error
@@ -231,7 +240,7 @@ class RestartableLiveServer:
         from django.db import connections
 
         # As pytest-django's live server does: an in-memory SQLite database is one connection, shared.
-        self._overrides = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+        self.connections_override = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
         self.port = _free_port(self.host)
         self._thread = None
 
@@ -247,15 +256,15 @@ class RestartableLiveServer:
         assert not self.running, "already running"
         from django.contrib.staticfiles.handlers import StaticFilesHandler
 
-        thread = _CuttableThread(self.host, StaticFilesHandler, connections_override=self._overrides, port=self.port)
+        thread = _CuttableThread(self.host, StaticFilesHandler, connections_override=self.connections_override, port=self.port)
         thread.daemon = True
-        for conn in self._overrides.values():
+        for conn in self.connections_override.values():
             conn.inc_thread_sharing()
         thread.start()
         thread.is_ready.wait()
         if thread.error:
             thread.join()
-            for conn in self._overrides.values():
+            for conn in self.connections_override.values():
                 conn.dec_thread_sharing()
             raise thread.error
         self.port = thread.port
@@ -265,7 +274,7 @@ class RestartableLiveServer:
         assert self.running, "not running"
         self._thread.terminate()
         self._thread = None
-        for conn in self._overrides.values():
+        for conn in self.connections_override.values():
             conn.dec_thread_sharing()
 
 

@@ -38,6 +38,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, made once the test database exists: on in-memory SQLite it then shares
+    the test's connection. Made before (session fixtures come first), it would find no in-memory database to
+    share, and each of its threads would open a connection of its own, whose table locks fail queries at random."""
+    return live_server
+
+
 _seed_operations: list | None = None
 
 

@@ -61,3 +61,24 @@ def test_a_tests_own_server_stops_and_comes_back_on_its_port_while_the_session_s
 def test_the_session_server_still_answers_after_a_test_stopped_its_own(live_server):
     # Runs after the test above in file order; with `-p randomly` it may run first, which proves as much.
     assert served_and_closed_by_the_server(live_server.url) == 200
+
+
+def the_tests_connection_is_shared_by(*servers):
+    from django.db import connections
+
+    if not connections["default"].is_in_memory_db():
+        pytest.skip("only an in-memory SQLite database is one connection shared with the servers")
+    for overrides in servers:
+        assert overrides.get("default") is connections["default"]
+
+
+def test_on_in_memory_sqlite_both_servers_share_the_tests_connection(live_server, restartable_server):
+    # A second connection to the in-memory database takes table locks that fail the other's queries at random.
+    the_tests_connection_is_shared_by(live_server.thread.connections_override, restartable_server.connections_override)
+
+
+@pytest.mark.browser
+def test_with_the_browser_running_the_test_still_uses_the_shared_connection(live_server, browser):
+    # Playwright leaves an asyncio loop running in the test's thread, which gives Django another store of connections:
+    # the live server made first (as here when this test runs first) must still share the one the test uses.
+    the_tests_connection_is_shared_by(live_server.thread.connections_override)
