@@ -66,10 +66,11 @@ def test_the_session_server_still_answers_after_a_test_stopped_its_own(live_serv
 def the_tests_connection_is_shared_by(*servers):
     from django.db import connections
 
-    if not connections["default"].is_in_memory_db():
+    connection = connections["default"]
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         pytest.skip("only an in-memory SQLite database is one connection shared with the servers")
     for overrides in servers:
-        assert overrides.get("default") is connections["default"]
+        assert overrides.get("default") is connection
 
 
 def test_on_in_memory_sqlite_both_servers_share_the_tests_connection(live_server, restartable_server):
