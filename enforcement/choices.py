@@ -64,3 +64,13 @@ class Actor(models.TextChoices):
     REPORTER = "reporter", _("上报人")
     BUREAU = "bureau", _("区城管局")
     HANDLING_UNIT = "handling_unit", _("处置单位")
+
+
+# ---------------------------------------------------------------------------------------------- parties
+
+
+class PartyKind(models.TextChoices):
+    """Who a case, an order or a penalty names (当事人): a natural person, or an organisation or business."""
+
+    PERSON = "person", _("自然人")
+    ORGANISATION = "organisation", _("单位或个体工商户")

@@ -69,6 +69,18 @@ def is_handling_side(user, case) -> bool:
     return user.is_street_leader and leads_street(user, case.street_id)
 
 
+def may_name_party(user, case) -> bool:
+    """Who says whom a case is against: bureau staff, or the leader of the case's street (its handler)."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_bureau_staff or (user.is_street_leader and leads_street(user, case.street_id))
+
+
+def can_register_parties(user) -> bool:
+    """Bureau staff and street leaders enter parties (the register is district-wide)."""
+    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+
+
 # ---------------------------------------------------------------------------------------------- API
 
 
@@ -78,3 +90,7 @@ class CasePermission(IsFieldStaff):
 
 class CategoryPermission(IsFieldStaff):
     """Field staff read the categories (the view is read-only)."""
+
+
+class PartyPermission(IsFieldStaff):
+    """Field staff read the parties in their scope; `can_register_parties` decides who adds one."""

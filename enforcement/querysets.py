@@ -68,3 +68,16 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+
+class PartyQuerySet(PlacedQuerySet):
+    """A party is seen through the cases that name it: bureau staff every party; a street leader those named
+    by a case of their street; a grid officer those named by a case in their cells. A party no case names
+    yet (a vendor registered by street commerce) is the bureau's alone."""
+
+    scope_street = ("cases__street",)
+    scope_cell = ("cases__grid",)
+
+    def search(self, text):
+        text = (text or "").replace("\x00", "").strip()
+        return self.filter(name__icontains=text) if text else self

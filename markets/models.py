@@ -82,6 +82,9 @@ class Vendor(models.Model):
     id_number_masked = models.CharField(_("身份证号"), max_length=32, blank=True)
     id_number_hash = models.CharField(_("身份证号（摘要）"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("登记时间"))
+    # the vendor in the district's register of parties, which cases, orders and penalties name
+    party = models.ForeignKey("enforcement.Party", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="vendors", verbose_name=_("当事人"))
 
     objects = VendorQuerySet.as_manager()
 
@@ -173,6 +176,9 @@ class Shop(models.Model):
     grid = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="shops", verbose_name=_("单元网格"))
     is_active = models.BooleanField(_("在营"), default=True)
+    # the shop's operator in the district's register of parties
+    party = models.ForeignKey("enforcement.Party", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="shops", verbose_name=_("当事人"))
 
     objects = ShopQuerySet.as_manager()
 

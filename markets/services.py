@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from bureau import clock
 from bureau.api.exceptions import Conflict
 from bureau.audit.services import audit_record
+from enforcement.choices import PartyKind
+from enforcement.services.parties import party_match_or_add
 
 from .choices import PERMIT_DEFAULT_DAYS, AdKind, AdStatus, PermitStatus
 from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
@@ -93,8 +95,13 @@ def vendor_register(*, acting_user, name, phone="", id_number="") -> Vendor:
             vendor.full_clean()
             vendor.save(update_fields=changed)
             audit_record(actor=acting_user, action="vendor.update", obj=vendor, detail={"fields": changed})
+        if vendor.party_id is None:  # registered before parties existed
+            vendor.party = party_match_or_add(acting_user=acting_user, name=vendor.name, id_number=id_number,
+                                              phone=phone)
+            vendor.save(update_fields=["party"])
         return vendor
-    vendor = Vendor(name=name, phone_masked=mask_phone(phone), phone_hash=p_hash,
+    party = party_match_or_add(acting_user=acting_user, name=name, id_number=id_number, phone=phone)
+    vendor = Vendor(name=name, phone_masked=mask_phone(phone), phone_hash=p_hash, party=party,
                     id_number_masked=mask_id(id_number), id_number_hash=i_hash, created_at=clock.now())
     vendor.full_clean()
     vendor.save()
@@ -184,7 +191,8 @@ def vendor_link_case(*, acting_user, vendor, case, note="") -> VendorCaseLink:
 def shop_register(*, acting_user, name, address, street, grid=None) -> Shop:
     if grid is not None and grid.street_id != street.pk:
         raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
-    shop = Shop(name=name, address=address, street=street, grid=grid)
+    party = party_match_or_add(acting_user=acting_user, name=name, kind=PartyKind.ORGANISATION, address=address)
+    shop = Shop(name=name, address=address, street=street, grid=grid, party=party)
     shop.full_clean()
     shop.save()
     audit_record(actor=acting_user, action="shop.register", obj=shop, detail={"street": street.code})

@@ -161,6 +161,12 @@ def district(db):
         lat, lng = centre_of(cell)
         cases[name] = case_report(acting_user=bureau, category="06010", lat=lat, lng=lng, description="垃圾堆放",
                                   source="supervision")
+    # a party named by each case (seen through its cases); vendors' and shops' parties are named by none
+    from enforcement.services.parties import case_set_party, party_register
+
+    for i, (name, case) in enumerate(cases.items()):
+        party = party_register(acting_user=bureau, name=f"当事人{name}", phone=f"1390000000{i}")
+        case_set_party(acting_user=bureau, case=case, party=party)
     for user in (users["bureau"], users["leader"], users["officer"], other_leader):
         Notification.objects.create(user=user, case=cases["a1"], level="yellow", message="即将超时", created_at=now)
 

@@ -1,0 +1,18 @@
+"""Enforcement's models: cases and their trail (cases.py), the parties they name (parties.py)."""
+from .cases import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CasePhoto,
+    Category,
+    Department,
+    Notification,
+    _display_path,
+    _photo_path,
+)
+from .parties import Party
+
+__all__ = [
+    "Case", "CaseEvent", "CaseNumberCounter", "CasePhoto", "Category", "Department", "Notification", "Party",
+    "_display_path", "_photo_path",
+]
