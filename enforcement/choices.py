@@ -74,3 +74,32 @@ class PartyKind(models.TextChoices):
 
     PERSON = "person", _("自然人")
     ORGANISATION = "organisation", _("单位或个体工商户")
+
+
+# ---------------------------------------------------------------------------------------------- orders
+
+
+class OrderStatus(models.TextChoices):
+    """A rectification order's life: issued, then the follow-up's outcome, then (not complied) escalated."""
+
+    ISSUED = "issued", _("已下达")
+    COMPLIED = "complied", _("已整改")
+    PARTLY = "partly", _("部分整改")
+    NOT_COMPLIED = "not_complied", _("未整改")
+    ESCALATED = "escalated", _("已升级处理")
+
+
+class OrderOutcome(models.TextChoices):
+    """What the follow-up inspection found (复查结果)."""
+
+    COMPLIED = "complied", _("已整改")
+    PARTLY = "partly", _("部分整改")
+    NOT_COMPLIED = "not_complied", _("未整改")
+
+
+class Escalation(models.TextChoices):
+    """What follows an order not (fully) complied with."""
+
+    PENALTY = "penalty", _("行政处罚")
+    BAN = "ban", _("取缔")
+    DEMOLITION = "demolition", _("强制拆除")

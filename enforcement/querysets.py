@@ -81,3 +81,27 @@ class PartyQuerySet(PlacedQuerySet):
     def search(self, text):
         text = (text or "").replace("\x00", "").strip()
         return self.filter(name__icontains=text) if text else self
+
+
+class RectificationOrderQuerySet(PlacedQuerySet):
+    """Orders are where their case is: a leader sees their street's, an officer those of their cells' cases."""
+
+    scope_street = "case__street"
+    scope_cell = "case__grid"
+
+    def overdue(self, at):
+        """Issued, no follow-up yet, and the deadline passed (the overdue queue)."""
+        from .choices import OrderStatus
+
+        return self.filter(status=OrderStatus.ISSUED, deadline__lt=at)
+
+    def unmet_between(self, start, end):
+        """Orders whose deadline fell in [start, end) with no follow-up finding them complied by it: judged
+        from what was recorded by then, so a later follow-up never moves a published period."""
+        from .choices import OrderOutcome
+
+        met = Q(outcome=OrderOutcome.COMPLIED, followed_up_at__lte=models.F("deadline"))
+        return self.filter(deadline__gte=start, deadline__lt=end, issued_at__lt=end).exclude(met)
+
+    def for_list(self):
+        return self.select_related("case", "case__street", "case__category", "party", "issued_by")

@@ -1,4 +1,5 @@
-"""Enforcement's models: cases and their trail (cases.py), the parties they name (parties.py)."""
+"""Enforcement's models: cases and their trail (cases.py), the parties they name (parties.py), rectification
+orders (orders.py)."""
 from .cases import (
     Case,
     CaseEvent,
@@ -10,9 +11,11 @@ from .cases import (
     _display_path,
     _photo_path,
 )
+from .orders import DocumentCounter, RectificationOrder
 from .parties import Party
 
 __all__ = [
     "Case", "CaseEvent", "CaseNumberCounter", "CasePhoto", "Category", "Department", "Notification", "Party",
+    "DocumentCounter", "RectificationOrder",
     "_display_path", "_photo_path",
 ]
