@@ -103,3 +103,35 @@ class Escalation(models.TextChoices):
     PENALTY = "penalty", _("行政处罚")
     BAN = "ban", _("取缔")
     DEMOLITION = "demolition", _("强制拆除")
+
+
+# ---------------------------------------------------------------------------------------------- penalties
+
+
+class CircumstanceLevel(models.TextChoices):
+    """The circumstance levels of a discretion standard (自由裁量基准), lightest first."""
+
+    SLIGHT = "slight", _("轻微")
+    GENERAL = "general", _("一般")
+    SERIOUS = "serious", _("较重")
+    SEVERE = "severe", _("严重")
+
+
+class PenaltyStatus(models.TextChoices):
+    PENDING_BRIGADE = "pending_brigade", _("待大队长审批")
+    PENDING_LEGAL = "pending_legal", _("待法制审核")
+    APPROVED = "approved", _("已批准")
+    NOTIFIED = "notified", _("已告知听证权利")
+    SERVED = "served", _("已送达")
+    PAID = "paid", _("已缴纳")
+    RETURNED = "returned", _("已退回")
+
+
+class PenaltyAction(models.TextChoices):
+    DRAFT = "draft", _("拟定")
+    APPROVE_BRIGADE = "approve_brigade", _("大队长审批")
+    APPROVE_LEGAL = "approve_legal", _("法制审核")
+    RETURN = "return", _("退回")
+    NOTIFY_HEARING = "notify_hearing", _("告知听证权利")
+    SERVE = "serve", _("送达")
+    PAY = "pay", _("缴纳罚款")

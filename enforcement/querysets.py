@@ -105,3 +105,35 @@ class RectificationOrderQuerySet(PlacedQuerySet):
 
     def for_list(self):
         return self.select_related("case", "case__street", "case__category", "party", "issued_by")
+
+
+class DiscretionStandardQuerySet(models.QuerySet):
+    """The standard's versions: reference data every member of field staff reads; bureau staff edit it."""
+
+    def current(self, code="district"):
+        """The latest version of the standard, the one new decisions follow."""
+        return self.filter(code=code).order_by("-version").first()
+
+
+class PenaltyDecisionQuerySet(PlacedQuerySet):
+    """Decisions are where their case is."""
+
+    scope_street = "case__street"
+    scope_cell = "case__grid"
+
+    def for_list(self):
+        return self.select_related("case", "case__street", "category", "party", "standard", "drafted_by")
+
+    def awaiting(self, user):
+        """The decisions waiting for this user's approval: a leader's brigade approvals, bureau legal reviews."""
+        from .choices import PenaltyStatus
+
+        if getattr(user, "is_bureau_staff", False):
+            return self.filter(status=PenaltyStatus.PENDING_LEGAL)
+        if getattr(user, "is_street_leader", False):
+            return self.filter(status=PenaltyStatus.PENDING_BRIGADE)
+        return self.none()
+
+
+class PenaltyStepQuerySet(AppendOnlyQuerySet):
+    """A decision's trail is append-only: every bulk write is refused."""

@@ -1,5 +1,5 @@
 """Enforcement's models: cases and their trail (cases.py), the parties they name (parties.py), rectification
-orders (orders.py)."""
+orders (orders.py), penalty decisions under the discretion standard (penalties.py)."""
 from .cases import (
     Case,
     CaseEvent,
@@ -13,9 +13,10 @@ from .cases import (
 )
 from .orders import DocumentCounter, RectificationOrder
 from .parties import Party
+from .penalties import DiscretionStandard, PenaltyDecision, PenaltyStep
 
 __all__ = [
     "Case", "CaseEvent", "CaseNumberCounter", "CasePhoto", "Category", "Department", "Notification", "Party",
-    "DocumentCounter", "RectificationOrder",
+    "DocumentCounter", "RectificationOrder", "DiscretionStandard", "PenaltyDecision", "PenaltyStep",
     "_display_path", "_photo_path",
 ]
