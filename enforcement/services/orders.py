@@ -105,7 +105,7 @@ def order_issue(*, acting_user, case, items, legal_basis, deadline_days, facts="
     if not role_may_enforce(acting_user):
         raise OrderForbidden(_("您的角色不能下达整改通知书"))
     case_id = case.pk if isinstance(case, Case) else case
-    case = Case.objects.select_for_update().select_related("street", "party").filter(pk=case_id).first()
+    case = Case.objects.select_for_update(of=("self",)).select_related("street", "party").filter(pk=case_id).first()
     if case is None:
         raise Case.DoesNotExist
     if not may_enforce_on(acting_user, case):
