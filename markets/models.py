@@ -175,6 +175,9 @@ class Vendor(models.Model):
     trades = models.JSONField(_("经营品类"), default=list, blank=True)
     photo = models.FileField(_("照片"), upload_to="markets/vendors/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("登记时间"))
+    # the vendor in the district's register of parties, which cases, orders and penalties name
+    party = models.ForeignKey("enforcement.Party", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="vendors", verbose_name=_("当事人"))
 
     objects = VendorQuerySet.as_manager()
 
@@ -352,6 +355,9 @@ class Shop(models.Model):
     grid = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="shops", verbose_name=_("单元网格"))
     is_active = models.BooleanField(_("在营"), default=True)
+    # the shop's operator in the district's register of parties
+    party = models.ForeignKey("enforcement.Party", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="shops", verbose_name=_("当事人"))
 
     objects = ShopQuerySet.as_manager()
 

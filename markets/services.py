@@ -12,6 +12,8 @@ from bureau import clock
 from bureau.accounts.models import User
 from bureau.api.exceptions import Conflict
 from bureau.audit.services import audit_record
+from enforcement.choices import PartyKind
+from enforcement.services.parties import party_match_or_add
 
 from . import workflow
 from .choices import (
@@ -194,9 +196,14 @@ def vendor_register(*, acting_user, name, phone="", id_number="", kind=VendorKin
             vendor.full_clean()
             vendor.save(update_fields=changed)
             audit_record(actor=acting_user, action="vendor.update", obj=vendor, detail={"fields": changed})
+        if vendor.party_id is None:  # registered before parties existed
+            vendor.party = party_match_or_add(acting_user=acting_user, name=vendor.name, id_number=id_number,
+                                              phone=phone)
+            vendor.save(update_fields=["party"])
         return vendor
+    party = party_match_or_add(acting_user=acting_user, name=name, id_number=id_number, phone=phone)
     vendor = Vendor(name=name, kind=kind, licence_number=licence_number, trades=list(trades),
-                    phone_masked=mask_phone(phone), phone_hash=p_hash, id_number_masked=mask_id(id_number),
+                    phone_masked=mask_phone(phone), phone_hash=p_hash, party=party, id_number_masked=mask_id(id_number),
                     id_number_hash=i_hash, created_at=clock.now())
     if photo:
         vendor.photo = photo
@@ -493,7 +500,8 @@ def vendor_link_case(*, acting_user, vendor, case, note="") -> VendorCaseLink:
 def shop_register(*, acting_user, name, address, street, grid=None) -> Shop:
     if grid is not None and grid.street_id != street.pk:
         raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
-    shop = Shop(name=name, address=address, street=street, grid=grid)
+    party = party_match_or_add(acting_user=acting_user, name=name, kind=PartyKind.ORGANISATION, address=address)
+    shop = Shop(name=name, address=address, street=street, grid=grid, party=party)
     shop.full_clean()
     shop.save()
     audit_record(actor=acting_user, action="shop.register", obj=shop, detail={"street": street.code})

@@ -162,6 +162,21 @@ def district(db):
         lat, lng = centre_of(cell)
         cases[name] = case_report(acting_user=bureau, category="06010", lat=lat, lng=lng, description="垃圾堆放",
                                   source="supervision")
+    # a party named by each case (seen through its cases); vendors' and shops' parties are named by none
+    from enforcement.services.parties import case_set_party, party_register
+
+    for i, (name, case) in enumerate(cases.items()):
+        party = party_register(acting_user=bureau, name=f"当事人{name}", phone=f"1390000000{i}")
+        case_set_party(acting_user=bureau, case=case, party=party)
+    # an order and a penalty decision on each of those cases (where their case is)
+    from enforcement.services.orders import order_issue
+    from enforcement.services.penalties import discretion_standard_save_version, penalty_draft
+
+    discretion_standard_save_version(acting_user=bureau, name="基准", rules=[
+        {"category": "06010", "level": "general", "fine_min": "0", "fine_max": "500"}])
+    for case in cases.values():
+        order_issue(acting_user=bureau, case=case, items=["清理"], legal_basis="条例", deadline_days=3)
+        penalty_draft(acting_user=bureau, case=case, level="general", fine="100", legal_basis="条例")
     for user in (users["bureau"], users["leader"], users["officer"], other_leader):
         Notification.objects.create(user=user, case=cases["a1"], level="yellow", message="即将超时", created_at=now)
 
