@@ -30,3 +30,13 @@ class PatrolSource(models.TextChoices):
 class PeriodKind(models.TextChoices):
     WEEK = "week", _("周")
     MONTH = "month", _("月")
+
+
+# ---------------------------------------------------------------------------------------------- sites
+
+
+class SiteInspectionResult(models.TextChoices):
+    """One checklist item at one inspection: met, or not (a failure makes a case with its deadline)."""
+
+    PASSED = "passed", _("合格")
+    FAILED = "failed", _("不合格")

@@ -64,6 +64,7 @@ EXPECTED = {
     "inspections.PatrolReport": Placed("street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.PatrolReportRevision": Placed("report__street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.Ranking": Audience(FIELD_STAFF | {"api"}),
+    "inspections.DustCheckItem": Audience(FIELD_STAFF),  # the checklist is reference data
     # Open311: keys and the filed requests' personal data are the bureau's; service definitions are public
     "open311.ApiKey": Audience(frozenset({"bureau", "superuser"})),
     "open311.ServiceRequest": Audience(frozenset({"bureau", "superuser"})),
@@ -198,6 +199,24 @@ def district(db):
     apps.get_model("inspections", "Ranking").objects.create(
         kind="week", period="2026-W47", start=now - timedelta(days=7), end=now, scheme=scheme, published_at=now,
         digest="0" * 64, payload={})
+
+    # construction sites in a held cell, in the officer's street outside their cells, and in the other street,
+    # each inspected once; a muck approval in each street and one whose route crosses both
+    site_model, inspection_model = apps.get_model("inspections", "ConstructionSite"), apps.get_model(
+        "inspections", "SiteInspection")
+    for cell in (a1, a3, b1):
+        lat, lng = centre_of(cell)
+        site = site_model.objects.create(
+            name=f"工地{cell.code}", developer="建设单位", contractor="施工单位", street=cell.street, grid=cell, lat=lat,
+            lng=lng, starts_on=today - timedelta(days=60), registered_by=bureau, registered_at=now)
+        inspection_model.objects.create(site=site, inspector=bureau, source="supervision", inspected_at=now,
+                                        date=today, recorded_at=now)
+    approval_model = apps.get_model("inspections", "MuckTransportApproval")
+    for n, streets in enumerate(((a,), (b,), (a, b))):
+        approval = approval_model.objects.create(
+            number=f"渣准-{n}", carrier="运输公司", vehicles="赣D1", route=[[0, 0], [1, 1]], valid_from=today,
+            valid_to=today, hours_from=time(22), hours_to=time(5), approved_by=bureau, approved_at=now)
+        approval.streets.set(streets)
 
     # an Open311 key and one request filed with it
     from enforcement.open311.services import api_key_issue, open311_request_file

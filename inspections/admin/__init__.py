@@ -2,4 +2,5 @@
 from . import (
     patrols,  # noqa: F401
     reports,  # noqa: F401
+    sites,  # noqa: F401
 )

@@ -1,14 +1,30 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import BulletinView, PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet, RankingView
+from .views import (
+    BulletinView,
+    ConstructionSiteViewSet,
+    DustCheckItemViewSet,
+    MuckApprovalViewSet,
+    PatrolCountFieldViewSet,
+    PatrolCoverageView,
+    PatrolReportViewSet,
+    RankingView,
+    SiteCensusView,
+    SiteInspectionViewSet,
+)
 
 router = SimpleRouter()
 router.register("patrol-reports", PatrolReportViewSet, basename="patrol-report")
 router.register("patrol-count-fields", PatrolCountFieldViewSet, basename="patrol-count-field")
+router.register("construction-sites", ConstructionSiteViewSet, basename="construction-site")
+router.register("dust-check-items", DustCheckItemViewSet, basename="dust-check-item")
+router.register("site-inspections", SiteInspectionViewSet, basename="site-inspection")
+router.register("muck-approvals", MuckApprovalViewSet, basename="muck-approval")
 
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),
+    path("site-census/", SiteCensusView.as_view(), name="site-census"),
     *router.urls,
     # the published assessment (CONTRACT §3): period code or `latest`
     path("rankings/weekly/<str:period>/", RankingView.as_view(), {"kind": "week"}, name="ranking-weekly"),

@@ -33,7 +33,7 @@ from ..services.patrols import patrol_coverage_detail
 FORM_ASSETS = (
     "css/bureau.css", "leaflet/leaflet.css", "leaflet/leaflet.js", "inspections/offline-queue.js",
     "inspections/field-map.js", "inspections/patrol-form.js", "inspections/report-problem.js",
-    "inspections/field.css",
+    "inspections/field.css", "inspections/site-form.js",
 )
 
 
@@ -162,7 +162,8 @@ def service_worker(request):
         return json.dumps(value).replace("<", "\\u003c")
 
     body = render_to_string("inspections/patrol_sw.js", {
-        "pages_json": js([reverse("inspections:patrol-new"), reverse("inspections:report-problem")]),
+        "pages_json": js([reverse("inspections:patrol-new"), reverse("inspections:report-problem"),
+                          reverse("inspections:site-inspect")]),
         "assets_json": js([static(a) for a in FORM_ASSETS]),
         "static_prefix_json": js(static("")),
         "version_json": js(sw_version()),

@@ -1,3 +1,10 @@
-"""Views of the inspections API, one module per subject (patrols, reports)."""
+"""Views of the inspections API, one module per subject (patrols, reports, sites)."""
 from .patrols import PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet  # noqa: F401
 from .reports import BulletinView, RankingView  # noqa: F401
+from .sites import (  # noqa: F401
+    ConstructionSiteViewSet,
+    DustCheckItemViewSet,
+    MuckApprovalViewSet,
+    SiteCensusView,
+    SiteInspectionViewSet,
+)
