@@ -23,6 +23,7 @@ class InspectionsConfig(AppConfig):
         dashboard.register(30, patrol_tiles)
         # Construction sites: the file, which links the monthly census and the phone inspection form.
         navigation.register("sites", _("建筑工地"), "inspections:site-list", 36, may_read_sites)
+        navigation.register("campaigns", _("专项整治"), "inspections:campaigns", 38, may_read_sites)
         dashboard.register(35, site_tiles)
         # Assessment: rankings, bulletins, and the week's cases and last ranking on the dashboard.
         navigation.register("rankings", _("排名"), "inspections:rankings", 40, may_read_assessment)

@@ -86,3 +86,26 @@ def bulletin_xlsx(payload: dict) -> bytes:
     _about(wb, [("周期", payload["period"]), ("开始", payload["start"]), ("结束", payload["end"]),
                 ("修订版次", payload["revision"]), ("发布时间", payload["published_at"])])
     return _bytes(wb)
+
+
+# ---------------------------------------------------------------------------------------------- campaigns
+
+
+def campaign_report_xlsx(progress) -> bytes:
+    """A campaign's closing report: one row per target, its value in each street of the area and in total."""
+    campaign, streets = progress["campaign"], progress["streets"]
+    wb = Workbook()
+    headings = ["目标", "目标值", "单位", "完成率（%）"] + [s.name for s in streets] + ["合计"]
+    rows = [[row["target"].label, float(row["target"].target), row["target"].unit, float(row["percent"])]
+            + [_number(row["by_street"][s.pk]) for s in streets] + [_number(row["total"])]
+            for row in progress["targets"]]
+    _sheet(wb, "整治成效", headings, rows, first=True)
+    _about(wb, [("专项整治", campaign.name), ("时间", f"{campaign.starts_on} 至 {campaign.ends_on}"),
+                ("参与单位", campaign.units), ("整治街道", "、".join(s.name for s in streets)),
+                ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
+    return _bytes(wb)
+
+
+def _number(value):
+    """Whole numbers as integers, areas with their decimals."""
+    return int(value) if value == int(value) else float(value)

@@ -94,3 +94,25 @@ class MuckApprovalPermission(AudiencePermission):
 
     rights = ((bureau_staff, ALL), (street_leader, READ), (grid_officer, READ))
     message = _("只有区局可以核准渣土运输")
+
+
+# ---------------------------------------------------------------------------------------------- campaigns
+
+
+def may_plan_campaigns(user) -> bool:
+    """Campaigns are the bureau's plan; field staff read them and their progress."""
+    return bool(user and user.is_authenticated and user.is_bureau_staff)
+
+
+class CampaignPermission(AudiencePermission):
+    """Campaigns: bureau staff plan them; street leaders and grid officers read them and their progress."""
+
+    rights = ((bureau_staff, ALL), (street_leader, READ), (grid_officer, READ))
+    message = _("只有区局可以部署专项整治")
+
+
+class DemolitionPermission(AudiencePermission):
+    """Demolitions: bureau staff and street leaders record them (a leader in their street), officers read."""
+
+    rights = ((bureau_staff, ALL), (street_leader, ALL), (grid_officer, READ))
+    message = _("您的角色不能登记违建拆除")

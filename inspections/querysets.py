@@ -140,3 +140,26 @@ class MuckTransportApprovalQuerySet(PlacedQuerySet):
 
     def valid_on(self, day):
         return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+
+# ---------------------------------------------------------------------------------------------- campaigns
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Campaigns are the district's plan: every member of field staff reads them (progress per street
+        included, as the rankings are)."""
+        if getattr(user, "is_authenticated", False) and user.is_active and user.is_field_staff:
+            return self
+        return self.none()
+
+    def running_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class DemolitionQuerySet(PlacedQuerySet):
+    scope_street = "street"
+    scope_cell = "grid"
+
+    def on_days(self, first, last):
+        return self.filter(demolished_on__gte=first, demolished_on__lte=last)

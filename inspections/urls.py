@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import patrols, reports, sites
+from .views import campaigns, patrols, reports, sites
 
 app_name = "inspections"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("sites/<int:pk>/", sites.site_detail, name="site-detail"),
     path("sites/inspect/", sites.site_inspect, name="site-inspect"),
     path("sites/census/", sites.site_census_page, name="site-census"),
+    # campaigns: the list and each one's closing report (A4, xlsx)
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/<int:pk>/report/", campaigns.campaign_report, name="campaign-report"),
     # the assessment: rankings with trend chart, printable weekly bulletins
     path("rankings/", reports.ranking_page, name="rankings"),
     path("bulletins/", reports.bulletin_latest, name="bulletin-latest"),

@@ -65,6 +65,7 @@ EXPECTED = {
     "inspections.PatrolReportRevision": Placed("report__street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.Ranking": Audience(FIELD_STAFF | {"api"}),
     "inspections.DustCheckItem": Audience(FIELD_STAFF),  # the checklist is reference data
+    "inspections.Campaign": Audience(FIELD_STAFF),  # the district's plan, progress per street as the rankings
     # Open311: keys and the filed requests' personal data are the bureau's; service definitions are public
     "open311.ApiKey": Audience(frozenset({"bureau", "superuser"})),
     "open311.ServiceRequest": Audience(frozenset({"bureau", "superuser"})),
@@ -211,6 +212,13 @@ def district(db):
             lng=lng, starts_on=today - timedelta(days=60), registered_by=bureau, registered_at=now)
         inspection_model.objects.create(site=site, inspector=bureau, source="supervision", inspected_at=now,
                                         date=today, recorded_at=now)
+    for cell in (a1, a3, b1):
+        lat, lng = centre_of(cell)
+        apps.get_model("inspections", "Demolition").objects.create(
+            site="违建", street=cell.street, grid=cell, lat=lat, lng=lng, party_name="张某", area_m2=10,
+            demolished_on=today, order_reference="责改1号", recorded_by=bureau, recorded_at=now)
+    apps.get_model("inspections", "Campaign").objects.create(
+        name="百日攻坚", starts_on=today, ends_on=today, created_by=bureau, created_at=now)
     approval_model = apps.get_model("inspections", "MuckTransportApproval")
     for n, streets in enumerate(((a,), (b,), (a, b))):
         approval = approval_model.objects.create(

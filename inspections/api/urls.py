@@ -3,7 +3,9 @@ from rest_framework.routers import SimpleRouter
 
 from .views import (
     BulletinView,
+    CampaignViewSet,
     ConstructionSiteViewSet,
+    DemolitionViewSet,
     DustCheckItemViewSet,
     MuckApprovalViewSet,
     PatrolCountFieldViewSet,
@@ -21,6 +23,8 @@ router.register("construction-sites", ConstructionSiteViewSet, basename="constru
 router.register("dust-check-items", DustCheckItemViewSet, basename="dust-check-item")
 router.register("site-inspections", SiteInspectionViewSet, basename="site-inspection")
 router.register("muck-approvals", MuckApprovalViewSet, basename="muck-approval")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("demolitions", DemolitionViewSet, basename="demolition")
 
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),

@@ -59,6 +59,16 @@ def _check_boundary(boundary):
     return boundary
 
 
+def _check_period(site):
+    errors = {}
+    if site.starts_on and site.ends_on and site.ends_on < site.starts_on:
+        errors["ends_on"] = [_("计划竣工日期不能早于开工日期")]
+    if site.starts_on and site.completed_on and site.completed_on < site.starts_on:
+        errors["completed_on"] = [_("实际竣工日期不能早于开工日期")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def site_register(*, acting_user, name, developer, contractor, lat, lng, starts_on, permit_number="", boundary=None,
                   address="", ends_on=None, completed_on=None, responsible_persons="",
@@ -74,6 +84,7 @@ def site_register(*, acting_user, name, developer, contractor, lat, lng, starts_
         completed_on=completed_on, responsible_persons=(responsible_persons or "").strip(), agreement_signed_on=agreement_signed_on,
         registered_by=acting_user, registered_at=clock.now(),
     )
+    _check_period(site)
     site.full_clean()
     site.save()
     audit_record(actor=acting_user, action="construction_site.register", obj=site,
@@ -97,6 +108,7 @@ def site_update(*, acting_user, site, **changes) -> ConstructionSite:
         changes["boundary"] = _check_boundary(changes["boundary"])
     for field, value in changes.items():
         setattr(site, field, value.strip() if isinstance(value, str) else value)
+    _check_period(site)
     site.full_clean()
     site.save()
     audit_record(actor=acting_user, action="construction_site.update", obj=site, detail={"changed": sorted(changes)})

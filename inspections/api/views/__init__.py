@@ -1,4 +1,5 @@
-"""Views of the inspections API, one module per subject (patrols, reports, sites)."""
+"""Views of the inspections API, one module per subject (patrols, reports, sites, campaigns)."""
+from .campaigns import CampaignViewSet, DemolitionViewSet  # noqa: F401
 from .patrols import PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet  # noqa: F401
 from .reports import BulletinView, RankingView  # noqa: F401
 from .sites import (  # noqa: F401
