@@ -20,6 +20,7 @@ class InspectionsConfig(AppConfig):
         navigation.register("patrols", _("巡查日报"), "inspections:patrol-new", 30, may_patrol)
         navigation.register("report-problem", _("上报问题"), "inspections:report-problem", 31, may_report_problem)
         navigation.register("coverage", _("巡查覆盖"), "inspections:coverage", 35, may_patrol)
+        navigation.register("rotas", _("值班排班"), "inspections:rotas", 39, may_patrol)
         dashboard.register(30, patrol_tiles)
         # Construction sites: the file, which links the monthly census and the phone inspection form.
         navigation.register("sites", _("建筑工地"), "inspections:site-list", 36, may_read_sites)

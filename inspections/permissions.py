@@ -116,3 +116,9 @@ class DemolitionPermission(AudiencePermission):
 
     rights = ((bureau_staff, ALL), (street_leader, ALL), (grid_officer, READ))
     message = _("您的角色不能登记违建拆除")
+
+
+class RotaPermission(IsBureauStaffOrStreetLeader):
+    """Squads, key points and rotas: bureau staff and street leaders (a leader: their street's)."""
+
+    message = _("只有街道执法大队长和区局督查人员可以使用排班")

@@ -48,7 +48,7 @@ class PatrolReportQuerySet(models.QuerySet):
     def for_list(self):
         from .models import PatrolFinding
 
-        return self.select_related("street", "leader").prefetch_related(
+        return self.select_related("street", "leader", "duty_squad").prefetch_related(
             models.Prefetch("grid_cells", queryset=_cells_only()),
             models.Prefetch("findings", queryset=PatrolFinding.objects.select_related("category", "case", "grid")),
         )
@@ -163,3 +163,23 @@ class DemolitionQuerySet(PlacedQuerySet):
 
     def on_days(self, first, last):
         return self.filter(demolished_on__gte=first, demolished_on__lte=last)
+
+
+# ---------------------------------------------------------------------------------------------- rotas
+
+
+class SquadQuerySet(PlacedQuerySet):
+    # A street's squads belong to its brigade; the bureau's own squads (no street) only bureau staff see.
+    scope_street = "street"
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class KeyPointQuerySet(PlacedQuerySet):
+    scope_street = "street"
+    scope_cell = "grid"
+
+
+class RotaQuerySet(PlacedQuerySet):
+    scope_street = "street"

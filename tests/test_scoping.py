@@ -217,6 +217,15 @@ def district(db):
         apps.get_model("inspections", "Demolition").objects.create(
             site="违建", street=cell.street, grid=cell, lat=lat, lng=lng, party_name="张某", area_m2=10,
             demolished_on=today, order_reference="责改1号", recorded_by=bureau, recorded_at=now)
+    squad_model, rota_model = apps.get_model("inspections", "Squad"), apps.get_model("inspections", "Rota")
+    squad_model.objects.create(name="农房巡查一组")  # the bureau's own: bureau staff only
+    for street in (a, b):
+        squad_model.objects.create(name="一中队", street=street)
+        rota_model.objects.create(name="值班表", month=today.replace(day=1), street=street, created_by=bureau,
+                                  created_at=now)
+    for cell in (a1, a3, b1):
+        apps.get_model("inspections", "KeyPoint").objects.create(name="校门", street=cell.street, grid=cell,
+                                                                windows=[["07:10", "07:50"]])
     apps.get_model("inspections", "Campaign").objects.create(
         name="百日攻坚", starts_on=today, ends_on=today, created_by=bureau, created_at=now)
     approval_model = apps.get_model("inspections", "MuckTransportApproval")

@@ -3,5 +3,6 @@ from . import (
     campaigns,  # noqa: F401
     patrols,  # noqa: F401
     reports,  # noqa: F401
+    rotas,  # noqa: F401
     sites,  # noqa: F401
 )

@@ -7,13 +7,16 @@ from .views import (
     ConstructionSiteViewSet,
     DemolitionViewSet,
     DustCheckItemViewSet,
+    KeyPointViewSet,
     MuckApprovalViewSet,
     PatrolCountFieldViewSet,
     PatrolCoverageView,
     PatrolReportViewSet,
     RankingView,
+    RotaViewSet,
     SiteCensusView,
     SiteInspectionViewSet,
+    SquadViewSet,
 )
 
 router = SimpleRouter()
@@ -25,6 +28,9 @@ router.register("site-inspections", SiteInspectionViewSet, basename="site-inspec
 router.register("muck-approvals", MuckApprovalViewSet, basename="muck-approval")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("demolitions", DemolitionViewSet, basename="demolition")
+router.register("squads", SquadViewSet, basename="squad")
+router.register("key-points", KeyPointViewSet, basename="key-point")
+router.register("rotas", RotaViewSet, basename="rota")
 
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),

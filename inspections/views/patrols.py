@@ -25,7 +25,7 @@ from enforcement.models import Category
 from grids.models import GridCell, Street
 
 from ..choices import SHIFT_USUAL_TIMES, PatrolShift
-from ..models import PatrolCountField, PatrolReport
+from ..models import PatrolCountField, PatrolReport, Squad
 from ..permissions import may_patrol, may_report_problem
 from ..services.patrols import patrol_coverage_detail
 
@@ -131,6 +131,7 @@ def patrol_new(request):
         "count_fields": [{"code": f.code, "name": f.name, "unit": f.unit} for f in PatrolCountField.objects.active()],
         "shifts": [{"value": v, "label": str(label), "usual": SHIFT_USUAL_TIMES[v]} for v, label in PatrolShift.choices],
         "is_supervision": user.is_bureau_staff,
+        "duty_squads": [{"id": s.pk, "name": s.name} for s in Squad.objects.visible_to(user).active()],
         "config": _field_config(request, reverse("patrol-report-list"), "patrol"),
         "today": timezone.localtime(clock.now()).date().isoformat(),
     }
