@@ -109,3 +109,15 @@ def campaign_report_xlsx(progress) -> bytes:
 def _number(value):
     """Whole numbers as integers, areas with their decimals."""
     return int(value) if value == int(value) else float(value)
+
+
+def illegal_building_xlsx(week, first, last, rows, totals) -> bytes:
+    """The rural squad's weekly bulletin: one row per town, and the total."""
+    wb = Workbook()
+    headings = ["街道（镇）", "新发现违建（处）", "制止（处）", "拆除（处）", "拆除面积（m²）"]
+    body = [[r["street"].name, r["found"], r["stopped"], r["demolished"], _number(r["demolished_m2"])] for r in rows]
+    body.append(["合计", totals["found"], totals["stopped"], totals["demolished"], _number(totals["demolished_m2"])])
+    _sheet(wb, "违建巡查情况", headings, body, first=True)
+    _about(wb, [("周", week), ("时间", f"{first} 至 {last}"),
+                ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
+    return _bytes(wb)

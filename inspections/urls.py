@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, patrols, reports, rotas, sites
+from .views import campaigns, demolitions, patrols, reports, rotas, sites
 
 app_name = "inspections"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     # campaigns: the list and each one's closing report (A4, xlsx)
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/report/", campaigns.campaign_report, name="campaign-report"),
+    path("illegal-building/", demolitions.illegal_building_bulletin, name="illegal-building"),
     # duty rotas, read against the patrol reports
     path("rotas/", rotas.rota_list, name="rotas"),
     path("rotas/<int:pk>/", rotas.rota_detail, name="rota-detail"),

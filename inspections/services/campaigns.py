@@ -245,3 +245,37 @@ def campaign_progress(campaign) -> dict:
         rows.append({"target": target, "total": total, "by_street": values,
                      "percent": round(total / target.target * 100, 1)})
     return {"campaign": campaign, "streets": streets, "targets": rows}
+
+
+# ---------------------------------------------------------------------------------------------- illegal building
+
+# The event items of illegal building: 私搭乱建 (in town) and 无证建设 (building without a permit).
+ILLEGAL_BUILDING_CATEGORIES = ("06001", "08016")
+
+
+def illegal_building_week(first, last, streets) -> list[dict]:
+    """The rural squad's weekly bulletin: per town (and any street with something to report), the illegal
+    building found (cases reported in the week), stopped (such cases handled, 制止, in the week) and
+    demolished (demolitions in the week, count and m²)."""
+    from enforcement.choices import CaseAction
+    from enforcement.models import Case, CaseEvent
+    from grids.choices import StreetKind
+
+    start, end = _window(first, last)
+    cases = Case.objects.filter(category__code__in=ILLEGAL_BUILDING_CATEGORIES)
+    found = dict(cases.filter(reported_at__gte=start, reported_at__lt=end).values("street_id")
+                 .annotate(n=Count("pk")).values_list("street_id", "n"))
+    stopped = dict(CaseEvent.objects.filter(case__in=cases, action=CaseAction.HANDLE, recorded_at__gte=start,
+                                            recorded_at__lt=end)
+                   .values("case__street_id").annotate(n=Count("case_id", distinct=True))
+                   .values_list("case__street_id", "n"))
+    demolished = {row["street_id"]: (row["n"], row["m2"]) for row in Demolition.objects.on_days(first, last)
+                  .values("street_id").annotate(n=Count("pk"), m2=Sum("area_m2"))}
+    rows = []
+    for street in streets:
+        n, m2 = demolished.get(street.pk, (0, Decimal(0)))
+        row = {"street": street, "found": found.get(street.pk, 0), "stopped": stopped.get(street.pk, 0),
+               "demolished": n, "demolished_m2": m2}
+        if street.kind == StreetKind.TOWN or row["found"] or row["stopped"] or row["demolished"]:
+            rows.append(row)
+    return rows
