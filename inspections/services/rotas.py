@@ -63,8 +63,12 @@ def rota_generate(*, acting_user, name, month, squads=(), towns=(), shift=Patrol
     errors: dict[str, list] = {}
     first, last = month_bounds(month)
     squads, towns, key_points = list(squads), list(towns), list(key_points)
+    from grids.models import Street
+
     if street is None and not acting_user.is_bureau_staff:
         errors.setdefault("street", []).append(_("请选择街道"))
+    elif street is not None and not Street.objects.visible_to(acting_user).filter(pk=street.pk).exists():
+        errors.setdefault("street", []).append(_("未知的街道，或不在您负责的范围"))
     if any(not visible_squads.filter(pk=s.pk).exists() for s in squads + ([key_point_squad] if key_point_squad else [])):
         errors.setdefault("squads", []).append(_("未知的中队，或不属于您所在的街道"))
     if squads and not towns:
