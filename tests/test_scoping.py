@@ -65,6 +65,8 @@ EXPECTED = {
     "inspections.PatrolReport": Placed("street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.PatrolReportRevision": Placed("report__street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.Ranking": Audience(FIELD_STAFF | {"api"}),
+    "inspections.DustCheckItem": Audience(FIELD_STAFF),  # the checklist is reference data
+    "inspections.Campaign": Audience(FIELD_STAFF),  # the district's plan, progress per street as the rankings
     # Open311: keys and the filed requests' personal data are the bureau's; service definitions are public
     "open311.ApiKey": Audience(frozenset({"bureau", "superuser"})),
     "open311.ServiceRequest": Audience(frozenset({"bureau", "superuser"})),
@@ -219,6 +221,40 @@ def district(db):
     apps.get_model("inspections", "Ranking").objects.create(
         kind="week", period="2026-W47", start=now - timedelta(days=7), end=now, scheme=scheme, published_at=now,
         digest="0" * 64, payload={})
+
+    # construction sites in a held cell, in the officer's street outside their cells, and in the other street,
+    # each inspected once; a muck approval in each street and one whose route crosses both
+    site_model, inspection_model = apps.get_model("inspections", "ConstructionSite"), apps.get_model(
+        "inspections", "SiteInspection")
+    for cell in (a1, a3, b1):
+        lat, lng = centre_of(cell)
+        site = site_model.objects.create(
+            name=f"工地{cell.code}", developer="建设单位", contractor="施工单位", street=cell.street, grid=cell, lat=lat,
+            lng=lng, starts_on=today - timedelta(days=60), registered_by=bureau, registered_at=now)
+        inspection_model.objects.create(site=site, inspector=bureau, source="supervision", inspected_at=now,
+                                        date=today, recorded_at=now)
+    for cell in (a1, a3, b1):
+        lat, lng = centre_of(cell)
+        apps.get_model("inspections", "Demolition").objects.create(
+            site="违建", street=cell.street, grid=cell, lat=lat, lng=lng, party_name="张某", area_m2=10,
+            demolished_on=today, order_reference="责改1号", recorded_by=bureau, recorded_at=now)
+    squad_model, rota_model = apps.get_model("inspections", "Squad"), apps.get_model("inspections", "Rota")
+    squad_model.objects.create(name="农房巡查一组")  # the bureau's own: bureau staff only
+    for street in (a, b):
+        squad_model.objects.create(name="一中队", street=street)
+        rota_model.objects.create(name="值班表", month=today.replace(day=1), street=street, created_by=bureau,
+                                  created_at=now)
+    for cell in (a1, a3, b1):
+        apps.get_model("inspections", "KeyPoint").objects.create(name="校门", street=cell.street, grid=cell,
+                                                                windows=[["07:10", "07:50"]])
+    apps.get_model("inspections", "Campaign").objects.create(
+        name="百日攻坚", starts_on=today, ends_on=today, created_by=bureau, created_at=now)
+    approval_model = apps.get_model("inspections", "MuckTransportApproval")
+    for n, streets in enumerate(((a,), (b,), (a, b))):
+        approval = approval_model.objects.create(
+            number=f"渣准-{n}", carrier="运输公司", vehicles="赣D1", route=[[0, 0], [1, 1]], valid_from=today,
+            valid_to=today, hours_from=time(22), hours_to=time(5), approved_by=bureau, approved_at=now)
+        approval.streets.set(streets)
 
     # an Open311 key and one request filed with it
     from enforcement.open311.services import api_key_issue, open311_request_file
