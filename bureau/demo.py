@@ -12,8 +12,10 @@ def ensure_user(username, role, *, superuser=False, first_name="", password=None
     user = User.objects.filter(username=username).first()
     if user is not None:
         return user, False
-    user = User(username=username, role=role, is_superuser=superuser, is_staff=superuser or role == Role.AUDITOR,
-                first_name=first_name)
+    # The administrators open the admin site: the system administrator to set up, the security administrator
+    # for accounts and roles, the audit administrator for the read-only audit log.
+    user = User(username=username, role=role, is_superuser=superuser,
+                is_staff=superuser or role in (Role.AUDITOR, Role.SECURITY), first_name=first_name)
     user.set_password(password or settings.DEMO_PASSWORD)
     user.save()
     return user, True
@@ -21,6 +23,7 @@ def ensure_user(username, role, *, superuser=False, first_name="", password=None
 
 def seed(*, stdout=None, **kwargs):
     ensure_user("admin", Role.ADMIN, superuser=True, first_name="系统管理员")
+    ensure_user("security", Role.SECURITY, first_name="安全管理员")
     ensure_user("auditor", Role.AUDITOR, first_name="审计管理员")
     ensure_user("bureau", Role.BUREAU, first_name="区局督查科")
     ensure_user("api", Role.API, first_name="城市运管服平台")

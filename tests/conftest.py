@@ -168,6 +168,11 @@ def auditor_user(db):
 
 
 @pytest.fixture
+def security_user(db):
+    return make_user("t-security", Role.SECURITY, is_staff=True)
+
+
+@pytest.fixture
 def api_user(db):
     return make_user("t-api", Role.API)
 

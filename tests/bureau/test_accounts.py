@@ -65,13 +65,13 @@ def test_deactivated_users_session_stops_at_once(bureau_user, admin_user):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_deactivation_from_the_admin_ends_sessions_and_tokens(bureau_user, admin_user):
-    # given
+def test_deactivation_from_the_admin_ends_sessions_and_tokens(bureau_user, security_user):
+    # given: the security administrator manages accounts
     web = Client()
     web.force_login(bureau_user)
     api, _ = _token_client(bureau_user)
     admin = Client()
-    admin.force_login(admin_user)
+    admin.force_login(security_user)
 
     # when
     response = admin.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [bureau_user.pk]})

@@ -26,13 +26,16 @@ def _snapshot():
 
 def test_demo_accounts_exist_with_their_roles_and_get_tokens(seeded):
     # then
-    expected = {"admin": Role.ADMIN, "auditor": Role.AUDITOR, "bureau": Role.BUREAU, "api": Role.API}
+    expected = {"admin": Role.ADMIN, "security": Role.SECURITY, "auditor": Role.AUDITOR, "bureau": Role.BUREAU,
+                "api": Role.API}
     for username, role in expected.items():
         user = User.objects.get(username=username)
         assert user.role == role and user.is_active
     assert User.objects.get(username="admin").is_superuser
     auditor = User.objects.get(username="auditor")
     assert auditor.is_staff and not auditor.is_superuser
+    security = User.objects.get(username="security")
+    assert security.is_staff and not security.is_superuser and security.is_security_admin
     assert not User.objects.get(username="bureau").is_staff
     leaders = User.objects.filter(username__regex=r"^leader-\d{3}$")
     officers = User.objects.filter(username__regex=r"^officer-\d{15}$")
