@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from bureau import clock
 from bureau.audit.services import audit_record
@@ -32,13 +32,20 @@ def _end_sessions(user: User, *, keep_session_key: str | None = None) -> None:
 
 
 def _revoke_tokens(user: User) -> None:
-    Token.objects.filter(user=user).delete()
+    AuthToken.objects.filter(user=user).delete()
 
 
 def token_issue(*, user: User) -> str:
-    """A new API token for `user` (after their credentials were checked); returns the token to hand over."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    """A new API token for `user` (after their credentials were checked), valid for API_TOKEN_HOURS; returns
+    the token to hand over once: only its digest is stored."""
+    _instance, token = AuthToken.objects.create(user)
+    return token
+
+
+def tokens_purge_expired(*, now=None) -> int:
+    """Delete the tokens past their expiry (they are refused anyway; this keeps the table small)."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=now or clock.now()).delete()
+    return deleted
 
 
 def _require_security_admin(acting_user) -> None:

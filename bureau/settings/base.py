@@ -1,5 +1,6 @@
 """Settings shared by every deployment. One environ.Env() reads the environment (cookiecutter-django)."""
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,7 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as digests, with an expiry (bureau/accounts/authentication.py)
+    "knox",
+    # second factor of the administrators: TOTP, and single-use recovery codes
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -135,6 +141,12 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+# API tokens (django-rest-knox): a new one per login, stored as a SHA-512 digest, valid API_TOKEN_HOURS.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=10)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -311,6 +323,7 @@ CELERY_TASK_ROUTES = {
     "audit.purge_expired": {"queue": "sweeps"},
     "idempotency.purge_expired": {"queue": "sweeps"},
     "workcalendar.check_coverage": {"queue": "sweeps"},
+    "accounts.purge_expired_tokens": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Periodic jobs, by task name. Apps add theirs here, so the schedule is in one place.
@@ -345,6 +358,10 @@ CELERY_BEAT_SCHEDULE = {
     "job-log-retention": {
         "task": "jobs.purge_expired",
         "schedule": crontab(hour=3, minute=53),
+    },
+    "tokens-purge-expired": {
+        "task": "accounts.purge_expired_tokens",
+        "schedule": crontab(hour=4, minute=13),
     },
     "sessions-clear-expired": {
         "task": "sessions.clear_expired",

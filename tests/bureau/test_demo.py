@@ -21,7 +21,7 @@ def _snapshot():
     from django.apps import apps
 
     return {m._meta.label: m._default_manager.count() for m in apps.get_models()
-            if m._meta.app_label not in ("sessions", "admin", "audit", "jobs", "authtoken")}
+            if m._meta.app_label not in ("sessions", "admin", "audit", "jobs", "knox")}
 
 
 def test_demo_accounts_exist_with_their_roles_and_get_tokens(seeded):
