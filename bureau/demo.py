@@ -3,6 +3,7 @@ from django.conf import settings
 
 from bureau.accounts.choices import Role
 from bureau.accounts.models import User
+from bureau.accounts.second_factor import has_second_factor, totp_enrol
 
 ORDER = 0
 
@@ -22,8 +23,11 @@ def ensure_user(username, role, *, superuser=False, first_name="", password=None
 
 
 def seed(*, stdout=None, **kwargs):
-    ensure_user("admin", Role.ADMIN, superuser=True, first_name="系统管理员")
-    ensure_user("security", Role.SECURITY, first_name="安全管理员")
-    ensure_user("auditor", Role.AUDITOR, first_name="审计管理员")
+    for username, role, name in (("admin", Role.ADMIN, "系统管理员"), ("security", Role.SECURITY, "安全管理员"),
+                                 ("auditor", Role.AUDITOR, "审计管理员")):
+        user, _created = ensure_user(username, role, superuser=role == Role.ADMIN, first_name=name)
+        # The administrators confirm a TOTP code at login: the demo's known secret (none in production).
+        if settings.DEMO_TOTP_SECRET and not has_second_factor(user):
+            totp_enrol(acting_user=None, user=user, secret_base32=settings.DEMO_TOTP_SECRET)
     ensure_user("bureau", Role.BUREAU, first_name="区局督查科")
     ensure_user("api", Role.API, first_name="城市运管服平台")

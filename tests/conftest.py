@@ -183,6 +183,14 @@ def admin_user(db):
 
 
 @pytest.fixture
+def totp_code():
+    """A function: the TOTP code an administrator's enrolled authenticator shows now (tests/otp_support.py)."""
+    from tests.otp_support import totp_code as code
+
+    return code
+
+
+@pytest.fixture
 def anon_client():
     return APIClient()
 

@@ -10,11 +10,22 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from .models import User
+from .second_factor import key_to_secret, recovery_codes_issue, totp_enrol
 from .services import user_activate, user_deactivate, user_reset_password, user_save
+
+# Tokens and second-factor devices are managed through the account screen's audited actions, not screens of
+# their own (which would let the system administrator read or delete them unaudited).
+for _model in (AuthToken, TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 def is_security_admin(request) -> bool:
@@ -53,7 +64,7 @@ class BureauUserAdmin(SecurityAdminOnly, UserAdmin):
     )
     readonly_fields = ("last_login", "date_joined", "password_changed_at")
     add_fieldsets = (*UserAdmin.add_fieldsets, (_("角色"), {"fields": ("role",)}))
-    actions = ["deactivate", "activate"]
+    actions = ["deactivate", "activate", "enrol_totp", "issue_recovery_codes"]
 
     def save_model(self, request, obj, form, change):
         user_save(acting_user=request.user, user=obj)
@@ -92,3 +103,22 @@ class BureauUserAdmin(SecurityAdminOnly, UserAdmin):
     def activate(self, request, queryset):
         for user in queryset:
             user_activate(acting_user=request.user, user=user)
+
+    @admin.action(description=_("绑定新的动态口令（替换原有密钥）"))
+    def enrol_totp(self, request, queryset):
+        # Shown once on this page, never stored in a message (messages may travel in a cookie).
+        issued = []
+        for user in queryset:
+            device = totp_enrol(acting_user=request.user, user=user)
+            issued.append({"user": user, "secret": key_to_secret(device.key), "uri": device.config_url})
+        return self._issued(request, _("动态口令密钥"), issued)
+
+    @admin.action(description=_("生成恢复码（替换原有恢复码）"))
+    def issue_recovery_codes(self, request, queryset):
+        issued = [{"user": user, "codes": recovery_codes_issue(acting_user=request.user, user=user)}
+                  for user in queryset]
+        return self._issued(request, _("恢复码"), issued)
+
+    def _issued(self, request, title, issued):
+        context = {**self.admin_site.each_context(request), "title": title, "issued": issued, "opts": self.opts}
+        return TemplateResponse(request, "accounts/admin/second_factor_issued.html", context)

@@ -23,13 +23,12 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
-
-from bureau import clock
 
 GENERATION_KEY = "accounts:auth-generation"
 ENTRY_SECONDS = 60
@@ -76,8 +75,8 @@ post_delete.connect(_invalidate, sender=get_user_model(), dispatch_uid="accounts
 
 
 def token_expired(token) -> bool:
-    """Past its expiry (by the platform clock)."""
-    return token.expiry is not None and token.expiry <= clock.now()
+    """Past its expiry (wall-clock time, as knox stamps it)."""
+    return token.expiry is not None and token.expiry <= timezone.now()
 
 
 class ActiveTokenAuthentication(TokenAuthentication):

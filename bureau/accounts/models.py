@@ -8,8 +8,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bureau import clock
-
 from .choices import SECOND_FACTOR_ROLES, Role
 
 
@@ -52,7 +50,8 @@ class User(AbstractUser):
 
     def set_password(self, raw_password):
         super().set_password(raw_password)
-        # The real time, not the platform's clock: the demo makes accounts with its clock set back.
+        # Wall-clock time, like every security deadline of an account, never the platform clock (the demo
+        # makes accounts with its clock set back).
         self.password_changed_at = timezone.now()
 
     def password_expired(self, now=None) -> bool:
@@ -62,7 +61,7 @@ class User(AbstractUser):
             return False
         if self.password_changed_at is None:
             return True
-        return (now or clock.now()) - self.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+        return (now or timezone.now()) - self.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
     @property
     def requires_second_factor(self) -> bool:

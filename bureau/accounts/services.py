@@ -9,10 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from bureau import clock
 from bureau.audit.services import audit_record
 
 from .models import LoginFailure, User
@@ -24,7 +24,7 @@ AUDITED_FIELDS = (*PRIVILEGE_FIELDS, "username", "first_name", "last_name", "ema
 
 
 def _end_sessions(user: User, *, keep_session_key: str | None = None) -> None:
-    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.session_key == keep_session_key:
             continue
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
@@ -44,7 +44,7 @@ def token_issue(*, user: User) -> str:
 
 def tokens_purge_expired(*, now=None) -> int:
     """Delete the tokens past their expiry (they are refused anyway; this keeps the table small)."""
-    deleted, _ = AuthToken.objects.filter(expiry__lt=now or clock.now()).delete()
+    deleted, _ = AuthToken.objects.filter(expiry__lt=now or timezone.now()).delete()
     return deleted
 
 

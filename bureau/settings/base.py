@@ -147,6 +147,10 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
 }
+# The administrators' TOTP (django-otp): codes are accepted one 30-second step early or late, never learnt as a
+# lasting drift, and each only once.
+OTP_TOTP_SYNC = False
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Bureau")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -396,6 +400,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="bureau-demo-2026")
 DEMO_OPEN311_KEY = env("DEMO_OPEN311_KEY", default="bureau-demo-open311")
+# The authenticator secret (base32) seed_demo enrols the demo administrators with (admin, security, auditor).
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXP")
 # seed_demo refuses to run where this is true (production) unless told --force-demo.
 PRODUCTION = False
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from bureau.accounts.choices import Role
 from bureau.accounts.models import User
+from tests.otp_support import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +44,15 @@ def test_demo_accounts_exist_with_their_roles_and_get_tokens(seeded):
     assert officers.exists() and all(u.role == Role.OFFICER for u in officers)
 
     # and every kind of demo account gets a token with the demo password
-    usernames = ["admin", "auditor", "bureau", "api"]
+    usernames = ["admin", "security", "auditor", "bureau", "api"]
     usernames += list(User.objects.filter(username__startswith="leader-").values_list("username", flat=True)[:2])
     usernames += list(User.objects.filter(username__startswith="officer-").values_list("username", flat=True)[:2])
 
     for username in usernames:
-        response = APIClient().post("/api/v1/auth/token/", {"username": username, "password": settings.DEMO_PASSWORD},
-                                    format="json")
+        body = {"username": username, "password": settings.DEMO_PASSWORD}
+        if User.objects.get(username=username).requires_second_factor:
+            body["otp"] = totp_code(username)  # the administrators confirm the demo's TOTP secret
+        response = APIClient().post("/api/v1/auth/token/", body, format="json")
         assert response.status_code == 200, username
         assert response.json()["token"]
 
