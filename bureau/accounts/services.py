@@ -79,7 +79,8 @@ def user_save(*, acting_user, user: User) -> User:
     """Create or change an account (the admin's user form): the security administrator's alone.
 
     The security administrator cannot change their own role or standing (another must), and the model's
-    rules keep the three administrators apart. A change of role, superuser, staff or active status ends
+    rules keep the three administrators apart. A new account's first password counts as expired, so its owner
+    sets their own at the first login. A change of role, superuser, staff or active status ends
     the account's sessions and tokens, so its next request is made with what it may do now.
     """
     _require_security_admin(acting_user)
@@ -92,6 +93,9 @@ def user_save(*, acting_user, user: User) -> User:
     privileges = [name for name in PRIVILEGE_FIELDS if before is not None and name in changes]
     if privileges and user.pk == acting_user.pk:
         raise ValidationError(_("不能修改自己的角色或权限，请由另一位安全管理员办理。"))
+    if before is None:
+        # The security administrator chose the first password: its owner must replace it at the first login.
+        user.password_changed_at = None
     user.full_clean()
     user.save()
     if before is None:

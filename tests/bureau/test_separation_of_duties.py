@@ -174,6 +174,7 @@ def test_an_account_made_in_the_admin_has_no_access_until_given_a_role(security_
     assert response.status_code == 302
     newcomer = User.objects.get(username="newcomer")
     assert newcomer.role == Role.NONE
+    assert newcomer.password_expired()  # the owner replaces the password the security administrator chose
     assert not (newcomer.is_bureau_staff or newcomer.is_field_staff or newcomer.is_api_client)
     assert AuditEntry.objects.filter(action="account.create", object_id=str(newcomer.pk), actor=security_user).exists()
     api = APIClient()
