@@ -60,6 +60,7 @@ EXPECTED = {
     "accounts.LoginFailure": Audience(frozenset({"superuser"})),  # security state, the platform's
     "accounts.PasswordHistory": Audience(frozenset()),  # old password hashes: read by the password rules only
     "enforcement.Notification": Own("user"),
+    "markets.MarketNotice": Own("user"),
     # inspections, as it behaves today (patrol reports: bureau staff and the street's leader, no officer)
     "inspections.PatrolCountField": Audience(FIELD_STAFF),
     "inspections.PatrolReport": Placed("street", roles=frozenset({"bureau", "superuser", "leader"})),
@@ -177,6 +178,11 @@ def district(db):
                          valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=300))
     m.stall_permit_revoke(acting_user=bureau, permit=idle.permits.get(), reason="迁出")
     m.vendor_link_case(acting_user=bureau, vendor=caught, case=cases["b1"])
+    from markets.models import MarketNotice
+
+    for user in (users["bureau"], users["leader"], other_leader):
+        MarketNotice.objects.create(user=user, kind="permit_expiring", subject_key="permit:1", message="即将到期",
+                                    created_at=now)
     m.vendor_link_case(acting_user=bureau, vendor=trader, case=cases["a3"])
     for street, cell in ((a, a1), (b, b1)):
         shop = m.shop_register(acting_user=bureau, name=f"商户{street.code}", address="井冈山大道 1 号", street=street,

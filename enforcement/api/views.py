@@ -73,7 +73,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
-    @idempotent  # phones resend queued reports (CONTRACT §3 Idempotency-Key); see bureau/api/idempotency.py
+    @idempotent  # phones resend queued reports (Idempotency-Key); see bureau/api/idempotency.py
     def create(self, request, *args, **kwargs):
         if not may_report(request.user):
             raise PermissionDenied()
@@ -85,7 +85,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="transitions")
     def transitions(self, request, pk=None):
-        # Permission before anything else (CONTRACT §3): a role that may never take the action gets 403 even
+        # Permission before anything else: a role that may never take the action gets 403 even
         # when the rest of the body is invalid.
         raw = request.data.get("action") if hasattr(request.data, "get") else None
         if isinstance(raw, str) and raw in TRANSITIONS and not role_may_take(request.user, raw):
