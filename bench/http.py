@@ -68,9 +68,9 @@ def prepare(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from bureau.accounts.models import User
+    from bureau.accounts.services import token_issue
     from enforcement.models import Case
     from grids.models import GridCell, Street
     from inspections.models import Ranking
@@ -98,8 +98,8 @@ def prepare(args) -> dict:
     case = Case.objects.filter(street=street).order_by("-reported_at").first()
     return {
         "cases": Case.objects.count(), "pg": connection.pg_version,
-        "bureau_token": Token.objects.get_or_create(user=bureau)[0].key,
-        "leader_token": Token.objects.get_or_create(user=leader)[0].key,
+        "bureau_token": token_issue(user=bureau),
+        "leader_token": token_issue(user=leader),
         "street": street.code, "case": case.pk, "cells": [c.code for c in cells], "centres": centres,
     }
 

@@ -90,10 +90,10 @@ def main(argv=None):
 
     seed_seconds = setup(args.url)
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from bureau.accounts.choices import Role
     from bureau.accounts.models import User
+    from bureau.accounts.services import token_issue
     from markets.models import Vendor
 
     pts = points(20_000)
@@ -103,7 +103,7 @@ def main(argv=None):
 
     user = User.objects.filter(username="bench-markets").first() or User.objects.create(
         username="bench-markets", role=Role.BUREAU)
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = token_issue(user=user)
     connection.close()
 
     port = free_port()

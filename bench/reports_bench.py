@@ -196,10 +196,10 @@ def api_throughput(period_code):
     bare view and 304 answers; the same token, the same middleware."""
     from django.conf import settings
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from bureau.accounts.choices import Role
     from bureau.accounts.models import User
+    from bureau.accounts.services import token_issue
 
     settings.ROOT_URLCONF = "bench.reports_bench"
     settings.ALLOWED_HOSTS = ["*"]
@@ -207,8 +207,7 @@ def api_throughput(period_code):
 
     this.urlpatterns = _urlpatterns()
     user, _ = User.objects.get_or_create(username="bench-api", defaults={"role": Role.API})
-    token, _ = Token.objects.get_or_create(user=user)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
     real_url = f"/api/v1/rankings/weekly/{period_code}/"
     bare_url = f"/bench/bare/week/{period_code}/"
     first = client.get(real_url)

@@ -5,7 +5,8 @@ deleted token is refused with 401), without a database query on every call: a ve
 in this process with the shared cache's *auth generation* at the time. Deleting a token or saving a user
 (deactivation, role change, password change, login) bumps the generation when its transaction commits,
 so every process drops what it kept before its next answer; entries also expire after a minute, as a
-backstop for writes that bypass signals (`QuerySet.update`).
+backstop for writes that bypass signals (`QuerySet.update`). Entries are kept under the token's digest, never
+the token, and a token past its expiry is refused even while kept.
 """
 import threading
 import time
@@ -15,14 +16,14 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
-from bureau.accounts.authentication import ActiveTokenAuthentication
+from bureau.accounts.authentication import ActiveTokenAuthentication, token_digest, token_expired
 
 GENERATION_KEY = "grids:auth-generation"
 ENTRY_SECONDS = 60.0
 _MAX_ENTRIES = 10_000
-_kept: dict[str, tuple] = {}  # key -> (user, generation, expires, token)
+_kept: dict[str, tuple] = {}  # digest -> (user, generation, expires, token)
 _lock = threading.Lock()
 
 
@@ -51,8 +52,8 @@ def _bump(**kwargs):
     transaction.on_commit(publish)
 
 
-post_delete.connect(_bump, sender=Token, dispatch_uid="grids.auth.token_deleted")
-post_save.connect(_bump, sender=Token, dispatch_uid="grids.auth.token_saved")
+post_delete.connect(_bump, sender=AuthToken, dispatch_uid="grids.auth.token_deleted")
+post_save.connect(_bump, sender=AuthToken, dispatch_uid="grids.auth.token_saved")
 post_save.connect(_bump, sender=get_user_model(), dispatch_uid="grids.auth.user_saved")
 
 
@@ -60,15 +61,17 @@ class KeptTokenAuthentication(ActiveTokenAuthentication):
     def authenticate_credentials(self, key):
         generation = _generation()
         now = time.monotonic()
-        kept = _kept.get(key)
-        if kept is not None and generation is not None and kept[1] == generation and kept[2] > now:
+        digest = token_digest(key)
+        kept = _kept.get(digest)
+        if (kept is not None and generation is not None and kept[1] == generation and kept[2] > now
+                and not token_expired(kept[3])):
             return kept[0], kept[3]
         user, auth = super().authenticate_credentials(key)
         if generation is not None:
             with _lock:
                 if len(_kept) >= _MAX_ENTRIES:
                     _kept.clear()
-                _kept[key] = (user, generation, now + ENTRY_SECONDS, auth)
+                _kept[digest] = (user, generation, now + ENTRY_SECONDS, auth)
         return user, auth
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shapely
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from bureau.accounts.choices import Role
 from bureau.accounts.models import User
@@ -194,7 +195,8 @@ def _officers(layout) -> int:
                 continue
             username = f"officer-{group[0].code}"
             officer = User.objects.filter(username=username).first() or User.objects.create(
-                username=username, role=Role.OFFICER, first_name=_person(n), password=demo_hash)
+                username=username, role=Role.OFFICER, first_name=_person(n), password=demo_hash,
+                password_changed_at=timezone.now())
             count += services.officer_assign_many(acting_user=None, cells=group, officer=officer)
     return count
 

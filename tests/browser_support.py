@@ -5,7 +5,8 @@ Fixtures:
 - `browser_page`: a factory, `browser_page(width=1280, height=900)` -> a Playwright Page whose
   `page.console_errors` (list of str) and `page.external_requests` (list of URLs to any host but the
   live server) are recorded; call `assert_clean(page)` to fail on either.
-- helper `login(page, live_server_url, username, password)`: logs in through /accounts/login/.
+- helper `login(page, live_server_url, username, password)`: logs in through /accounts/login/, and for an
+  administrator through the one-time code step too, with the code of its enrolled authenticator.
 - helper `settle(page)`: waits until the page's own requests (map data, API calls) are done.
 - `restartable_server`: this test's own live server, on its own port, which the test may `stop()` and
   `start()` again on that same port (same origin: a service worker and IndexedDB survive the outage).
@@ -159,6 +160,12 @@ def login(page, live_server_url, username, password):
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("button[type=submit].primary")
+    if "/accounts/login/otp/" in page.url:
+        from tests.otp_support import totp_code
+
+        page.fill("input[name=otp]", totp_code(username))
+        with page.expect_navigation():
+            page.click("button[type=submit].primary")
     assert "/accounts/login/" not in page.url, f"login as {username} failed (still on {page.url})"
     return page
 

@@ -190,6 +190,11 @@ def auditor_user(db):
 
 
 @pytest.fixture
+def security_user(db):
+    return make_user("t-security", Role.SECURITY, is_staff=True)
+
+
+@pytest.fixture
 def api_user(db):
     return make_user("t-api", Role.API)
 
@@ -197,6 +202,14 @@ def api_user(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("t-admin", Role.ADMIN, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def totp_code():
+    """A function: the TOTP code an administrator's enrolled authenticator shows now (tests/otp_support.py)."""
+    from tests.otp_support import totp_code as code
+
+    return code
 
 
 @pytest.fixture

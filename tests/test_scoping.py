@@ -58,6 +58,7 @@ EXPECTED = {
     "jobs.JobRun": Audience(frozenset({"bureau", "superuser"})),
     "idempotency.IdempotencyRecord": Audience(frozenset({"superuser"})),  # the platform's, never a page's
     "accounts.LoginFailure": Audience(frozenset({"superuser"})),  # security state, the platform's
+    "accounts.PasswordHistory": Audience(frozenset()),  # old password hashes: read by the password rules only
     "enforcement.Notification": Own("user"),
     "markets.MarketNotice": Own("user"),
     # inspections, as it behaves today (patrol reports: bureau staff and the street's leader, no officer)

@@ -1,27 +1,72 @@
 """Accounts. Which street a leader leads and which cells an officer holds live in grids/ (assignments)."""
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
+from .choices import SECOND_FACTOR_ROLES, Role
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser is the system administrator and nothing else.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
-    """A person or client system with one role."""
+    """A person or client system with one role.
 
-    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.BUREAU, db_index=True)
+    Separation of duties holds in the database: a superuser is the system administrator, so the security
+    and audit administrators (and every other role) can never be one.
+    """
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.NONE, db_index=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False) | models.Q(role=Role.ADMIN),
+                name="accounts_user_superuser_is_system_admin",
+                violation_error_message=_("只有系统管理员可以是超级用户：安全管理员、审计管理员与其他角色不能兼任。"),
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        # Wall-clock time, like every security deadline of an account, never the platform clock (the demo
+        # makes accounts with its clock set back).
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, now=None) -> bool:
+        """The password must be changed before the account is used again: it is older than
+        PASSWORD_MAX_AGE_DAYS, or someone else set it (an administrator's reset leaves no change time)."""
+        if not self.has_usable_password():
+            return False
+        if self.password_changed_at is None:
+            return True
+        return (now or timezone.now()) - self.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """The administrators confirm a one-time code after their password (MLPS 2.0: two factors)."""
+        return self.is_superuser or self.is_staff or self.role in SECOND_FACTOR_ROLES
 
     # Role predicates: one place that says what each role is, used by permissions and scopes.
     @property
@@ -42,7 +87,17 @@ class User(AbstractUser):
 
     @property
     def is_audit_admin(self) -> bool:
-        return self.is_active and self.role == Role.AUDITOR
+        # never a superuser too: the system administrator must not read the audit log
+        return self.is_active and self.role == Role.AUDITOR and not self.is_superuser
+
+    @property
+    def is_security_admin(self) -> bool:
+        """Manages accounts, roles and second factors, and nothing else."""
+        return self.is_active and self.role == Role.SECURITY and not self.is_superuser
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_active and self.is_superuser and self.role == Role.ADMIN
 
     @property
     def is_field_staff(self) -> bool:
@@ -87,3 +142,35 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.user_id}@{self.address or '-'}: {self.failures}"
+
+
+class PasswordHistoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Old password hashes: read only by the password rules, never shown to anyone.
+        return self.none()
+
+    def recent(self, user, count):
+        return self.filter(user=user).order_by("-created_at", "-id")[:count]
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password an account has had, so a new one cannot repeat one of the last few
+    (PASSWORD_HISTORY_COUNT). Written when a password is saved, whatever the path; older rows are dropped."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("用户"))
+    password = models.CharField(_("密码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"))
+
+    objects = PasswordHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["user_id", "-created_at", "-id"]
+        indexes = [
+            # the password rules' look-up of a user's last passwords, newest first
+            models.Index(fields=["user", "-created_at"], name="password_history_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 """Settings shared by every deployment. One environ.Env() reads the environment (cookiecutter-django)."""
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,7 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as digests, with an expiry (bureau/accounts/authentication.py)
+    "knox",
+    # second factor of the administrators: TOTP, and single-use recovery codes
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bureau.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bureau.accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "bureau.middleware.PermissionsPolicyMiddleware",
@@ -113,18 +120,37 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# MLPS 2.0 identity rules: at least 10 characters of three of the four classes, not a common password, none of
+# the last PASSWORD_HISTORY_COUNT; changed every PASSWORD_MAX_AGE_DAYS (enforced at login).
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "bureau.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bureau.accounts.passwords.PasswordHistoryValidator"},
 ]
-# MLPS 2.0: lock an account after repeated failed logins, expire idle sessions.
+# MLPS 2.0: lock an account after repeated failed logins, end idle and long sessions.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Idle timeout: the session's expiry moves on with every request (SESSION_SAVE_EVERY_REQUEST), so it ends this
+# many minutes after the last one; and whatever the activity, it ends SESSION_ABSOLUTE_HOURS after the login.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+# API tokens (django-rest-knox): a new one per login, stored as a SHA-512 digest, valid API_TOKEN_HOURS.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=10)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# The administrators' TOTP (django-otp): codes are accepted one 30-second step early or late, never learnt as a
+# lasting drift, and each only once.
+OTP_TOTP_SYNC = False
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Bureau")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -305,6 +331,7 @@ CELERY_TASK_ROUTES = {
     "audit.purge_expired": {"queue": "sweeps"},
     "idempotency.purge_expired": {"queue": "sweeps"},
     "workcalendar.check_coverage": {"queue": "sweeps"},
+    "accounts.purge_expired_tokens": {"queue": "sweeps"},
     "markets.*_daily": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
@@ -340,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
     "job-log-retention": {
         "task": "jobs.purge_expired",
         "schedule": crontab(hour=3, minute=53),
+    },
+    "tokens-purge-expired": {
+        "task": "accounts.purge_expired_tokens",
+        "schedule": crontab(hour=4, minute=13),
     },
     # Stall permits: end those past their last day and start their renewals just after midnight (the day
     # they lapse), and warn the streets of those ending within 30 days.
@@ -380,6 +411,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="bureau-demo-2026")
 DEMO_OPEN311_KEY = env("DEMO_OPEN311_KEY", default="bureau-demo-open311")
+# The authenticator secret (base32) seed_demo enrols the demo administrators with (admin, security, auditor).
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXP")
 # seed_demo refuses to run where this is true (production) unless told --force-demo.
 PRODUCTION = False
 

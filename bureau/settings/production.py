@@ -8,6 +8,7 @@ DEBUG = False
 PRODUCTION = True
 # Demo accounts made here (seed_demo --force-demo) get no usable password: none is known to anyone.
 DEMO_PASSWORD = None
+DEMO_TOTP_SECRET = None
 try:
     SECRET_KEY = env("SECRET_KEY")
 except ImproperlyConfigured as exc:

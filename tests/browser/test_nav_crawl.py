@@ -20,7 +20,8 @@ def _demo_users():
     call_command("seed_demo", quick=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     users, cell = {}, None
     for role, pattern in [
-        (Role.ADMIN, "admin"), (Role.AUDITOR, "auditor"), (Role.BUREAU, "bureau"), (Role.API, "api"),
+        (Role.ADMIN, "admin"), (Role.SECURITY, "security"), (Role.AUDITOR, "auditor"), (Role.BUREAU, "bureau"),
+        (Role.API, "api"),
         (Role.LEADER, "leader-"), (Role.OFFICER, "officer-"),
     ]:
         user = User.objects.filter(username__startswith=pattern, is_active=True).order_by("username").first()
@@ -59,6 +60,10 @@ def test_every_nav_page_renders_cleanly_for_every_demo_role(browser_page, live_s
                 # the auditor reads the audit log and nothing of the bureau's work
                 assert "/platform/audit/" in links
                 assert not [h for h in links if re.match(r"^/(cases|grids|markets|inspections|platform/jobs)/", h)]
+            if role == Role.SECURITY:
+                # the security administrator manages accounts in the admin, and sees nothing else
+                assert "/admin/" in links and "/platform/audit/" not in links
+                assert not [h for h in links if re.match(r"^/(cases|grids|markets|inspections|platform)/", h)]
             for href in links:
                 response = page.goto(live_server.url + href)
                 settle(page)

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from bureau import clock
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _token_client(user):
-    token, _ = Token.objects.get_or_create(user=user)
+    token, key = AuthToken.objects.create(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client, token
 
 
@@ -47,7 +47,7 @@ def test_token_of_a_user_made_inactive_any_other_way_also_gets_401(bureau_user):
     User.objects.filter(pk=bureau_user.pk).update(is_active=False)
 
     # then
-    assert Token.objects.filter(pk=token.pk).exists()
+    assert AuthToken.objects.filter(pk=token.pk).exists()
     assert client.get("/api/v1/auth/me/").status_code == 401
 
 
@@ -65,13 +65,13 @@ def test_deactivated_users_session_stops_at_once(bureau_user, admin_user):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_deactivation_from_the_admin_ends_sessions_and_tokens(bureau_user, admin_user):
-    # given
+def test_deactivation_from_the_admin_ends_sessions_and_tokens(bureau_user, security_user):
+    # given: the security administrator manages accounts
     web = Client()
     web.force_login(bureau_user)
     api, _ = _token_client(bureau_user)
     admin = Client()
-    admin.force_login(admin_user)
+    admin.force_login(security_user)
 
     # when
     response = admin.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [bureau_user.pk]})
@@ -82,7 +82,7 @@ def test_deactivation_from_the_admin_ends_sessions_and_tokens(bureau_user, admin
     assert not bureau_user.is_active
     assert web.get("/").status_code == 302
     assert api.get("/api/v1/auth/me/").status_code == 401
-    assert not Token.objects.filter(user=bureau_user).exists()
+    assert not AuthToken.objects.filter(user=bureau_user).exists()
 
 
 def test_deactivated_user_cannot_get_a_token_or_log_in(bureau_user, admin_user):
@@ -129,7 +129,7 @@ def test_user_changes_own_password_on_the_page(bureau_user):
     bureau_user.refresh_from_db()
     assert bureau_user.check_password("Xq7-new-secret-2026")
     assert bureau_user.password_changed_at is not None
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not AuthToken.objects.filter(pk=token.pk).exists()
     assert AuditEntry.objects.filter(action="account.password_change", actor=bureau_user).exists()
     assert Client().login(username="t-bureau", password="Xq7-new-secret-2026")
     assert not Client().login(username="t-bureau", password="pw-t-bureau")

@@ -18,7 +18,7 @@ def _request(user):
 
 
 @pytest.mark.parametrize(("role", "superuser", "allowed"), [
-    (Role.BUREAU, False, True), (Role.LEADER, True, True), (Role.LEADER, False, False),
+    (Role.BUREAU, False, True), (Role.ADMIN, True, True), (Role.LEADER, False, False),
     (Role.OFFICER, False, False), (Role.AUDITOR, False, False), (Role.API, False, False),
 ])
 def test_bureau_staff_screens_open_to_bureau_staff_and_superusers_only(role, superuser, allowed):

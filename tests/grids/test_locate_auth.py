@@ -1,10 +1,10 @@
 """The locate endpoint keeps verified tokens, but a deactivated account or a deleted token is refused at once;
 its throttle still limits (a fixed window at the configured user rate)."""
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from bureau.accounts.services import user_deactivate
+from bureau.accounts.services import token_issue, user_deactivate
 from grids import authentication
 from tests.factories import centre_of
 
@@ -20,7 +20,7 @@ def _forget():
 
 def _token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
     return client
 
 
@@ -47,7 +47,7 @@ def test_deleted_token_is_refused(two_streets):
     lat, lng = centre_of(two_streets["b1"])
     url = f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}"
     assert client.get(url).json()["code"] == two_streets["b1"].code
-    Token.objects.filter(user=two_streets["leader_a"]).delete()
+    AuthToken.objects.filter(user=two_streets["leader_a"]).delete()
     assert client.get(url).status_code == 401
 
 
@@ -80,7 +80,7 @@ def test_fast_path_answers_exactly_as_the_drf_action(two_streets, rf):
 
     # given
     user = two_streets["leader_a"]
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user)
     lat, lng = centre_of(two_streets["a2"])
     url = f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}"
 

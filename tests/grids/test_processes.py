@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
+from bureau.accounts.services import token_issue
 from bureau.jobs.models import JobRun
 from grids import geometry, imports
 from grids.tasks import locate_point
@@ -167,7 +167,7 @@ def second_web_process(transactional_db, tmp_path):
 
 def test_a_second_web_process_locates_points_in_a_cell_imported_here(second_web_process, bureau_user):
     # given: the other process has answered (so its index is built) before the import
-    token = Token.objects.create(user=bureau_user).key
+    token = token_issue(user=bureau_user)
     _import(bureau_user, f"{D}001001001", rect(0, 0))
     url = f"{second_web_process}/api/v1/grid-cells/locate/?lat={INSIDE_SECOND[0]}&lng={INSIDE_SECOND[1]}"
     first = f"{second_web_process}/api/v1/grid-cells/locate/?lat={INSIDE_FIRST[0]}&lng={INSIDE_FIRST[1]}"

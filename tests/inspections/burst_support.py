@@ -18,8 +18,8 @@ def build_place() -> dict:
     import importlib
 
     from django.apps import apps
-    from rest_framework.authtoken.models import Token
 
+    from bureau.accounts.services import token_issue
     from tests.factories import CommunityFactory, GridCellFactory, StreetFactory, centre_of, make_leader
 
     importlib.import_module("enforcement.migrations.0002_seed_categories").seed(apps, None)
@@ -30,7 +30,7 @@ def build_place() -> dict:
         community = CommunityFactory(street=street, code="001")
         cells = [GridCellFactory(community=community), GridCellFactory(community=community)]
         leader = make_leader(street)
-        streets.append({"token": Token.objects.create(user=leader).key,
+        streets.append({"token": token_issue(user=leader),
                         "cells": [c.code for c in cells], "centres": [list(centre_of(c)) for c in cells]})
     return {"streets": streets}
 

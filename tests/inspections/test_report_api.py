@@ -4,11 +4,11 @@ import io
 import pytest
 from django.core.cache import cache
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bureau import clock
 from bureau.accounts.choices import Role
+from bureau.accounts.services import token_issue
 from inspections.services.reports import report_compile_month, report_compile_week
 from tests.conftest import client_for, make_user
 from tests.inspections import reports_support
@@ -135,9 +135,9 @@ def test_a_period_never_compiled_is_404(place, api_client_role):
 
 def test_roles(published, anon_client, api_user):
     # given: a real token for the API client
-    token = Token.objects.create(user=api_user)
+    token = token_issue(user=api_user)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     auditor = client_for(make_user("t-aud", Role.AUDITOR, is_staff=True))
     leader = client_for(published["leader_a"])
 
