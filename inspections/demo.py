@@ -320,6 +320,7 @@ def _supervision_patrols(first, today, streets, routes, bureau, leaders, rng, no
 
 
 def _walk(case, moment, bureau, leader, rng, now):
+    from enforcement.choices import CaseAction
     from enforcement.services import case_transition
 
     state = {"case": case}
@@ -331,9 +332,9 @@ def _walk(case, moment, bureau, leader, rng, now):
             state["case"] = case_transition(acting_user=user, case=state["case"], action=action, **params)
         return state["case"]
 
-    if act(bureau, "register", moment, note="督查发现，予以立案") is None:
+    if act(bureau, CaseAction.REGISTER, moment, note="督查发现，予以立案") is None:
         return
-    case = act(bureau, "dispatch", moment + timedelta(minutes=10), note="派遣街道执法大队")
+    case = act(bureau, CaseAction.DISPATCH, moment + timedelta(minutes=10), note="派遣街道执法大队")
     if case is None:
         return
     dispatched = moment + timedelta(minutes=10)
@@ -345,6 +346,6 @@ def _walk(case, moment, bureau, leader, rng, now):
         handled = due + timedelta(hours=rng.randint(2, 30))  # late
     else:
         handled = dispatched + (due - dispatched) * rng.uniform(0.2, 0.9)
-    if act(leader, "handle", handled, note="已整改到位，附现场照片") is None:
+    if act(leader, CaseAction.HANDLE, handled, note="已整改到位，附现场照片") is None:
         return
-    act(bureau, "close", handled + timedelta(hours=rng.randint(2, 20)), note="复查属实，结案")
+    act(bureau, CaseAction.CLOSE, handled + timedelta(hours=rng.randint(2, 20)), note="复查属实，结案")
