@@ -62,8 +62,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(responses={200: CaseSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).values(*LIST_FIELDS)
-        page = self.paginate_queryset(queryset)
+        rows = self.filter_queryset(self.get_queryset())
+        self.paginator.counted = rows  # counted without the joins `.values()` of the related columns adds
+        page = self.paginate_queryset(rows.values(*LIST_FIELDS))
         return self.get_paginated_response([case_row(r) for r in page])
 
     def get_serializer_class(self):

@@ -55,3 +55,22 @@ def test_a_leader_of_another_street_is_not_the_handling_side(place, report, act)
         # then the annotation answers as the query would
         assert read.viewer_leads_street is expected
         assert is_handling_side(leader, read) is expected
+
+
+def test_the_case_lists_count_joins_no_other_table(place, report, bureau_client):
+    # given a few cases
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        report()
+
+    # when the list is read, filtered and not
+    for url in ("/api/v1/cases/", "/api/v1/cases/?status=reported&street=" + place["a"].code):
+        with CaptureQueriesContext(connection) as queries:
+            response = bureau_client.get(url)
+
+        # then the count reads the cases alone (the page's columns join categories, streets, cells ...)
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+        assert len(counts) == 1 and "JOIN" not in counts[0].upper(), counts
+        assert response.json()["count"] == 3
