@@ -24,6 +24,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -225,6 +226,7 @@ def run_postgres(args) -> list[str]:
                           f"print(json.dumps(stored({summaries!r})))")
     logs = [web_log.read_text(errors="replace"), worker_log.read_text(errors="replace") if worker_log.exists() else ""]
     broker.flushdb()
+    shutil.rmtree(tmp, ignore_errors=True)
     return _summarise("PostgreSQL, gunicorn 2×4 threads, production settings, Redis", outcome, stored, logs,
                       drained, args)
 
@@ -265,6 +267,7 @@ def run_sqlite(args) -> list[str]:
                           f"print(json.dumps(stored({summaries!r})))")
     worker_log = tmp / "var" / "worker.log"
     logs = [log.read_text(errors="replace"), worker_log.read_text(errors="replace") if worker_log.exists() else ""]
+    shutil.rmtree(tmp, ignore_errors=True)
     return _summarise("embedded: SQLite (WAL), gunicorn 2×4 threads, worker and beat, filesystem broker", outcome,
                       stored, logs, drained, args)
 
