@@ -222,6 +222,21 @@ def _check_findings(findings, errors):
     return cleaned
 
 
+def _check_duty_squad(acting_user, duty_squad, errors):
+    """The rota's squad named by a report: an active squad in the user's scope, else a 400 on `duty_squad`."""
+    from ..models import Squad
+
+    if duty_squad in (None, ""):
+        return None
+    pk = duty_squad.pk if isinstance(duty_squad, Squad) else duty_squad
+    found = None
+    if isinstance(pk, int) and not isinstance(pk, bool):
+        found = Squad.objects.visible_to(acting_user).active().filter(pk=pk).first()
+    if found is None:
+        errors.setdefault("duty_squad", []).append(_("未知的中队，或不属于您所在的街道"))
+    return found
+
+
 def _street_of(acting_user, cells):
     if not acting_user.is_bureau_staff:
         led = _led_streets(acting_user)
@@ -240,8 +255,10 @@ def _finding_error(n, exc):
 
 @transaction.atomic
 def patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ended_at, summary="", findings=(),
-                       squad="", team="", track=None, counts=None) -> PatrolReport:
-    """File a patrol report with its findings; every finding becomes a case (or nothing is stored)."""
+                       squad="", team="", track=None, counts=None, duty_squad=None) -> PatrolReport:
+    """File a patrol report with its findings; every finding becomes a case (or nothing is stored).
+
+    `duty_squad` (a Squad or its id) names the squad from the rota; it must be one the user may see."""
     from enforcement.services import case_report
 
     if not may_file(acting_user):
@@ -254,11 +271,14 @@ def patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ende
     errors: dict[str, list] = {}
     cells = _check(acting_user, values, errors)
     findings = _check_findings(list(findings or []), errors)
+    duty_squad = _check_duty_squad(acting_user, duty_squad, errors)
     if errors:
         raise ValidationError(errors)
+    if duty_squad is not None and not values["squad"]:
+        values["squad"] = duty_squad.name[:64]
 
     now = clock.now()
-    report = PatrolReport(
+    report = PatrolReport(duty_squad=duty_squad,
         source=source_for(acting_user), street=_street_of(acting_user, cells), squad=values["squad"],
         leader=acting_user, date=values["date"], shift=values["shift"], team=values["team"],
         started_at=values["started_at"], ended_at=values["ended_at"], track=values["track"],
@@ -299,7 +319,7 @@ def patrol_report_body(report) -> dict:
         "date": report.date.isoformat(),
         "shift": report.shift,
         "grid_cells": sorted(report.grid_cells.values_list("code", flat=True)),
-        # Local time, like every datetime the API shows (CONTRACT §3: offset of Asia/Shanghai)
+        # Local time, like every datetime the API shows: ISO 8601 with the Asia/Shanghai offset
         "started_at": timezone.localtime(report.started_at).isoformat(),
         "ended_at": timezone.localtime(report.ended_at).isoformat(),
         "summary": report.summary,

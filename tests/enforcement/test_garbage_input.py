@@ -1,4 +1,4 @@
-"""Bad input is never a 500 (CONTRACT §3): garbage of every type in every field of case reports, transitions
+"""Bad input is never a 500: garbage of every type in every field of case reports, transitions
 and patrol reports; raw bodies that are not JSON, or JSON with NaN/Infinity, or the wrong content type; odd
 query strings. Each test sweeps one field through every garbage value (one fixture setup per field)."""
 import json
@@ -27,8 +27,8 @@ CASE_FIELDS = ["category", "lat", "lng", "description", "source", "address", "re
 TRANSITION_FIELDS = [("action", "register"), ("note", "reject"), ("unit", "dispatch"), ("department", "dispatch"),
                      ("duplicate_of", "mark_duplicate"), ("lat", "relocate"), ("lng", "relocate"),
                      ("photos", "register")]
-PATROL_FIELDS = ["date", "shift", "grid_cells", "started_at", "ended_at", "summary", "findings", "squad", "team",
-                 "track", "counts"]
+PATROL_FIELDS = ["date", "shift", "grid_cells", "started_at", "ended_at", "summary", "findings", "squad", "duty_squad",
+                 "team", "track", "counts"]
 FINDING_FIELDS = ["category", "lat", "lng", "description", "handled_on_spot", "address", "photos"]
 RAW_BODIES = [
     ("{not json", "application/json"), ('{"lat": NaN}', "application/json"), ('{"lat": Infinity}', "application/json"),
