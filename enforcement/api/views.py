@@ -110,7 +110,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseSerializer
 
     def _detail(self, case):
-        case = self._with_history(Case.objects.visible_to(self.request.user).for_list()).get(pk=case.pk)
+        case = self._with_history(Case.objects.visible_to(self.request.user).for_list().select_related("party")
+                                  ).get(pk=case.pk)
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
