@@ -331,7 +331,7 @@ def generate(database="default", cases=600_000, reports=150_000, streets=15, cel
                 "warning_level": "red" if overdue and last[2] == "dispatched" else "green",
                 "rework_count": reworks, "extensions_approved": extensions, "extension_requested": flag(False),
                 "self_handled": flag(self_handled),
-                "duplicate_of_id": None, "suspended_from": "dispatched" if suspended else "",
+                "duplicate_of_id": None, "party_id": None, "suspended_from": "dispatched" if suspended else "",
                 "suspended_at": _ts(last[3]) if suspended else None, "remaining_seconds": None, "updated_at": stamp,
             }
             case_rows.append([values[c] for c in case_columns])
@@ -368,7 +368,7 @@ def generate(database="default", cases=600_000, reports=150_000, streets=15, cel
             ended_at = started_at + rnd.uniform(1, 4) * HOUR
             local = datetime.fromtimestamp(started_at, SH).date()
             values = {
-                "id": report_id, "source": "patrol", "street_id": street.pk, "squad": "一中队",
+                "id": report_id, "source": "patrol", "street_id": street.pk, "squad": "一中队", "duty_squad_id": None,
                 "leader_id": leaders[street.pk].pk, "date": local.isoformat(), "shift": rnd.choice(shifts), "team": "",
                 "started_at": _ts(started_at), "ended_at": _ts(ended_at), "track": "[]", "summary": "基准巡查",
                 "counts": json.dumps({}), "recorded_at": _ts(ended_at + 600), "updated_at": _ts(ended_at + 600),

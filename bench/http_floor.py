@@ -1,4 +1,4 @@
-"""The floor of bench/http.py: a bare WSGI app answering a constant, served by the same gunicorn."""
+"""The floor of bench/http_load.py: a bare WSGI app answering a constant, served by the same gunicorn."""
 BODY = b'{"status":"ok"}'
 HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(BODY)))]
 

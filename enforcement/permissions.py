@@ -66,7 +66,10 @@ def is_handling_side(user, case) -> bool:
     """Bureau staff for a case referred to a department; otherwise the leader of the case's street."""
     if case.handling_department_id is not None:
         return user.is_bureau_staff
-    return user.is_street_leader and leads_street(user, case.street_id)
+    if not user.is_street_leader:
+        return False
+    known = getattr(case, "viewer_leads_street", None)  # CaseQuerySet.with_viewer_leads_street, for this user
+    return known if known is not None else leads_street(user, case.street_id)
 
 
 def may_name_party(user, case) -> bool:

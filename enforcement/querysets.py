@@ -52,6 +52,18 @@ class CaseQuerySet(PlacedQuerySet):
     def for_list(self):
         return self.select_related("category", "street", "grid", "handling_department")
 
+    def with_viewer_leads_street(self, user):
+        """Each case with `viewer_leads_street`: whether `user` leads its street now, read in the same query
+        (the case page's actions ask it; `permissions.is_handling_side` uses it instead of a query of its own).
+        Only for street leaders: for every other role the answer does not depend on the street."""
+        from django.db.models import Exists, OuterRef
+
+        from grids.models import Street
+
+        if not (getattr(user, "is_authenticated", False) and user.is_street_leader):
+            return self
+        return self.annotate(viewer_leads_street=Exists(Street.objects.led_by(user).filter(pk=OuterRef("street_id"))))
+
 
 class CaseEventQuerySet(AppendOnlyQuerySet):
     """Case events' reads; the history is append-only, so every bulk write is refused (bureau/appendonly.py)."""

@@ -87,15 +87,21 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if self.action != "list":
             qs = qs.select_related("party")
         if self.action == "retrieve":
-            qs = qs.prefetch_related(
-                Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
-            )
+            qs = self._with_history(qs)
         return qs
+
+    def _with_history(self, qs):
+        """The case page's reads: the case (with whether the viewer leads its street, for its actions), its
+        events with their actors, their photos: three queries however long the history."""
+        return qs.with_viewer_leads_street(self.request.user).prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
+        )
 
     @extend_schema(responses={200: CaseSerializer(many=True)})
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).values(*LIST_FIELDS)
-        page = self.paginate_queryset(queryset)
+        rows = self.filter_queryset(self.get_queryset())
+        self.paginator.counted = rows  # counted without the joins `.values()` of the related columns adds
+        page = self.paginate_queryset(rows.values(*LIST_FIELDS))
         return self.get_paginated_response([case_row(r) for r in page])
 
     def get_serializer_class(self):
@@ -104,9 +110,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseSerializer
 
     def _detail(self, case):
-        case = self.get_queryset().prefetch_related(
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
-        ).get(pk=case.pk)
+        case = self._with_history(Case.objects.visible_to(self.request.user).for_list().select_related("party")
+                                  ).get(pk=case.pk)
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})

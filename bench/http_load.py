@@ -1,6 +1,6 @@
 """HTTP benchmark: the product as users meet it, a real server under concurrent load.
 
-    .venv/bin/python bench/http.py [--cases 600000] [--seconds 10] [--connections 8] [--workers 2]
+    .venv/bin/python bench/http_load.py [--cases 600000] [--seconds 10] [--connections 8] [--workers 2]
         [--url postgres://postgres@127.0.0.1:5432/bench_http] [--generate]
 
 Starts gunicorn (sync workers) with `bureau.settings.production` on a PostgreSQL database filled by
@@ -15,26 +15,20 @@ The API throttle is raised out of the way (it still runs on every request: its c
 Celery messages of the writes go to a Redis database of the bench's own (flushed after) and no worker runs.
 Without wrk it prints how to install it and exits 0, so `make bench` goes on.
 """
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
-
-# Run as `python bench/http.py`, Python puts bench/ first on the path, where this file would hide the standard
-# library's `http` package from urllib and Django: take it off before anything imports them.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import secrets  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -212,7 +206,7 @@ def main(argv=None):
     args.seconds = max(1, int(args.seconds))
 
     if shutil.which("wrk") is None:
-        print("bench/http.py: wrk is not installed, skipped. Install it with `apt-get install wrk` (Debian).")
+        print("bench/http_load.py: wrk is not installed, skipped. Install it with `apt-get install wrk` (Debian).")
         return 0
 
     data = prepare(args)
@@ -256,7 +250,7 @@ def main(argv=None):
             ("rankings with `If-None-Match` (304)", base + ranking, "GET", None, {**bureau, "If-None-Match": etag}),
         ]
         for n, (label, url, method, body, headers) in enumerate(plan):
-            print(f"bench/http.py: {label} ...", file=sys.stderr, flush=True)
+            print(f"bench/http_load.py: {label} ...", file=sys.stderr, flush=True)
             rows.append((label, _wrk(url, _lua(tmp, f"r{n}", method, body, headers), args)))
         rss = _worker_rss_mb(app.pid)
     finally:
