@@ -2,12 +2,12 @@
 headers as DRF's answer, no query, and every refusal still DRF's (401, 403, 400, 429)."""
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from bureau import clock
 from bureau.accounts.choices import Role
+from bureau.accounts.services import token_issue
 from inspections.api.views.reports import _PublishedDocumentView
 from inspections.services.reports import report_compile_month, report_compile_week
 from tests.conftest import make_user
@@ -41,7 +41,7 @@ def published(walker, place, after_w48):
 
 def token_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
     return client
 
 
