@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.api.exceptions import Conflict
+from bureau.audit.models import AuditEntry
 from bureau.audit.services import audit_record
 from bureau.workcalendar.services import working_seconds_between
 from grids.gazetteer import describe_point
@@ -252,12 +253,22 @@ def available_actions(user, case) -> list[str]:
     return out
 
 
+class PhoneUnreadable(Exception):
+    """The stored phone opens with none of the configured keys (a lost key): said so, never shown as empty."""
+
+
 def case_reveal_phone(*, acting_user, case) -> str:
-    """The full phone number, for bureau staff only; every reveal is audited (DOMAIN §8)."""
+    """The full phone number, for bureau staff only; every reveal is audited, a failed one as a failure."""
     if not acting_user.is_bureau_staff:
         raise CaseActionForbidden(_("无权查看完整电话号码"))
+    try:
+        phone = pii.decrypt(case.reporter_phone_encrypted)
+    except pii.Undecryptable as exc:
+        audit_record(actor=acting_user, action="case.reveal_phone", obj=case, outcome=AuditEntry.Outcome.FAILURE,
+                     detail={"number": case.number, "reason": "undecryptable"})
+        raise PhoneUnreadable(_("无法解密该电话号码：加密密钥已更换或丢失，请联系系统管理员（已记录）")) from exc
     audit_record(actor=acting_user, action="case.reveal_phone", obj=case, detail={"number": case.number})
-    return pii.decrypt(case.reporter_phone_encrypted)
+    return phone
 
 
 # ---------------------------------------------------------------------------------------------- deadlines

@@ -13,7 +13,7 @@ from bureau.audit.services import audit_record
 
 from .choices import PERMIT_DEFAULT_DAYS, AdKind, AdStatus, PermitStatus
 from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
-from .pii import id_hash, mask_id, mask_phone, phone_hash
+from .pii import id_hashes, mask_id, mask_phone, phone_hash, phone_hashes
 
 
 class PermitStateConflict(Conflict):
@@ -74,19 +74,23 @@ def vendor_zone_update(*, acting_user, zone, complaint_phone: str | None = None,
 
 @transaction.atomic
 def vendor_register(*, acting_user, name, phone="", id_number="") -> Vendor:
-    """The vendor with this ID number or phone if already known (district-wide), else a new one."""
-    p_hash, i_hash = phone_hash(phone), id_hash(id_number)
+    """The vendor with this ID number or phone if already known (district-wide), else a new one.
+
+    A vendor is recognised under any configured hash key (PII_HASH_KEY, newest first); one found under an
+    older key gets its hashes made again under the current key, since the number is at hand only now."""
+    p_hashes, i_hashes = phone_hashes(phone), id_hashes(id_number)
+    p_hash, i_hash = (p_hashes or [""])[0], (i_hashes or [""])[0]
     vendor = None
-    if i_hash:
-        vendor = Vendor.objects.select_for_update().filter(id_number_hash=i_hash).first()
-    if vendor is None and p_hash:
-        vendor = Vendor.objects.select_for_update().filter(phone_hash=p_hash).first()
+    if i_hashes:
+        vendor = Vendor.objects.select_for_update().filter(id_number_hash__in=i_hashes).order_by("pk").first()
+    if vendor is None and p_hashes:
+        vendor = Vendor.objects.select_for_update().filter(phone_hash__in=p_hashes).order_by("pk").first()
     if vendor is not None:
         changed = []
-        if i_hash and not vendor.id_number_hash:
+        if i_hash and vendor.id_number_hash != i_hash and (not vendor.id_number_hash or vendor.id_number_hash in i_hashes):
             vendor.id_number_hash, vendor.id_number_masked = i_hash, mask_id(id_number)
             changed += ["id_number_hash", "id_number_masked"]
-        if p_hash and not vendor.phone_hash:
+        if p_hash and vendor.phone_hash != p_hash and (not vendor.phone_hash or vendor.phone_hash in p_hashes):
             vendor.phone_hash, vendor.phone_masked = p_hash, mask_phone(phone)
             changed += ["phone_hash", "phone_masked"]
         if changed:

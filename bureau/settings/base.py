@@ -361,8 +361,11 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
 # Office hours for 工作时 (DOMAIN §5); editable in the admin, these are the defaults.
 WORK_PERIODS_DEFAULT = [("08:00", "12:00"), ("14:00", "18:00")]
 
-# PIPL: the key that encrypts and hashes citizens' phone and ID numbers. Derived from SECRET_KEY unless set.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# PIPL: the master secrets of citizens' phone and ID numbers, newest first (comma-separated): the first of
+# FIELD_ENCRYPTION_KEY encrypts and any decrypts; the first of PII_HASH_KEY hashes and any finds. Required in
+# production; unset here, values are made as before these existed, from SECRET_KEY (bureau/pii.py).
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+PII_HASH_KEY = env.list("PII_HASH_KEY", default=[])
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")
