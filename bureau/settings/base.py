@@ -328,6 +328,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.compile_month",
         "schedule": crontab(hour=8, minute=0, day_of_month=1),
     },
+    # Catch-up: a week or month of the last few left unpublished (the scheduler was down at 08:00, or a compile
+    # was killed and the embedded broker lost it) is compiled within the hour; published ones are left alone.
+    "reports-compile-missing": {
+        "task": "inspections.compile_missing",
+        "schedule": crontab(minute=35),
+    },
     "idempotency-retention": {
         "task": "idempotency.purge_expired",
         "schedule": crontab(hour=3, minute=41),
@@ -356,6 +362,9 @@ REPORTS_SCHEME_CODE = env("REPORTS_SCHEME_CODE", default="default")
 REPORTS_COMPILE_SLOWDOWN_SECONDS = env.float("REPORTS_COMPILE_SLOWDOWN_SECONDS", default=0.0)
 # Published rankings and bulletins answer from the cache (Redis when configured) for this long.
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=3600)
+# The hourly catch-up looks this many finished weeks and months back for one left unpublished.
+REPORTS_CATCH_UP_WEEKS = env.int("REPORTS_CATCH_UP_WEEKS", default=8)
+REPORTS_CATCH_UP_MONTHS = env.int("REPORTS_CATCH_UP_MONTHS", default=3)
 
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
 # Office hours for 工作时 (DOMAIN §5); editable in the admin, these are the defaults.
