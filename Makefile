@@ -6,13 +6,15 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench worker-check messages clean help
+.PHONY: run test lint bench worker-check messages clean help backup restore
 
 help:
 	@echo "make run    - serve the demo at http://127.0.0.1:$(PORT)/ (SQLite, embedded broker, no services)"
 	@echo "make test   - run the tests (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff and the migrations check"
 	@echo "make bench  - benchmarks (see bench/RESULTS.md)"
+	@echo "make backup - back up the database and photos to var/backups/ (BACKUP=folder for another)"
+	@echo "make restore BACKUP=folder - replace the database and photos with a backup's"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +55,14 @@ messages: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench
 	$(PY) bin/po-fill locale/en/LC_MESSAGES/django.po
 	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py compilemessages --ignore=.venv
+
+# Backups (bureau/backup.py): pg_dump / pg_restore on PostgreSQL, SQLite's online backup API when embedded.
+backup: $(VENV)/.installed
+	$(PY) bin/backup $(BACKUP)
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/bureau-..."; exit 2; }
+	$(PY) bin/restore $(BACKUP)
 
 clean:
 	rm -rf var staticfiles db.sqlite3*
