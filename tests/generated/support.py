@@ -13,7 +13,7 @@ ROLES = ("anonymous", "bureau", "leader", "officer", "api")
 
 
 def token_for(username: str, password: str = PASSWORD) -> str:
-    """An API token the way a client gets one: POST /api/v1/auth/token/ (CONTRACT: `{"token": ...}`)."""
+    """An API token the way a client gets one: POST /api/v1/auth/token/, answered `{"token": ...}`."""
     response = APIClient().post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
     assert response.status_code == 200, response.content
     return response.json()["token"]
