@@ -45,8 +45,9 @@ lint: $(VENV)/.installed-dev
 worker-check: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m worker -p no:randomly $(PYTEST_ARGS)
 
-# Every runnable benchmark script in bench/ (generate.py is the shared dataset generator the others call).
-BENCHES = $(shell grep -l '__name__ == "__main__"' bench/*.py 2>/dev/null | grep -v 'bench/generate.py')
+# Every runnable benchmark script in bench/ (generate.py is the shared dataset generator the others call;
+# soak.py restarts the machine's PostgreSQL and Redis, so it is run by hand on a machine of its own).
+BENCHES = $(shell grep -l '__name__ == "__main__"' bench/*.py 2>/dev/null | grep -v -e 'bench/generate.py' -e 'bench/soak.py')
 bench: $(VENV)/.installed-dev
 	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
 

@@ -1,5 +1,6 @@
 """Shared fixtures: role users and API clients, service markers, the browser."""
 import os
+import re
 
 import pytest
 from django.conf import settings
@@ -26,9 +27,10 @@ OPT_IN_MARKERS = ("schemathesis", "faults")
 
 def pytest_collection_modifyitems(config, items):
     selected = config.getoption("markexpr", "") or ""
+    opted_in = {m for m in OPT_IN_MARKERS if re.search(rf"(?<!not )\b{m}\b", selected)}
     for item in items:
         for marker in OPT_IN_MARKERS:
-            if marker in item.keywords and marker not in selected:
+            if marker in item.keywords and marker not in opted_in:
                 item.add_marker(pytest.mark.skip(reason=f"run with -m {marker}"))
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
