@@ -1,6 +1,6 @@
 """Settings for bench/grids_locate.py's server: the local settings, a bare view added, throttling raised.
 
-The throttle is raised (CONTRACT §3 allows "a setting, which benchmarks raise and record") so that it
+The throttle is raised (its rate is a setting, which benchmarks may raise if they record it) so that it
 counts but never refuses during the run; DEBUG is off so query logging does not slow the server.
 """
 from bureau.settings.local import *  # noqa: F403

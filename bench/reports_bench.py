@@ -23,7 +23,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
-THROTTLE = "1000000/min"  # raised for the throughput runs (CONTRACT: the setting benchmarks raise and record)
+THROTTLE = "1000000/min"  # raised for the throughput runs (a setting; recorded with the figures)
 API_REQUESTS = 2000
 
 

@@ -1,5 +1,5 @@
 """The SQL floor of the assessment benchmark: ONE hand-written PostgreSQL statement computing, for every street
-of a period, the same indicator values the compile publishes (DOMAIN §6, as of the period's end): counts,
+of a period, the same indicator values the compile publishes (as of the period's end): counts,
 rates, bulletin items (of the ISO weeks ending in the period, each as of its own end) and patrol coverage.
 It writes nothing and skips everything around the numbers (schemes, scores, comparing, publishing), so it
 is the least any implementation on this database must spend.

@@ -1,4 +1,4 @@
-"""Demo data for the platform: the demo accounts of CONTRACT §2 that are not tied to a place."""
+"""Demo data for the platform: the demo accounts (README) that are not tied to a place."""
 from django.conf import settings
 
 from bureau.accounts.choices import Role

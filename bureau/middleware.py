@@ -1,6 +1,6 @@
 """Language selection: pages are in Simplified Chinese unless the user chose English (the language
 switch sets a cookie); a browser's own Accept-Language does not override the bureau's default.
-The API follows Accept-Language (CONTRACT §3: Chinese by default, English with `Accept-Language: en`)."""
+The API follows Accept-Language: Chinese by default, English with `Accept-Language: en`."""
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation

@@ -39,7 +39,7 @@ urlpatterns = [
 
 # Page-level permission denials are audited like the API's (the API's are in its exception handler).
 handler403 = "bureau.views.permission_denied"
-# Under /api/ every error is JSON (CONTRACT §3); elsewhere a page in the user's language.
+# Under /api/ every error is JSON; elsewhere a page in the user's language.
 handler400 = "bureau.views.bad_request"
 handler404 = "bureau.views.page_not_found"
 handler500 = "bureau.views.server_error"

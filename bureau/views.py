@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (CONTRACT §3)."""
+    """200 when the database answers, 503 otherwise."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -32,7 +32,7 @@ def dashboard(request):
 
 
 def _wants_json(request):
-    # CONTRACT §3: the API's errors are JSON, never HTML, even for a URL that matches no route.
+    # The API's errors are JSON, never HTML, even for a URL that matches no route.
     return request.path.startswith("/api/")
 
 

@@ -1,4 +1,4 @@
-"""States and vocabularies of the case workflow (CONTRACT §3, DOMAIN §5)."""
+"""States and vocabularies of the case workflow."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +59,7 @@ class Urgency(models.TextChoices):
 
 
 class Actor(models.TextChoices):
-    """Who may take an action (the 'who' column of CONTRACT §3)."""
+    """Who may take an action (the `who` of each row of the transition table)."""
 
     REPORTER = "reporter", _("上报人")
     BUREAU = "bureau", _("区城管局")

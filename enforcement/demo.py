@@ -28,7 +28,7 @@ ORDER = 20
 FULL_START = datetime(2026, 6, 1, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 FULL_COUNT, QUICK_COUNT, QUICK_DAYS = 1800, 40, 21
 
-# The categories the seed's activities produce most (DOMAIN §2/§4), weighted.
+# The categories the seed's activities produce most, weighted.
 WEIGHTS = {
     "09006": 14, "09001": 10, "09005": 10, "06010": 9, "06012": 6, "06036": 6, "07001": 6, "09010": 5,
     "06001": 4, "08004": 4, "07003": 3, "07006": 3, "06029": 3, "09002": 3, "09015": 2, "06042": 2,

@@ -1,4 +1,4 @@
-"""Case list filters (CONTRACT §3): status, street, grid, category, source, reported_after/before, overdue."""
+"""Case list filters: status, street, grid, category, source, reported_after/before, overdue."""
 from datetime import UTC, datetime, time
 
 import django_filters

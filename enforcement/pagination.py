@@ -1,4 +1,4 @@
-"""Case lists (API and workbench): CONTRACT §3's page shape, with the total count cached between writes.
+"""Case lists (API and workbench): the API's page shape ({count, next, previous, results}), with the total count cached between writes.
 
 Counting tens of thousands of matching rows costs more than fetching the page itself. A large count is
 cached under a version that every case write bumps (at once and again on commit), keyed by the caller's

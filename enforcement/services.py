@@ -1,4 +1,4 @@
-"""Writes to cases: reporting and every workflow transition (CONTRACT §3). Views, the API, the demo
+"""Writes to cases: reporting and every workflow transition. Views, the API, the demo
 generator and other apps (patrol reports, Open311) call these; nothing else changes a case's status.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,7 +94,7 @@ def _conflict(case, action):
 
 def case_report(*, acting_user, category, lat, lng, description, source, address="", reporter_name="",
                 reporter_phone="", photos=(), self_handled=False, note="", channel="") -> Case:
-    """Record a new case at a point; grid, community and street come from the point (CONTRACT §3).
+    """Record a new case at a point; grid, community and street come from the point.
 
     `channel="open311"` is the Open311 endpoint: the only caller that makes source `open311`, for its API
     key's account, anywhere in the district (the key was checked there). Without an address the
@@ -258,7 +258,8 @@ class PhoneUnreadable(Exception):
 
 
 def case_reveal_phone(*, acting_user, case) -> str:
-    """The full phone number, for bureau staff only; every reveal is audited, a failed one as a failure."""
+    """The full phone number, for bureau staff only (personal data under PIPL); every reveal is audited, one
+    that cannot be decrypted as a failure."""
     if not acting_user.is_bureau_staff:
         raise CaseActionForbidden(_("无权查看完整电话号码"))
     try:

@@ -101,7 +101,7 @@ def _case_for(user, pk):
 @login_required
 @require_POST
 def reveal_phone(request, pk):
-    """Bureau staff see a citizen's full number on request; every reveal is audited (DOMAIN §8)."""
+    """Bureau staff see a citizen's full number on request; every reveal is audited (personal data under PIPL)."""
     _require_case_reader(request.user)
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     try:

@@ -106,7 +106,7 @@ def _features(layout) -> list[dict]:
         town = s_code >= "100"
         for c_code, c_name, col0, row0, cols, rows in communities:
             seq = 0
-            # Sequence numbers west to east, north to south within the community (DOMAIN §3).
+            # Sequence numbers west to east, north to south within the community (the national grid-code rule).
             for r in range(rows):
                 for c in range(cols):
                     seq += 1
@@ -176,7 +176,7 @@ def _leaders(layout):
 def _officers(layout) -> int:
     """One grid officer per 15-20 cells of a street, in code order; a few of them can log in."""
     held = set(OfficerAssignment.objects.current().values_list("cell_id", flat=True))
-    # Every demo officer logs in with the demo password (CONTRACT §2); one hash serves them all, so the
+    # Every demo officer logs in with the demo password; one hash serves them all, so the
     # seed does not pay for a slow hash per account.
     demo_hash = make_password(settings.DEMO_PASSWORD)
     count = 0

@@ -42,7 +42,7 @@ def _require_bureau(acting_user):
 
 
 def kind_for_code(code: str) -> str:
-    """DOMAIN §3: street codes 001-099 are 街道, 100-199 are 镇."""
+    """GB/T 2260 numbering below the district: street codes 001-099 are 街道, 100-199 are 镇."""
     return StreetKind.TOWN if code and code.isdigit() and 100 <= int(code) <= 199 else StreetKind.STREET
 
 

@@ -56,7 +56,7 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
 
 def seed_reports(*, stdout=None) -> dict:
     """Compile the bulletins and rankings of every finished week and month of the demo history, so `latest`
-    answers at once (CONTRACT §1). A rerun finds them published and unchanged and writes nothing."""
+    answers at once. A rerun finds them published and unchanged and writes nothing."""
     from .services.reports import report_compile_history
 
     summary = report_compile_history(stdout=stdout)

@@ -1,4 +1,4 @@
-"""Indicators, scores and grades of DOMAIN §6 ("This product's definitions"), computed as of a period's end.
+"""Indicators, scores and grades (the definitions in README's assessment section), computed as of a period's end.
 
 What a case's events mean (which handling deadline stood at a moment, whether a handle stood against it,
 whether the case was closed, dismissed or suspended) is enforcement's rule: this module asks
@@ -86,7 +86,7 @@ def bulletin_item_counts(weeks, *, using="default") -> dict[int, int]:
 
 @dataclass
 class StreetIndicators:
-    """The indicators of one street for one period (DOMAIN §6)."""
+    """The indicators of one street for one period."""
 
     due_count: int = 0
     closed_count: int = 0

@@ -1,4 +1,4 @@
-"""States and kinds of street commerce (DOMAIN §2 items 1-3, 9)."""
+"""States and kinds of street commerce."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,7 @@ class AdStatus(models.TextChoices):
     REMOVED = "removed", _("已拆除")
 
 
-# Permits: renewal applications open this many days before expiry (DOMAIN §7: 30-60 days); a permit
+# Permits: renewal applications open this many days before expiry (30 to 60 days, as the bureau's permit rules ask); a permit
 # still unrenewed when fewer than RENEWAL_LATE_DAYS remain is late, but still due until it expires.
 RENEWAL_OPENS_DAYS = 60
 RENEWAL_LATE_DAYS = 30

@@ -20,7 +20,7 @@ from .models import VendorZone
 
 ORDER = 30
 
-# (road, preferred street code): the seed's night-snack roads (DOMAIN §2 item 2); a missing street (quick
+# (road, preferred street code): the seed's night-snack roads; a missing street (quick
 # demo) falls back to the streets present, in order.
 NIGHT_ROADS = [("鹭洲西路", "006"), ("真君山路", "004"), ("中山西路", "001")]
 FIXED_HOURS = [(time(7, 0), time(21, 0)), (time(6, 0), time(9, 0))]

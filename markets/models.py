@@ -1,4 +1,4 @@
-"""Street commerce (DOMAIN §2 items 1-3, 9): vendor zones and stall permits, vendors and their cases across
+"""Street commerce: vendor zones and stall permits, vendors and their cases across
 streets, shops with frontage agreements, outdoor ads and shop signs."""
 from datetime import datetime
 

@@ -46,7 +46,7 @@ class VendorQuerySet(PlacedQuerySet):
         )
 
     def repeat_offenders(self, min_cases: int = 2, since=None):
-        """Vendors chased from street to street (DOMAIN §2): cases in two or more streets, or min_cases cases."""
+        """Vendors chased from street to street reappear in the next: cases in two or more streets, or min_cases cases."""
         return (
             self.with_case_counts(since)
             .filter(Q(street_count__gte=2) | Q(case_count__gte=min_cases))

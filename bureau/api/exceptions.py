@@ -44,7 +44,7 @@ def exception_handler(exc, context):
         audit_permission_denied(request=request, reason=str(exc.detail))
     if response is None:
         return None
-    # CONTRACT §3: `{"detail": "..."}` (a string) or field errors `{"field": ["..."]}`.
+    # Every error body is `{"detail": "..."}` (a string) or field errors `{"field": ["..."]}`.
     if isinstance(response.data, list):
         response.data = {"detail": " ".join(str(m) for m in response.data)}
     elif isinstance(response.data, dict) and isinstance(response.data.get("detail"), list):

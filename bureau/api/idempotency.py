@@ -1,4 +1,4 @@
-"""Idempotency-Key for create endpoints (CONTRACT §3), usable by any app's view.
+"""Idempotency-Key for create endpoints, usable by any app's view.
 
 Phones that lose the signal resend what they queued; the key makes each submission count once:
 - the header must be 1 to 255 characters (else 400); the key is scoped to the user;

@@ -2,7 +2,7 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class StandardPagination(PageNumberPagination):
-    """CONTRACT §3: `?page=`, `?page_size=` clamped to 200."""
+    """`?page=`, `?page_size=` clamped to 200."""
 
     page_size = 50
     page_size_query_param = "page_size"

@@ -16,7 +16,7 @@ from bureau import clock
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """`POST {"username", "password"}` → `{"token"}`; wrong credentials get 400 (CONTRACT §3)."""
+    """`POST {"username", "password"}` → `{"token"}`; wrong credentials get 400."""
 
     renderer_classes = [JSONRenderer]
     # ObtainAuthToken lists DRF's unbounded parsers itself: use the project's bounded ones.

@@ -8,7 +8,7 @@ from .models import JobRun
 
 @login_required
 def job_list(request):
-    """The job log page: what ran, what failed (CONTRACT: a failed job is visible to staff)."""
+    """The job log page: what ran, what failed (a failed job is visible to staff)."""
     if not request.user.is_bureau_staff:  # superusers included
         raise PermissionDenied
     runs = JobRun.objects.visible_to(request.user)

@@ -367,7 +367,7 @@ REPORTS_CATCH_UP_WEEKS = env.int("REPORTS_CATCH_UP_WEEKS", default=8)
 REPORTS_CATCH_UP_MONTHS = env.int("REPORTS_CATCH_UP_MONTHS", default=3)
 
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
-# Office hours for 工作时 (DOMAIN §5); editable in the admin, these are the defaults.
+# Office hours for 工作时; editable in the admin, these are the defaults.
 WORK_PERIODS_DEFAULT = [("08:00", "12:00"), ("14:00", "18:00")]
 
 # PIPL: the master secrets of citizens' phone and ID numbers, newest first (comma-separated): the first of

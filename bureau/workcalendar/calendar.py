@@ -1,4 +1,4 @@
-"""Working-time arithmetic over the calendar table (DOMAIN §5).
+"""Working-time arithmetic over the calendar table (working hours and days on the Chinese holiday calendar).
 
 The table is read into a per-process snapshot (days by year, office hours) and refreshed when its
 version in the shared cache changes, so an edit made in one process reaches web workers and Celery
@@ -137,7 +137,7 @@ def add_working_seconds(start: datetime, seconds: float, unit: str) -> datetime:
 
 
 def add_time_limit(start: datetime, amount, unit: str) -> datetime:
-    """The deadline for a limit of `amount` `unit`s counted from `start` (DOMAIN §5)."""
+    """The deadline for a limit of `amount` `unit`s counted from `start` in working time."""
     return add_working_seconds(start, _to_seconds(amount, unit), unit)
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TimeUnit(models.TextChoices):
-    """The three units a time limit (处置时限) is counted in (DOMAIN §5)."""
+    """The three units a time limit (处置时限) is counted in, on the work calendar."""
 
     URGENT_HOURS = "urgent_hours", _("紧急工作时")  # continuous hours, nights and holidays included
     WORK_HOURS = "work_hours", _("工作时")  # office hours on workdays

@@ -1,4 +1,4 @@
-"""Case JSON (CONTRACT §3). Fields are declared for the schema; `to_representation` is written out by hand
+"""Case JSON. Fields are declared for the schema; `to_representation` is written out by hand
 because the case list is the hottest read of the product (bench/cases_list.py)."""
 from zoneinfo import ZoneInfo
 

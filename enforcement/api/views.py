@@ -98,7 +98,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="transitions")
     def transitions(self, request, pk=None):
-        # Permission before anything else (CONTRACT §3): a role that may never take the action gets 403 even
+        # Permission before anything else: a role that may never take the action gets 403 even
         # when the rest of the body is invalid.
         raw = request.data.get("action") if hasattr(request.data, "get") else None
         if isinstance(raw, str) and raw in TRANSITIONS and not role_may_take(request.user, raw):

@@ -1,4 +1,4 @@
-"""Seed the GB/T 47678.5 event items of DOMAIN §4 with time limits and routing, and the departments that
+"""Seed the GB/T 47678.5 event items with time limits and routing, and the departments that
 receive referrals. Staff edit both in the admin afterwards; this never overwrites an existing row."""
 from decimal import Decimal
 
@@ -17,13 +17,13 @@ DEPARTMENTS = [
 WH, WD, UH = "work_hours", "work_days", "urgent_hours"
 # code, name, urgent?, handling limit, unit, referral department (None = the street's brigade)
 CATEGORIES = [
-    ("06001", "私搭乱建", False, 4, WH, None),  # stop work within 4 working hours (DOMAIN §5)
+    ("06001", "私搭乱建", False, 4, WH, None),  # stop work within 4 working hours
     ("06002", "店面无证装修", False, 1, WD, None),
     ("06007", "沿街晾挂", False, 2, WH, None),
     ("06009", "空调室外机低挂", False, 3, WD, None),
-    ("06010", "暴露垃圾", False, 4, WH, None),  # DOMAIN §5 sample
+    ("06010", "暴露垃圾", False, 4, WH, None),  # 4 working hours
     ("06011", "积存垃圾渣土", False, 1, WD, None),
-    ("06012", "道路不洁", False, 2, WH, None),  # DOMAIN §5 sample (道路保洁)
+    ("06012", "道路不洁", False, 2, WH, None),  # 道路保洁: 2 working hours
     ("06014", "道路遗撒", False, 2, WH, None),
     ("06020", "焚烧垃圾、树叶", True, 2, UH, None),
     ("06027", "油烟污染", False, 3, WD, "HB"),

@@ -1,4 +1,4 @@
-"""Places JSON (CONTRACT §3). Everything is named by code; users by username."""
+"""Places JSON. Everything is named by code; users by username."""
 import math
 
 from django.utils.translation import gettext_lazy as _

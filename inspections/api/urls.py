@@ -10,7 +10,7 @@ router.register("patrol-count-fields", PatrolCountFieldViewSet, basename="patrol
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),
     *router.urls,
-    # the published assessment (CONTRACT §3): period code or `latest`
+    # the published assessment: a period code (2026-W47, 2026-10) or `latest`
     path("rankings/weekly/<str:period>/", RankingView.as_view(), {"kind": "week"}, name="ranking-weekly"),
     path("rankings/monthly/<str:period>/", RankingView.as_view(), {"kind": "month"}, name="ranking-monthly"),
     path("bulletins/weekly/<str:period>/", BulletinView.as_view(), name="bulletin-weekly"),

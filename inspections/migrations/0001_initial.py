@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
     ]
 
 
-# The default scheme of DOMAIN §6 ("default", version 1), so a fresh install can compile at once.
+# The default scoring scheme ("default", version 1: the weights and grades in README), so a fresh install can compile at once.
 DEFAULT_SCHEME = {
     "code": "default",
     "version": 1,

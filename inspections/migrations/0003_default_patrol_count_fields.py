@@ -1,4 +1,4 @@
-"""The counts the bureau's annual work summary asks for (DOMAIN §2); staff may add, rename or retire them."""
+"""The counts the bureau's annual work summary asks for; staff may add, rename or retire them."""
 from django.db import migrations
 
 DEFAULT_FIELDS = [

@@ -17,7 +17,7 @@ from ..querysets import RankingQuerySet, ScoringSchemeQuerySet
 
 __all__ = ["ScoringScheme", "Bulletin", "Ranking", "RankingRow", "PeriodKind", "INDICATORS", "RATE_INDICATORS"]
 
-# The indicators a scheme may use (DOMAIN §6). Rates lie in [0, 1]; counts are whole numbers.
+# The indicators a scheme may use. Rates lie in [0, 1]; counts are whole numbers.
 RATE_INDICATORS = ("close_rate", "on_time_close_rate", "rework_rate", "extension_rate", "patrol_coverage")
 COUNT_INDICATORS = ("due_count", "closed_count", "closed_on_time_count", "overdue_count", "bulletin_items")
 INDICATORS = COUNT_INDICATORS[:3] + RATE_INDICATORS[:4] + COUNT_INDICATORS[3:] + ("patrol_coverage",)
@@ -199,7 +199,7 @@ class Ranking(PeriodDatesMixin, models.Model):
     )
     reason = models.TextField(_("重发原因"), blank=True)
     digest = models.CharField(_("内容摘要"), max_length=64)  # sha256 of the canonical rows: the compare key
-    # The API document (CONTRACT §3), rendered once at publication so a GET serves it without recomputing.
+    # The API document, rendered once at publication so a GET serves it without recomputing.
     payload = models.JSONField(_("发布内容"))
 
     objects = RankingQuerySet.as_manager()

@@ -333,7 +333,7 @@ def patrol_report_body(report) -> dict:
         "date": report.date.isoformat(),
         "shift": report.shift,
         "grid_cells": sorted(report.grid_cells.values_list("code", flat=True)),
-        # Local time, like every datetime the API shows (CONTRACT §3: offset of Asia/Shanghai)
+        # Local time, like every datetime the API shows: ISO 8601 with the Asia/Shanghai offset
         "started_at": timezone.localtime(report.started_at).isoformat(),
         "ended_at": timezone.localtime(report.ended_at).isoformat(),
         "summary": report.summary,

@@ -1,4 +1,4 @@
-"""Compiling and publishing the weekly bulletin and the weekly / monthly rankings (DOMAIN §6, CONTRACT §1).
+"""Compiling and publishing the weekly bulletin and the weekly / monthly rankings.
 
 A compile computes everything as of the period's end, then compares with what was published last:
 - nothing published yet: publish revision 1;

@@ -1,4 +1,4 @@
-"""Every page the navigation links to renders for every demo role that sees the link (CONTRACT §5):
+"""Every page the navigation links to renders for every demo role that sees the link:
 no error status, no console error, no request to any host but the server, at 1280 px and at 375 px."""
 import re
 

@@ -1,4 +1,4 @@
-"""API infrastructure (CONTRACT §3): schema, docs without a CDN, 401 JSON, token endpoint, errors in the
+"""API infrastructure: schema, docs without a CDN, 401 JSON, token endpoint, errors in the
 request's language, /healthz, pagination clamp, throttle rates."""
 import json
 import os

@@ -1,4 +1,4 @@
-"""Working-time arithmetic on the Chinese holiday calendar (DOMAIN §5; office hours 08-12, 14-18)."""
+"""Working-time arithmetic on the Chinese holiday calendar (office hours 08-12, 14-18)."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,4 @@
-"""seed_demo makes the demo accounts of CONTRACT §2, idempotently; each can get an API token."""
+"""seed_demo makes the documented demo accounts (README), idempotently; each can get an API token."""
 import io
 
 import pytest

@@ -1,4 +1,4 @@
-"""Error bodies (CONTRACT §3): `{"detail": "..."}` as a string, in Chinese by default, English on request."""
+"""Error bodies: `{"detail": "..."}` as a string, in Chinese by default, English on request."""
 import pytest
 
 pytestmark = pytest.mark.django_db

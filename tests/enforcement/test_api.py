@@ -1,4 +1,4 @@
-"""Cases over the API (CONTRACT §3): scope matrix, create, transitions, filters, query counts, bad input."""
+"""Cases over the API: scope matrix, create, transitions, filters, query counts, bad input."""
 import io
 
 import pytest
@@ -77,7 +77,7 @@ def test_bureau_sees_everything(bureau_client, place, report):
 
 def test_categories_list(bureau_client):
     page = bureau_client.get("/api/v1/categories/?page_size=200").json()
-    # paginated like every list (CONTRACT §3)
+    # paginated like every list
     assert set(page) == {"count", "next", "previous", "results"} and page["count"] == len(page["results"])
     data = page["results"]
     item = next(c for c in data if c["code"] == "06010")

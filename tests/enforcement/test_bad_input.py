@@ -1,4 +1,4 @@
-"""Bad input is never a 500 (CONTRACT §3)."""
+"""Bad input is never a 500."""
 import pytest
 
 pytestmark = pytest.mark.django_db

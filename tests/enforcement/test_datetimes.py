@@ -1,4 +1,4 @@
-"""CONTRACT §3: datetimes are ISO 8601 with the Asia/Shanghai offset, everywhere in the case and patrol JSON,
+"""Datetimes are ISO 8601 with the Asia/Shanghai offset, everywhere in the case and patrol JSON,
 the event data of the history included."""
 import re
 

@@ -1,4 +1,4 @@
-"""Bad input is never a 500 (CONTRACT §3): garbage of every type in every field of case reports, transitions
+"""Bad input is never a 500: garbage of every type in every field of case reports, transitions
 and patrol reports; raw bodies that are not JSON, or JSON with NaN/Infinity, or the wrong content type; odd
 query strings. Each test sweeps one field through every garbage value (one fixture setup per field)."""
 import json

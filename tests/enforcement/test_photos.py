@@ -1,4 +1,4 @@
-"""Broken pictures are a 400 with nothing stored, never a 500 (CONTRACT §3: bad input)."""
+"""Broken pictures are a 400 with nothing stored, never a 500."""
 import io
 import struct
 import zlib

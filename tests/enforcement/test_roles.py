@@ -1,4 +1,4 @@
-"""Who reaches the case and patrol endpoints at all (CONTRACT §3): no credentials 401; the API client and the
+"""Who reaches the case and patrol endpoints at all: no credentials 401; the API client and the
 audit administrator 403 on every one of them, whatever the object; grid officers have no patrol reports."""
 import pytest
 

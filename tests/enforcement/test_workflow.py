@@ -1,4 +1,4 @@
-"""Every row of CONTRACT §3's action table through the services, with status and due_at after each step.
+"""Every row of the workflow's action table through the services, with status and due_at after each step.
 
 Category 06010 暴露垃圾: dispatch 1 工作时, handle 4 工作时 (office hours 08-12, 14-18).
 Monday 2026-11-23 is an ordinary workday.
@@ -224,7 +224,7 @@ def test_dispatch_without_a_unit_goes_to_the_streets_brigade(place, report, act)
     # given a category routed to a department (09015 无证餐饮 → 市场监管)
     case = report(when=at(2026, 11, 23, 9, 0), category="09015")
     act(case, "register", when=at(2026, 11, 23, 9, 10))
-    # when it is dispatched with no unit named (CONTRACT §3: default the street's brigade)
+    # when it is dispatched with no unit named (the default is the street's brigade)
     case = act(case, "dispatch", when=at(2026, 11, 23, 9, 20))
     # then the street's leader handles it
     assert case.handling_department is None

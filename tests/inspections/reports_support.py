@@ -79,7 +79,7 @@ def after_w48():
 
 
 def build_worked_example(w: Walker, cell="a1"):
-    """DOMAIN §6's worked example in 2026-W47 (Mon 16 Nov - Sun 22 Nov): due 10, closed 8, 6 of them on time,
+    """The assessment's worked example in 2026-W47 (Mon 16 Nov - Sun 22 Nov): due 10, closed 8, 6 of them on time,
     2 overdue, 1 reworked, 1 extended, 4 bulletin items -> 71.00, grade C."""
     # six closed on time (patrol source: never bulletin items)
     for day in (16, 17, 18, 19):

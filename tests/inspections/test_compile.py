@@ -1,5 +1,5 @@
 """Publishing: compile twice gives identical rows; a changed history is reported, not published, unless
-reissued; unfinished periods are refused; a scheme edit makes a new version (CONTRACT §1, issue 6)."""
+reissued; unfinished periods are refused; a scheme edit makes a new version."""
 from io import StringIO
 
 import pytest

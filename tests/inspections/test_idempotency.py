@@ -1,4 +1,4 @@
-"""Idempotency-Key on patrol report submission (CONTRACT §3; bureau/api/idempotency.py)."""
+"""Idempotency-Key on patrol report submission (bureau/api/idempotency.py)."""
 import threading
 
 import pytest

@@ -1,4 +1,4 @@
-"""Patrol reports over REST (CONTRACT §3): filing, the rules (each a 4xx that stores nothing), scope, amendment."""
+"""Patrol reports over REST: filing, the rules (each a 4xx that stores nothing), scope, amendment."""
 import base64
 import io
 

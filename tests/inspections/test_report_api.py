@@ -1,4 +1,4 @@
-"""REST for rankings and bulletins (CONTRACT §3): shapes, roles, ETag/304, 400/404, xlsx, query counts."""
+"""REST for rankings and bulletins: shapes, roles, ETag/304, 400/404, xlsx, query counts."""
 import io
 
 import pytest

@@ -1,4 +1,4 @@
-"""DOMAIN §6: each indicator against hand-computed fixtures, walked through the case services."""
+"""Each indicator of the default scheme against hand-computed fixtures, walked through the case services."""
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,4 @@
-"""REST for patrol reports (CONTRACT §3) and patrol coverage: the views (serializers, filters and permissions
+"""REST for patrol reports and patrol coverage: the views (serializers, filters and permissions
 live in their own modules)."""
 import json
 import re
@@ -79,7 +79,7 @@ def _report_input(request) -> dict:
 
 class PatrolReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                           viewsets.GenericViewSet):
-    """Patrol reports: file (with Idempotency-Key), list, read, amend (CONTRACT §3)."""
+    """Patrol reports: file (with Idempotency-Key), list, read, amend."""
 
     serializer_class = PatrolReportSerializer
     filterset_class = PatrolReportFilterSet

@@ -1,4 +1,4 @@
-"""REST for the published rankings and bulletins (CONTRACT §3).
+"""REST for the published rankings and bulletins.
 
 Read-mostly documents: the ranking's API document is rendered once when it is published (Ranking.payload),
 so a GET is one lookup, answered from the cache (Redis when configured) as ready bytes with its ETag;

@@ -1,4 +1,4 @@
-"""`manage.py compile_reports --week 2026-W47 | --month 2026-10 [--reissue --reason "..."]` (CONTRACT §1).
+"""`manage.py compile_reports --week 2026-W47 | --month 2026-10 [--reissue --reason "..."]`.
 
 Runs the scheduler's code synchronously. Exit codes: 0 published or unchanged; 1 the history before the
 period's end changed and nothing was published (the differences are printed; rerun with --reissue
