@@ -1,10 +1,22 @@
 """Admin: categories (time limits, routing) and departments are edited by bureau staff; cases and their
 events are read-only here (every change goes through the workflow service)."""
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
 from bureau.admin_base import BureauStaffAdmin, BureauStaffReadOnlyAdmin, ReadOnlyInline
 
-from .models import Case, CaseEvent, CasePhoto, Category, Department
+from .models import (
+    Case,
+    CaseEvent,
+    CasePhoto,
+    Category,
+    Department,
+    DiscretionStandard,
+    Party,
+    PenaltyDecision,
+    PenaltyStep,
+    RectificationOrder,
+)
 
 
 @admin.register(Department)
@@ -60,3 +72,64 @@ class CaseEventAdmin(BureauStaffReadOnlyAdmin):
 class CasePhotoAdmin(BureauStaffReadOnlyAdmin):
     list_display = ["case", "event", "content_type", "size", "sha256"]
     list_select_related = ["case", "event"]
+
+
+@admin.register(Party)
+class PartyAdmin(BureauStaffReadOnlyAdmin):
+    """The register, read here with its numbers masked; parties are added through the service (pages, API)."""
+
+    list_display = ["name", "kind", "id_number_masked", "phone_masked", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    exclude = ["id_number_encrypted", "id_number_hash", "phone_encrypted", "phone_hash"]
+
+
+@admin.register(RectificationOrder)
+class RectificationOrderAdmin(BureauStaffReadOnlyAdmin):
+    list_display = ["number", "status", "party", "case", "deadline", "escalation", "issued_by"]
+    list_filter = ["status", "escalation"]
+    search_fields = ["number", "case__number", "party__name"]
+    list_select_related = ["party", "case", "issued_by"]
+
+
+class PenaltyStepInline(ReadOnlyInline):
+    model = PenaltyStep
+    fields = ["seq", "action", "from_status", "to_status", "actor", "recorded_at", "note"]
+    readonly_fields = fields
+
+
+@admin.register(PenaltyDecision)
+class PenaltyDecisionAdmin(BureauStaffReadOnlyAdmin):
+    list_display = ["number", "status", "party", "case", "level", "fine", "standard", "drafted_by"]
+    list_filter = ["status", "level", "first_offence"]
+    search_fields = ["number", "case__number", "party__name"]
+    list_select_related = ["party", "case", "standard", "drafted_by"]
+    inlines = [PenaltyStepInline]
+
+
+@admin.register(DiscretionStandard)
+class DiscretionStandardAdmin(BureauStaffAdmin):
+    """Bureau staff edit the standard; every save, a first one or an edit, is a new version through the
+    service, and the row being edited stays as it was (decisions made under it keep it)."""
+
+    list_display = ["code", "version", "name", "legal_review_threshold", "created_at", "created_by"]
+    list_filter = ["code"]
+    fields = ["code", "version", "name", "rules", "first_offence", "legal_review_threshold", "note", "created_at",
+              "created_by"]
+    readonly_fields = ["version", "created_at", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "code"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from .services.penalties import discretion_standard_save_version
+
+        data = form.cleaned_data
+        new = discretion_standard_save_version(
+            acting_user=request.user, code=obj.code, name=data["name"], rules=data["rules"],
+            first_offence=data.get("first_offence") or [], legal_review_threshold=data["legal_review_threshold"],
+            note=data.get("note", ""))
+        if change:
+            messages.info(request, _("已保存为新版本 v%(version)s；原版本保持不变。") % {"version": new.version})
+        obj.pk, obj.version, obj.created_at, obj.created_by = new.pk, new.version, new.created_at, new.created_by
+        obj._state.adding = False

@@ -64,3 +64,74 @@ class Actor(models.TextChoices):
     REPORTER = "reporter", _("上报人")
     BUREAU = "bureau", _("区城管局")
     HANDLING_UNIT = "handling_unit", _("处置单位")
+
+
+# ---------------------------------------------------------------------------------------------- parties
+
+
+class PartyKind(models.TextChoices):
+    """Who a case, an order or a penalty names (当事人): a natural person, or an organisation or business."""
+
+    PERSON = "person", _("自然人")
+    ORGANISATION = "organisation", _("单位或个体工商户")
+
+
+# ---------------------------------------------------------------------------------------------- orders
+
+
+class OrderStatus(models.TextChoices):
+    """A rectification order's life: issued, then the follow-up's outcome, then (not complied) escalated."""
+
+    ISSUED = "issued", _("已下达")
+    COMPLIED = "complied", _("已整改")
+    PARTLY = "partly", _("部分整改")
+    NOT_COMPLIED = "not_complied", _("未整改")
+    ESCALATED = "escalated", _("已升级处理")
+
+
+class OrderOutcome(models.TextChoices):
+    """What the follow-up inspection found (复查结果)."""
+
+    COMPLIED = "complied", _("已整改")
+    PARTLY = "partly", _("部分整改")
+    NOT_COMPLIED = "not_complied", _("未整改")
+
+
+class Escalation(models.TextChoices):
+    """What follows an order not (fully) complied with."""
+
+    PENALTY = "penalty", _("行政处罚")
+    BAN = "ban", _("取缔")
+    DEMOLITION = "demolition", _("强制拆除")
+
+
+# ---------------------------------------------------------------------------------------------- penalties
+
+
+class CircumstanceLevel(models.TextChoices):
+    """The circumstance levels of a discretion standard (自由裁量基准), lightest first."""
+
+    SLIGHT = "slight", _("轻微")
+    GENERAL = "general", _("一般")
+    SERIOUS = "serious", _("较重")
+    SEVERE = "severe", _("严重")
+
+
+class PenaltyStatus(models.TextChoices):
+    PENDING_BRIGADE = "pending_brigade", _("待大队长审批")
+    PENDING_LEGAL = "pending_legal", _("待法制审核")
+    APPROVED = "approved", _("已批准")
+    NOTIFIED = "notified", _("已告知听证权利")
+    SERVED = "served", _("已送达")
+    PAID = "paid", _("已缴纳")
+    RETURNED = "returned", _("已退回")
+
+
+class PenaltyAction(models.TextChoices):
+    DRAFT = "draft", _("拟定")
+    APPROVE_BRIGADE = "approve_brigade", _("大队长审批")
+    APPROVE_LEGAL = "approve_legal", _("法制审核")
+    RETURN = "return", _("退回")
+    NOTIFY_HEARING = "notify_hearing", _("告知听证权利")
+    SERVE = "serve", _("送达")
+    PAY = "pay", _("缴纳罚款")

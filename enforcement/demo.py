@@ -162,6 +162,12 @@ def _walk(rng, w: Walker, bureau, leader, reported_by_street):
 
 
 def seed(*, stdout=None, quick: bool = False, **kwargs):
+    made = _seed_cases(stdout=stdout, quick=quick)
+    _seed_sanctions(stdout=stdout)
+    return made
+
+
+def _seed_cases(*, stdout=None, quick: bool = False):
     if Case.objects.exists():
         if stdout is not None:
             stdout.write("  enforcement: cases already present, history left as it is")
@@ -235,3 +241,93 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
 
 
 
+
+
+# ---------------------------------------------------------------------------------------------- sanctions
+# A made-up discretion standard (the real one is the district's regulation, entered by its staff), and on the
+# cases of street vending and illegal building: parties (one vendor met in several streets), rectification
+# orders at every stage and escalation, penalty decisions at every circumstance level and step of the chain.
+
+DEMO_RULES = [
+    {"category": code, "level": level, "fine_min": low, "fine_max": high, "measures": measures}
+    for code in ("09006", "09001", "09005", "06001")
+    for level, low, high, measures in (
+        ("slight", "0", "50", "警告，责令改正"), ("general", "50", "200", "责令改正，罚款"),
+        ("serious", "200", "1000", "罚款，暂扣经营工具"), ("severe", "1000", "5000", "罚款，没收违法物品"))
+]
+DEMO_FIRST_OFFENCE = [{"category": "09006", "conditions": "首次占道经营、危害后果轻微并当场改正"},
+                      {"category": "09005", "conditions": "首次超出门窗经营并当场改正"}]
+BASIS = {"09006": "《城市道路管理条例》第二十七条", "09001": "《江西省城市市容和环境卫生管理办法》第十九条",
+         "09005": "《城市市容和环境卫生管理条例》第十四条", "06001": "《中华人民共和国城乡规划法》第四十条"}
+LEVELS = ("slight", "general", "serious", "severe")
+FINES = {"slight": "0", "general": "100", "serious": "600", "severe": "4000"}
+# how far each decision goes along the chain (the last one stays waiting for its approval)
+CHAINS = (("approve_brigade", "notify_hearing", "serve"), ("approve_brigade", "notify_hearing", "serve", "pay"),
+          ("approve_brigade",), ())
+
+
+def _seed_sanctions(*, stdout=None):
+    from .models import DiscretionStandard
+    from .services.orders import order_escalate, order_follow_up, order_issue
+    from .services.parties import case_set_party, party_register
+    from .services.penalties import discretion_standard_save_version, penalty_draft, penalty_step
+
+    if DiscretionStandard.objects.exists():
+        return
+    bureau = User.objects.filter(username="bureau").first() or User.objects.filter(role=Role.BUREAU).first()
+    if bureau is None:
+        return
+    end = clock.now()
+    with clock.frozen(end - timedelta(days=30)):
+        discretion_standard_save_version(acting_user=bureau, name="区城管局行政处罚自由裁量基准（演示）",
+                                         rules=DEMO_RULES, first_offence=DEMO_FIRST_OFFENCE,
+                                         legal_review_threshold="3000", note="演示数据，幅度为虚构")
+    candidates = (Case.objects.filter(category__code__in=BASIS, self_handled=False, reported_at__lt=end - timedelta(days=10),
+                                      reported_at__gte=end - timedelta(days=40))
+                  .exclude(status="rejected").select_related("street", "category").order_by("reported_at"))
+    leaders = {u.username: u for u in User.objects.filter(username__startswith="leader-")}
+    wanderer = None  # one vendor met in every street: the repeat offender the district view is for
+    orders = decisions = 0
+    for n, case in enumerate(candidates[:24]):
+        leader = leaders.get(f"leader-{case.street.code}")
+        if leader is None:
+            continue
+        at = case.reported_at + timedelta(hours=2)
+        with clock.frozen(at):
+            if n % 4 == 0:
+                wanderer = wanderer or party_register(acting_user=bureau, name="流动摊贩王某",
+                                                      id_number="360802198503150031", phone="13979600031")
+                party = wanderer
+            else:
+                party = party_register(acting_user=bureau, name=f"当事人{n + 1:02d}", phone=f"1397960{n + 100:04d}",
+                                       kind="organisation" if case.category.code == "09005" else "person")
+            case_set_party(acting_user=leader, case=case, party=party)
+            order = order_issue(acting_user=leader, case=case, items=["立即停止违法行为", "清理现场，恢复原状"],
+                                legal_basis=BASIS[case.category.code], deadline_days=3)
+        orders += 1
+        outcome = ("complied", "partly", "not_complied", None)[n % 4]
+        if outcome:
+            with clock.frozen(order.deadline + timedelta(hours=1)):
+                order_follow_up(acting_user=leader, order=order, outcome=outcome, note="复查现场")
+                if outcome != "complied":
+                    demolition = case.category.code == "06001"
+                    order_escalate(acting_user=bureau if demolition else leader, order=order,
+                                   kind="demolition" if demolition else ("ban" if n % 3 else "penalty"),
+                                   note="逾期未整改，依法处理", area_m2="24.5" if demolition else None)
+        level = LEVELS[n % 4]
+        with clock.frozen(order.deadline + timedelta(hours=2)):
+            decision = penalty_draft(acting_user=leader, case=case, level=level, fine=FINES[level],
+                                     first_offence=level == "slight" and case.category.code in ("09006", "09005"),
+                                     legal_basis=BASIS[case.category.code], order=order)
+        decisions += 1
+        for i, action in enumerate(CHAINS[n % len(CHAINS)]):
+            if decision.status == "pending_legal":
+                action_user, action = bureau, "approve_legal"
+            else:
+                action_user = leader
+            if action == "pay" and decision.fine == 0:
+                break
+            with clock.frozen(order.deadline + timedelta(days=1 + i)):
+                decision = penalty_step(acting_user=action_user, decision=decision, action=action)
+    if stdout is not None:
+        stdout.write(f"  enforcement: discretion standard v1, {orders} rectification orders, {decisions} penalty decisions")

@@ -434,3 +434,31 @@ def judge_trail(trail, start, end, r: Rules):
         elif action in closing and recorded >= start:
             closed_in = True
     return status, deadline, handle_at, reworks, extensions, closed_in
+
+
+# ---------------------------------------------------------------------------------------------- orders
+
+
+def overdue_orders(start, end, *, using="default") -> dict[int, list]:
+    """Per street id, the rectification orders whose deadline fell in [start, end) and that no follow-up had
+    found complied with by that deadline, oldest deadline first. Only what was recorded before `end` decides
+    (a follow-up after the deadline cannot make the order met), so a published period never moves."""
+    from .models import RectificationOrder
+
+    rows = (RectificationOrder.objects.using(using).unmet_between(start, end)
+            .select_related("case", "party").order_by("deadline", "pk"))
+    out: dict[int, list] = {}
+    for order in rows:
+        out.setdefault(order.case.street_id, []).append(order)
+    return out
+
+
+def orders_overdue_by_street(start, end, *, using="default") -> dict[int, int]:
+    """Per street id, how many orders `overdue_orders` finds for [start, end) (the scoring indicator)."""
+    from django.db.models import Count
+
+    from .models import RectificationOrder
+
+    rows = (RectificationOrder.objects.using(using).unmet_between(start, end)
+            .values("case__street_id").annotate(n=Count("pk")).order_by())
+    return {r["case__street_id"]: r["n"] for r in rows}

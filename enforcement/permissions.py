@@ -69,6 +69,38 @@ def is_handling_side(user, case) -> bool:
     return user.is_street_leader and leads_street(user, case.street_id)
 
 
+def may_name_party(user, case) -> bool:
+    """Who says whom a case is against: bureau staff, or the leader of the case's street (its handler)."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_bureau_staff or (user.is_street_leader and leads_street(user, case.street_id))
+
+
+def can_register_parties(user) -> bool:
+    """Bureau staff and street leaders enter parties (the register is district-wide)."""
+    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+
+
+def role_may_enforce(user) -> bool:
+    """Orders and penalties are the enforcement units' (bureau staff, street brigade leaders), decided from
+    the role alone (the API answers 403 before it looks at the object)."""
+    return bool(user and user.is_authenticated and (user.is_bureau_staff or user.is_street_leader))
+
+
+def may_enforce_on(user, case) -> bool:
+    """Issue, follow up and escalate an order, draft a penalty: bureau staff, or the leader of the case's street."""
+    return may_name_party(user, case)
+
+
+def may_escalate(user, case, kind) -> bool:
+    """A forced demolition is decided by the bureau; a penalty or a ban by the case's street brigade too."""
+    from .choices import Escalation
+
+    if kind == Escalation.DEMOLITION:
+        return bool(user and user.is_authenticated and user.is_bureau_staff)
+    return may_enforce_on(user, case)
+
+
 # ---------------------------------------------------------------------------------------------- API
 
 
@@ -78,3 +110,11 @@ class CasePermission(IsFieldStaff):
 
 class CategoryPermission(IsFieldStaff):
     """Field staff read the categories (the view is read-only)."""
+
+
+class PartyPermission(IsFieldStaff):
+    """Field staff read the parties in their scope; `can_register_parties` decides who adds one."""
+
+
+class EnforcementDocumentPermission(IsFieldStaff):
+    """Field staff read the orders and penalties in their scope; writes are decided by the may-do predicates."""

@@ -68,3 +68,72 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+
+class PartyQuerySet(PlacedQuerySet):
+    """A party is seen through the cases that name it: bureau staff every party; a street leader those named
+    by a case of their street; a grid officer those named by a case in their cells. A party no case names
+    yet (a vendor registered by street commerce) is the bureau's alone."""
+
+    scope_street = ("cases__street",)
+    scope_cell = ("cases__grid",)
+
+    def search(self, text):
+        text = (text or "").replace("\x00", "").strip()
+        return self.filter(name__icontains=text) if text else self
+
+
+class RectificationOrderQuerySet(PlacedQuerySet):
+    """Orders are where their case is: a leader sees their street's, an officer those of their cells' cases."""
+
+    scope_street = "case__street"
+    scope_cell = "case__grid"
+
+    def overdue(self, at):
+        """Issued, no follow-up yet, and the deadline passed (the overdue queue)."""
+        from .choices import OrderStatus
+
+        return self.filter(status=OrderStatus.ISSUED, deadline__lt=at)
+
+    def unmet_between(self, start, end):
+        """Orders whose deadline fell in [start, end) with no follow-up finding them complied by it: judged
+        from what was recorded by then, so a later follow-up never moves a published period."""
+        from .choices import OrderOutcome
+
+        met = Q(outcome=OrderOutcome.COMPLIED, followed_up_at__lte=models.F("deadline"))
+        return self.filter(deadline__gte=start, deadline__lt=end, issued_at__lt=end).exclude(met)
+
+    def for_list(self):
+        return self.select_related("case", "case__street", "case__category", "party", "issued_by")
+
+
+class DiscretionStandardQuerySet(models.QuerySet):
+    """The standard's versions: reference data every member of field staff reads; bureau staff edit it."""
+
+    def current(self, code="district"):
+        """The latest version of the standard, the one new decisions follow."""
+        return self.filter(code=code).order_by("-version").first()
+
+
+class PenaltyDecisionQuerySet(PlacedQuerySet):
+    """Decisions are where their case is."""
+
+    scope_street = "case__street"
+    scope_cell = "case__grid"
+
+    def for_list(self):
+        return self.select_related("case", "case__street", "category", "party", "standard", "drafted_by")
+
+    def awaiting(self, user):
+        """The decisions waiting for this user's approval: a leader's brigade approvals, bureau legal reviews."""
+        from .choices import PenaltyStatus
+
+        if getattr(user, "is_bureau_staff", False):
+            return self.filter(status=PenaltyStatus.PENDING_LEGAL)
+        if getattr(user, "is_street_leader", False):
+            return self.filter(status=PenaltyStatus.PENDING_BRIGADE)
+        return self.none()
+
+
+class PenaltyStepQuerySet(AppendOnlyQuerySet):
+    """A decision's trail is append-only: every bulk write is refused."""

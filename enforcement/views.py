@@ -91,7 +91,7 @@ def workbench(request):
 
 def _case_for(user, pk):
     return get_object_or_404(
-        Case.objects.visible_to(user).for_list().select_related("community", "duplicate_of").prefetch_related(
+        Case.objects.visible_to(user).for_list().select_related("community", "duplicate_of", "party").prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
         ),
         pk=pk,
@@ -231,3 +231,96 @@ def photo(request, pk, original=False):
     response["Cache-Control"] = "private, max-age=3600"
     response["Last-Modified"] = http_date(obj.uploaded_at.timestamp())
     return response
+
+
+# ---------------------------------------------------------------------------------------------- orders, penalties,
+# parties: the workbench's two more queues, the order's A4 page and PDF, a party's history across streets.
+
+
+@login_required
+def orders_queue(request):
+    """Rectification orders in the user's scope: all, awaiting follow-up, overdue."""
+    _require_case_reader(request.user)
+    from .choices import OrderStatus
+    from .models import RectificationOrder
+
+    qs = RectificationOrder.objects.visible_to(request.user).for_list()
+    current = request.GET.get("queue") or "open"
+    if current == "open":
+        qs = qs.filter(status=OrderStatus.ISSUED)
+    elif current == "overdue":
+        qs = qs.overdue(clock.now())
+    else:
+        current = "all"
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "enforcement/orders.html", {
+        "page": page, "current": current, "now": clock.now(),
+        "queues": [("open", _("待复查")), ("overdue", _("逾期未整改")), ("all", _("全部"))],
+    })
+
+
+@login_required
+def penalties_queue(request):
+    """Penalty decisions in the user's scope: those awaiting the user's approval, in progress, all."""
+    _require_case_reader(request.user)
+    from .choices import PenaltyStatus
+    from .models import PenaltyDecision
+
+    qs = PenaltyDecision.objects.visible_to(request.user).for_list()
+    current = request.GET.get("queue") or "awaiting"
+    if current == "awaiting":
+        qs = qs.awaiting(request.user)
+    elif current == "open":
+        qs = qs.exclude(status__in=(PenaltyStatus.PAID, PenaltyStatus.RETURNED))
+    else:
+        current = "all"
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "enforcement/penalties.html", {
+        "page": page, "current": current,
+        "queues": [("awaiting", _("待我审批")), ("open", _("办理中")), ("all", _("全部"))],
+    })
+
+
+def _order_for(user, pk):
+    from .models import RectificationOrder
+
+    return get_object_or_404(RectificationOrder.objects.visible_to(user).for_list(), pk=pk)
+
+
+@login_required
+def order_print(request, pk):
+    """The order as an A4 page, to print and seal."""
+    _require_case_reader(request.user)
+    from .documents import order_lines
+
+    order = _order_for(request.user, pk)
+    return render(request, "enforcement/order_print.html", {"order": order, "doc": order_lines(order)})
+
+
+@login_required
+def order_pdf(request, pk):
+    _require_case_reader(request.user)
+    from django.http import HttpResponse
+
+    from .documents import order_pdf as make_pdf
+
+    order = _order_for(request.user, pk)
+    response = HttpResponse(make_pdf(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="order-{order.pk}.pdf"'
+    return response
+
+
+@login_required
+def party_detail(request, pk):
+    """A party's whole history across streets, as far as the user's scope reaches (all of it for the bureau)."""
+    _require_case_reader(request.user)
+    from .models import Party, PenaltyDecision, RectificationOrder
+
+    party = get_object_or_404(Party.objects.visible_to(request.user), pk=pk)
+    cases = Case.objects.visible_to(request.user).filter(party=party).for_list()
+    return render(request, "enforcement/party_detail.html", {
+        "party": party, "cases": cases[:500],
+        "orders": RectificationOrder.objects.visible_to(request.user).filter(party=party).for_list()[:500],
+        "penalties": PenaltyDecision.objects.visible_to(request.user).filter(party=party).for_list()[:500],
+        "streets": sorted({c.street.name for c in cases[:500]}),
+    })

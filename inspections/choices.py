@@ -30,3 +30,29 @@ class PatrolSource(models.TextChoices):
 class PeriodKind(models.TextChoices):
     WEEK = "week", _("周")
     MONTH = "month", _("月")
+
+
+# ---------------------------------------------------------------------------------------------- sites
+
+
+class SiteInspectionResult(models.TextChoices):
+    """One checklist item at one inspection: met, or not (a failure makes a case with its deadline)."""
+
+    PASSED = "passed", _("合格")
+    FAILED = "failed", _("不合格")
+
+
+# ---------------------------------------------------------------------------------------------- campaigns
+
+
+class CampaignIndicator(models.TextChoices):
+    """What a campaign target counts, inside the campaign's dates, area and categories.
+
+    `patrol_count` sums one of the patrol reports' configured counts (its code beside the target)."""
+
+    CASES = "cases", _("案件数（件/户）")
+    CASES_CLOSED = "cases_closed", _("结案数（件/户）")
+    PATROL_REPORTS = "patrol_reports", _("巡查次数")
+    PATROL_COUNT = "patrol_count", _("巡查统计项")
+    DEMOLITIONS = "demolitions", _("拆除违建（处）")
+    DEMOLISHED_AREA = "demolished_area", _("拆除违建面积（m²）")

@@ -51,7 +51,113 @@ SUPERVISION_FINDINGS = [
 
 def seed(*, stdout=None, quick: bool = False, **kwargs):
     seed_patrols(quick=quick, stdout=stdout)
+    seed_field_work(stdout=stdout)
     seed_reports(stdout=stdout)
+
+
+SITES = [("御文府", "吉州置业", "江西建工"), ("江南凤凰城", "凤凰地产", "中建三局"), ("三中教学工地", "区教体局", "吉安建工"),
+         ("青春家园", "青春置业", "江西华美"), ("印象城", "印象商业", "中铁十六局"), ("润阳环湖湾", "润阳地产", "江西建工")]
+FAILURES = ["wash-platform", "covered-soil", "enclosure"]
+
+
+def _demo_photo():
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (150, 120, 80)).save(out, format="JPEG")
+    return ContentFile(out.getvalue(), name="site.jpg")
+
+
+def seed_field_work(*, stdout=None) -> None:
+    """Construction sites with their monthly inspections (failures only this week, so no finished period the
+    rankings compiled changes), squads and a school gate per street, the rural squad's groups and this month's
+    rota, a campaign, a few demolitions; through the services. Skipped when sites exist."""
+    from grids.models import GridCell, Street
+
+    from .models import ConstructionSite, DustCheckItem, KeyPoint, Squad
+    from .services.campaigns import campaign_create, demolition_record
+    from .services.rotas import rota_generate
+    from .services.sites import muck_approval_issue, site_inspection_record, site_register
+
+    if ConstructionSite.objects.exists():
+        if stdout is not None:
+            stdout.write("  inspections: construction sites already present, left as they are")
+        return
+    bureau = User.objects.filter(username="bureau").first()
+    streets = list(Street.objects.order_by("code")[:3])
+    if bureau is None or not streets:
+        return
+    rng = random.Random(1313)
+    now = clock.now()
+    today = now.astimezone(TZ).date()
+    monday = today - timedelta(days=today.weekday())
+    items = list(DustCheckItem.objects.active())
+    sites = []
+    with clock.frozen(now - timedelta(days=150)):
+        for n, (name, developer, contractor) in enumerate(SITES):
+            street = streets[n % len(streets)]
+            cell = rng.choice(list(GridCell.objects.filter(street=street).order_by("code")[:20]))
+            lat, lng = _point_in(cell, rng)
+            sites.append(site_register(
+                acting_user=bureau, name=name, developer=developer, contractor=contractor, lat=lat, lng=lng,
+                permit_number=f"3608022026{n + 1:04d}", starts_on=today - timedelta(days=150),
+                ends_on=today + timedelta(days=400), responsible_persons="项目经理 张伟；安全员 王芳",
+                agreement_signed_on=(today - timedelta(days=148)) if n != 3 else None))
+    for n, site in enumerate(sites):
+        month = today.replace(day=1)
+        for back in (3, 2, 1):  # a passed visit in each of the last three months
+            day = (month - timedelta(days=28 * back)).replace(day=10)
+            with clock.frozen(_at(day, (10, 30))):
+                site_inspection_record(acting_user=bureau, site=site, inspected_at=_at(day, (10, 0)),
+                                       results=[{"item": i.code, "result": "passed"} for i in items])
+        if n < 3 and monday < today:  # this week: two sites with a failure each, one not yet visited this month
+            failed = FAILURES[n]
+            with clock.frozen(_at(monday, (10, 30))):
+                site_inspection_record(acting_user=bureau, site=site, inspected_at=_at(monday, (10, 0)), results=[
+                    {"item": i.code, "result": "failed" if i.code == failed else "passed",
+                     **({"photos": [_demo_photo()], "note": "整改前照片"} if i.code == failed else {})}
+                    for i in items])
+    squads = {}
+    for street in streets:
+        squads[street.pk] = Squad.objects.get_or_create(name="一中队", street=street)[0]
+        cell = GridCell.objects.filter(street=street).order_by("code").first()
+        KeyPoint.objects.get_or_create(name=f"{street.name}中心小学校门", street=street, defaults={
+            "grid": cell, "windows": [["07:10", "07:50"], ["11:30", "12:10"], ["16:30", "17:30"]]})
+    groups = [Squad.objects.get_or_create(name=f"农房巡查{n}组", street=None)[0] for n in ("一", "二", "三")]
+    towns = list(Street.objects.filter(kind="town").order_by("code")) or streets
+    rota_generate(acting_user=bureau, name="农民违章建房巡查中队排班", month=today.strftime("%Y-%m"), squads=groups,
+                  towns=towns)
+    leader = User.objects.filter(username=f"leader-{streets[0].code}").first()
+    if leader is not None:
+        rota_generate(acting_user=leader, name=f"{streets[0].name}错时值守", month=today.strftime("%Y-%m"),
+                      street=streets[0], key_points=list(KeyPoint.objects.filter(street=streets[0])),
+                      key_point_squad=squads[streets[0].pk])
+    campaign_create(
+        acting_user=bureau, name="世兴庙周边超店经营百日攻坚", starts_on=today - timedelta(days=60),
+        ends_on=today + timedelta(days=40), streets=[s.code for s in streets[:2]], categories=["09005", "09006", "09001"],
+        units="区城管局、各街道执法大队、区市场监管局", description="规范超店经营、占道经营，取缔流动摊点。", targets=[
+            {"label": "规范超店经营", "indicator": "cases", "category": "09005", "target": 500, "unit": "户"},
+            {"label": "劝导流动摊贩", "indicator": "patrol_count", "count_code": "vendors_persuaded", "target": 2000,
+             "unit": "人"},
+            {"label": "拆除违建", "indicator": "demolished_area", "target": 2000, "unit": "m²"}])
+    for n, street in enumerate(streets):
+        cell = GridCell.objects.filter(street=street).order_by("code").last()
+        lat, lng = _point_in(cell, rng)
+        demolition_record(acting_user=bureau, site=f"{street.name}违章搭建", lat=lat, lng=lng, party_name="张某",
+                          area_m2=80 + 35 * n, demolished_on=today - timedelta(days=3 + 5 * n),
+                          order_reference=f"吉城管责改〔{today.year}〕{n + 1}号", forced=n == 0)
+    if len(sites) > 1:
+        muck_approval_issue(acting_user=bureau, number=f"渣准{today.year}-001", site=sites[0], carrier="吉安顺达运输",
+                            vehicles="赣D12345、赣D23456", route=[[sites[0].lat, sites[0].lng], [sites[1].lat, sites[1].lng]],
+                            valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=50),
+                            hours_from=datetime.strptime("22:00", "%H:%M").time(),  # noqa: DTZ007 - a time of day
+                            hours_to=datetime.strptime("05:00", "%H:%M").time(),  # noqa: DTZ007
+                            conditions="密闭运输，车轮冲洗后上路，按核准路线行驶")
+    if stdout is not None:
+        stdout.write(f"  inspections: {len(sites)} construction sites, squads, rotas, a campaign, demolitions")
 
 
 def seed_reports(*, stdout=None) -> dict:

@@ -86,3 +86,38 @@ def bulletin_xlsx(payload: dict) -> bytes:
     _about(wb, [("周期", payload["period"]), ("开始", payload["start"]), ("结束", payload["end"]),
                 ("修订版次", payload["revision"]), ("发布时间", payload["published_at"])])
     return _bytes(wb)
+
+
+# ---------------------------------------------------------------------------------------------- campaigns
+
+
+def campaign_report_xlsx(progress) -> bytes:
+    """A campaign's closing report: one row per target, its value in each street of the area and in total."""
+    campaign, streets = progress["campaign"], progress["streets"]
+    wb = Workbook()
+    headings = ["目标", "目标值", "单位", "完成率（%）"] + [s.name for s in streets] + ["合计"]
+    rows = [[row["target"].label, float(row["target"].target), row["target"].unit, float(row["percent"])]
+            + [_number(row["by_street"][s.pk]) for s in streets] + [_number(row["total"])]
+            for row in progress["targets"]]
+    _sheet(wb, "整治成效", headings, rows, first=True)
+    _about(wb, [("专项整治", campaign.name), ("时间", f"{campaign.starts_on} 至 {campaign.ends_on}"),
+                ("参与单位", campaign.units), ("整治街道", "、".join(s.name for s in streets)),
+                ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
+    return _bytes(wb)
+
+
+def _number(value):
+    """Whole numbers as integers, areas with their decimals."""
+    return int(value) if value == int(value) else float(value)
+
+
+def illegal_building_xlsx(week, first, last, rows, totals) -> bytes:
+    """The rural squad's weekly bulletin: one row per town, and the total."""
+    wb = Workbook()
+    headings = ["街道（镇）", "新发现违建（处）", "制止（处）", "拆除（处）", "拆除面积（m²）"]
+    body = [[r["street"].name, r["found"], r["stopped"], r["demolished"], _number(r["demolished_m2"])] for r in rows]
+    body.append(["合计", totals["found"], totals["stopped"], totals["demolished"], _number(totals["demolished_m2"])])
+    _sheet(wb, "违建巡查情况", headings, body, first=True)
+    _about(wb, [("周", week), ("时间", f"{first} 至 {last}"),
+                ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
+    return _bytes(wb)

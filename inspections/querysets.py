@@ -1,7 +1,9 @@
 """Reads over patrol reports and the published assessment. `visible_to(user)` is each model's one scoping
 entry point: every viewset, page and export starts from it."""
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+
+from grids.querysets import PlacedQuerySet
 
 from .choices import PatrolSource
 
@@ -46,7 +48,7 @@ class PatrolReportQuerySet(models.QuerySet):
     def for_list(self):
         from .models import PatrolFinding
 
-        return self.select_related("street", "leader").prefetch_related(
+        return self.select_related("street", "leader", "duty_squad").prefetch_related(
             models.Prefetch("grid_cells", queryset=_cells_only()),
             models.Prefetch("findings", queryset=PatrolFinding.objects.select_related("category", "case", "grid")),
         )
@@ -75,3 +77,109 @@ class RankingQuerySet(models.QuerySet):
 
     def of_period(self, kind, code):
         return self.filter(kind=kind, period=code).order_by("-published_at", "-id")
+
+
+# ---------------------------------------------------------------------------------------------- sites
+
+
+class DustCheckItemQuerySet(models.QuerySet):
+    """The checklist is reference data every member of field staff reads."""
+
+    def visible_to(self, user):
+        if getattr(user, "is_authenticated", False) and user.is_field_staff:
+            return self
+        return self.none()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ConstructionSiteQuerySet(PlacedQuerySet):
+    """Sites lie in a cell of a street: bureau staff see all, a leader their street's, an officer their cells'."""
+
+    scope_street = "street"
+    scope_cell = "grid"
+
+    def active_between(self, first, last):
+        """Sites under construction at some point between the two days: started by the last, not completed
+        before the first (a site past its planned end and not completed is still under construction)."""
+        return self.filter(Q(starts_on__lte=last) & (Q(completed_on__isnull=True) | Q(completed_on__gte=first)))
+
+    def in_street(self, street):
+        return self.filter(street=street)
+
+
+class SiteInspectionQuerySet(PlacedQuerySet):
+    scope_street = "site__street"
+    scope_cell = "site__grid"
+
+    def on_days(self, first, last):
+        return self.filter(date__gte=first, date__lte=last)
+
+    def for_list(self):
+        from .models import SiteInspectionItem
+
+        return self.select_related("site", "site__street", "inspector").prefetch_related(
+            models.Prefetch("results", queryset=SiteInspectionItem.objects.select_related("item", "case")))
+
+
+class SiteInspectionItemQuerySet(models.QuerySet):
+    def failed(self):
+        from .choices import SiteInspectionResult
+
+        return self.filter(result=SiteInspectionResult.FAILED)
+
+    def awaiting_follow_up(self):
+        """Failures no later inspection has found fixed yet."""
+        return self.failed().filter(resolved_by__isnull=True)
+
+
+class MuckTransportApprovalQuerySet(PlacedQuerySet):
+    # An approval is seen by the patrols of every street its route touches.
+    scope_street = ("streets",)
+
+    def valid_on(self, day):
+        return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+
+# ---------------------------------------------------------------------------------------------- campaigns
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Campaigns are the district's plan: every member of field staff reads them (progress per street
+        included, as the rankings are)."""
+        if getattr(user, "is_authenticated", False) and user.is_active and user.is_field_staff:
+            return self
+        return self.none()
+
+    def running_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class DemolitionQuerySet(PlacedQuerySet):
+    scope_street = "street"
+    scope_cell = "grid"
+
+    def on_days(self, first, last):
+        return self.filter(demolished_on__gte=first, demolished_on__lte=last)
+
+
+# ---------------------------------------------------------------------------------------------- rotas
+
+
+class SquadQuerySet(PlacedQuerySet):
+    # A street's squads belong to its brigade; the bureau's own squads (no street) only bureau staff see.
+    scope_street = "street"
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class KeyPointQuerySet(PlacedQuerySet):
+    scope_street = "street"
+    scope_cell = "grid"
+
+
+class RotaQuerySet(PlacedQuerySet):
+    scope_street = "street"

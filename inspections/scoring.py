@@ -95,6 +95,7 @@ class StreetIndicators:
     reworked_count: int = 0
     extended_count: int = 0
     bulletin_items: int = 0
+    orders_overdue: int = 0  # rectification orders unmet by their deadline in the period
     patrol_coverage: Decimal = Decimal(0)
     bulletin_cases: list = field(default_factory=list)  # weekly only: CaseFacts of the bulletin items
 
@@ -121,12 +122,14 @@ class StreetIndicators:
         return Decimal(getattr(self, name))
 
     def as_json(self) -> dict:
-        """The published form: counts as integers, rates as numbers rounded to four places."""
+        """The published form: counts as integers, rates as numbers rounded to four places. `orders_overdue`
+        appears only when there are some, so periods published before orders existed read the same."""
 
         def rate(value):
             return float(Decimal(value).quantize(RATE_PLACES, rounding=ROUND_HALF_UP))
 
-        return {
+        extra = {"orders_overdue": self.orders_overdue} if self.orders_overdue else {}
+        return extra | {
             "due_count": self.due_count,
             "closed_count": self.closed_count,
             "closed_on_time_count": self.closed_on_time_count,
@@ -184,7 +187,14 @@ def period_indicators(period: Period, street_ids, *, using="default", coverage=N
     for street_id, value in (coverage or {}).items():
         if street_id in result:
             result[street_id].patrol_coverage = Decimal(str(value))
+    _add_orders_overdue(result, period, using=using)
     return result
+
+
+def _add_orders_overdue(result, period, *, using="default"):
+    for street_id, n in history.orders_overdue_by_street(period.start, period.end, using=using).items():
+        if street_id in result:
+            result[street_id].orders_overdue = n
 
 
 # --- scores --------------------------------------------------------------------------------------------
@@ -289,4 +299,6 @@ def history_indicators(weeks, months, street_ids, *, using="default"):
             for street_id, ind in week_ind.get(week.code, {}).items():
                 if street_id in month_ind[month.code]:
                     month_ind[month.code][street_id].bulletin_items += ind.bulletin_items
+    for period in weeks + months:
+        _add_orders_overdue((week_ind if period in weeks else month_ind)[period.code], period, using=using)
     return week_ind, month_ind

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from bureau.admin_base import BureauStaffAdmin, is_bureau_staff
 
 from . import services
-from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
+from .models import (
+    FrontageAgreement,
+    OutdoorAd,
+    Shop,
+    StallPermit,
+    Vendor,
+    VendorCaseLink,
+    VendorZone,
+)
 
 
 def _changes(form, names=None) -> dict:
@@ -19,34 +27,57 @@ def _changes(form, names=None) -> dict:
 
 
 class VendorZoneForm(forms.ModelForm):
-    complaint_phone = forms.CharField(label=_("投诉电话"), required=False, help_text=_("保存后仅显示脱敏号码"))
+    opens_at = forms.TimeField(label=_("每日开始时间"), required=False,
+                               help_text=_("填写后替换全部营业时段为每天同一时段"))
+    closes_at = forms.TimeField(label=_("每日结束时间"), required=False,
+                                help_text=_("早于开始时间表示跨过午夜（次日结束）"))
 
     class Meta:
         model = VendorZone
-        fields = ["street", "kind", "name", "road", "area", "opens_at", "closes_at", "trades", "responsible_person",
-                  "capacity", "is_active"]
+        fields = ["street", "kind", "name", "road", "geometry", "half_width_m", "valid_from", "valid_to", "trades",
+                  "allowed_trades", "responsible_person", "complaint_phone", "capacity", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("opens_at")) != bool(data.get("closes_at")):
+            raise forms.ValidationError(_("开始时间与结束时间须同时填写。"))
+        if self.instance.pk is None and not data.get("opens_at"):
+            raise forms.ValidationError(_("请填写营业时段。"))
+        return data
 
 
 @admin.register(VendorZone)
 class VendorZoneAdmin(BureauStaffAdmin):
     form = VendorZoneForm
-    list_display = ["name", "street", "kind", "road", "opens_at", "closes_at", "capacity", "complaint_phone_masked",
+    readonly_fields = ["hours", "slot_numbers"]
+    list_display = ["name", "street", "kind", "road", "valid_from", "valid_to", "capacity", "complaint_phone",
                     "is_active"]
     list_filter = ["kind", "is_active", "street"]
     search_fields = ["name", "road", "responsible_person"]
 
     def save_model(self, request, obj, form, change):
-        phone = form.cleaned_data.get("complaint_phone", "")
+        data = form.cleaned_data
+        windows = None
+        if data.get("opens_at"):
+            windows = [{"weekday": d, "opens": data["opens_at"], "closes": data["closes_at"]} for d in range(1, 8)]
         if not change:
-            fields = {f: form.cleaned_data.get(f) for f in ["street", "kind", "name", "road", "area", "opens_at",
-                                                            "closes_at", "responsible_person", "is_active"]}
-            created = services.vendor_zone_create(acting_user=request.user, trades=form.cleaned_data["trades"] or "",
-                                                  capacity=form.cleaned_data["capacity"] or 0,
-                                                  complaint_phone=phone, **fields)
+            fields = {f: data.get(f) for f in VendorZoneForm.Meta.fields}
+            fields["trades"] = fields["trades"] or ""
+            fields["capacity"] = fields["capacity"] or 0
+            fields["allowed_trades"] = fields["allowed_trades"] or []
+            created = services.vendor_zone_create(acting_user=request.user, windows=windows, **fields)
             obj.pk = created.pk
             return
-        services.vendor_zone_update(acting_user=request.user, zone=obj, complaint_phone=phone or None,
+        services.vendor_zone_update(acting_user=request.user, zone=obj, windows=windows,
                                     **_changes(form, services.ZONE_EDITABLE))
+
+    @admin.display(description=_("营业时段"))
+    def hours(self, obj):
+        return "；".join(str(w) for w in obj.windows.all()) if obj.pk else "—"
+
+    @admin.display(description=_("摊位"))
+    def slot_numbers(self, obj):
+        return "、".join(s.number for s in obj.slots.all()) if obj.pk else "—"
 
 
 class VendorForm(forms.ModelForm):
@@ -75,20 +106,34 @@ class VendorAdmin(BureauStaffAdmin):
         obj.pk = vendor.pk
 
 
+class StallPermitForm(forms.ModelForm):
+    stall_number = forms.CharField(label=_("摊位号"), max_length=16)
+
+    class Meta:
+        model = StallPermit
+        fields = ["vendor", "zone", "valid_from", "valid_to"]
+
+
 @admin.register(StallPermit)
 class StallPermitAdmin(BureauStaffAdmin):
-    list_display = ["zone", "stall_number", "vendor", "valid_from", "valid_to", "status"]
+    list_display = ["zone", "slot", "vendor", "valid_from", "valid_to", "status"]
     list_filter = ["status", "zone__kind", "zone__street"]
-    search_fields = ["stall_number", "vendor__name", "zone__name"]
+    search_fields = ["slot__number", "vendor__name", "zone__name"]
     autocomplete_fields = ["vendor"]
-    fields = ["vendor", "zone", "stall_number", "valid_from", "valid_to", "status", "issued_at", "revoked_at",
-              "revoke_reason"]
     actions = ["revoke"]
+    readonly = ["vendor", "zone", "slot", "valid_from", "valid_to", "status", "checklist", "renewal_of", "issued_at",
+                "revoked_at", "revoke_reason"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = StallPermitForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["vendor", "zone", "stall_number", "valid_from", "valid_to"] if obj is None else self.readonly
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ["status", "issued_at", "revoked_at", "revoke_reason"]
-        return self.fields
+        return [] if obj is None else self.readonly
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -98,7 +143,7 @@ class StallPermitAdmin(BureauStaffAdmin):
             stall_number=form.cleaned_data["stall_number"], valid_from=form.cleaned_data["valid_from"],
             valid_to=form.cleaned_data["valid_to"],
         )
-        obj.pk = permit.pk
+        obj.pk, obj.slot = permit.pk, permit.slot
 
     @admin.action(description=_("吊销所选摊位许可"))
     def revoke(self, request, queryset):

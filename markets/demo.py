@@ -61,6 +61,23 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
     return len(zones)
 
 
+def _square_in(street, n):
+    """A small square (about 60 m) inside the street's n-th cell, for the check and the map; None without cells."""
+    from shapely.geometry import shape
+
+    cells = list(street.cells.order_by("code")[: n + 1])
+    if not cells:
+        return None
+    try:
+        centre = shape(cells[min(n, len(cells) - 1)].geometry).representative_point()
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    d = 0.0003
+    x, y = round(centre.x, 6), round(centre.y, 6)
+    return {"type": "Polygon", "coordinates": [[[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d],
+                                                [x - d, y - d]]]}
+
+
 def _zones(actor, streets):
     by_code = {s.code: s for s in streets}
     zones = []
@@ -72,6 +89,7 @@ def _zones(actor, streets):
                 road=f"{short}路", opens_at=opens, closes_at=closes, trades=TRADES[(i + n) % 3],
                 responsible_person=f"{SURNAMES[i % len(SURNAMES)]}{GIVEN[n]}",
                 complaint_phone=f"0796{8200000 + i * 10 + n}", capacity=12 if n == 1 else 8,
+                slots=12 if n == 1 else 8, geometry=_square_in(street, n),
             ))
     for j, (road, code) in enumerate(NIGHT_ROADS):
         street = by_code.get(code) or streets[j % len(streets)]
@@ -79,7 +97,8 @@ def _zones(actor, streets):
             acting_user=actor, street=street, kind=ZoneKind.NIGHT_SNACK, name=f"{road}夜宵摊点区", road=road,
             opens_at=time(18, 0), closes_at=time(2, 0), trades=TRADES[3],
             responsible_person=f"{SURNAMES[-1 - j]}{GIVEN[-1 - j]}", complaint_phone=f"1390796{5000 + j:04d}",
-            capacity=20,
+            capacity=20, slots=20, geometry=_square_in(street, 3),
+            windows=[{"weekday": d, "opens": time(18), "closes": time(2)} for d in range(1, 8)],
         ))
     return zones
 

@@ -3,19 +3,25 @@ the work scope of grids' `Street.objects.visible_to` read through each row's str
 bureau staff see the district; a street leader their street(s); a grid officer the streets of their cells
 (street commerce is managed by street, so no row here is scoped by cell); the API client and the auditor
 nothing (their requests are refused with 403 before this)."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from bureau import clock
+from bureau.appendonly import AppendOnlyQuerySetMixin
 from grids.querysets import PlacedQuerySet, within_scope
 
-from .choices import RENEWAL_OPENS_DAYS, AdStatus, PermitStatus
+from .choices import PERMIT_WARNING_DAYS, RENEWAL_OPENS_DAYS, AdStatus, PermitStatus
+from .hours import local
+
+IN_FORCE = (PermitStatus.ACTIVE, PermitStatus.SCHEDULED)
 
 
-def local_time(moment: datetime):
-    return timezone.localtime(moment).time() if timezone.is_aware(moment) else moment.time()
+def _in_season(day: date, prefix: str = "") -> Q:
+    return ((Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}))
+            & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})))
 
 
 class VendorZoneQuerySet(PlacedQuerySet):
@@ -25,12 +31,24 @@ class VendorZoneQuerySet(PlacedQuerySet):
         return self.filter(is_active=True)
 
     def open_at(self, moment: datetime):
-        """Zones whose hours contain `moment` (local time). A window with closes_at < opens_at crosses midnight
-        (night snacks 18:00 -> 02:00): open from opens_at to midnight and from midnight to closes_at."""
-        t = local_time(moment)
-        same_day = Q(opens_at__lt=F("closes_at"), opens_at__lte=t, closes_at__gt=t)
-        overnight = Q(opens_at__gt=F("closes_at")) & (Q(opens_at__lte=t) | Q(closes_at__gt=t))
-        return self.filter(same_day | overnight)
+        """Active zones with a window open at `moment` (local time) that started on a day in their season:
+        a window started today, or one started yesterday that runs past midnight and has not closed yet."""
+        from .models import VendorZoneWindow
+
+        at = local(moment)
+        today, t = at.date(), at.time()
+        yesterday = today - timedelta(days=1)
+        windows = VendorZoneWindow.objects.filter(zone=OuterRef("pk"))
+        started_today = windows.filter(Q(weekday=today.isoweekday(), opens__lte=t)
+                                       & (Q(closes__gt=t) | Q(closes__lte=F("opens"))))
+        started_yesterday = windows.filter(weekday=yesterday.isoweekday(), closes__lte=F("opens"), closes__gt=t)
+        return self.active().filter(
+            (_in_season(today) & Exists(started_today)) | (_in_season(yesterday) & Exists(started_yesterday))
+        )
+
+
+class VendorSlotQuerySet(PlacedQuerySet):
+    scope_street = "zone__street"
 
 
 class VendorQuerySet(PlacedQuerySet):
@@ -58,17 +76,50 @@ class StallPermitQuerySet(PlacedQuerySet):
     scope_street = "zone__street"
 
     def current(self, today):
-        return self.filter(status=PermitStatus.ACTIVE, valid_from__lte=today, valid_to__gte=today)
+        """Approved permits covering `today`: in force, or a renewal whose first day it is (the daily job
+        may not have switched it on yet, but the vendor is covered from midnight)."""
+        return self.filter(status__in=IN_FORCE, valid_from__lte=today, valid_to__gte=today)
+
+    def pending(self):
+        """Applications waiting for the street's review or the bureau's approval."""
+        return self.filter(status__in=(PermitStatus.APPLIED, PermitStatus.REVIEWED))
 
     def due_for_renewal(self, today):
-        """Active permits whose renewal window is open: expiring within RENEWAL_OPENS_DAYS, not yet expired."""
+        """Active permits whose renewal window is open: expiring within RENEWAL_OPENS_DAYS, not yet expired,
+        not yet renewed."""
         return self.filter(
-            status=PermitStatus.ACTIVE, valid_to__gte=today, valid_to__lte=today + timedelta(days=RENEWAL_OPENS_DAYS)
+            status=PermitStatus.ACTIVE, valid_to__gte=today, valid_to__lte=today + timedelta(days=RENEWAL_OPENS_DAYS),
+            renewed_by__isnull=True,
+        )
+
+    def expiring(self, today):
+        """Active, unrenewed permits ending within PERMIT_WARNING_DAYS: their street is warned."""
+        return self.filter(
+            status=PermitStatus.ACTIVE, valid_to__gte=today, valid_to__lte=today + timedelta(days=PERMIT_WARNING_DAYS),
+            renewed_by__isnull=True,
         )
 
     def lapsed(self, today):
-        """Still marked active but past valid_to (the expiry sweep turns these into expired)."""
+        """Still marked active but past valid_to (the expiry job turns these into expired)."""
         return self.filter(status=PermitStatus.ACTIVE, valid_to__lt=today)
+
+    def starting(self, today):
+        """Approved permits whose first day has come (the expiry job switches them on)."""
+        return self.filter(status=PermitStatus.SCHEDULED, valid_from__lte=today)
+
+
+class StallPermitEventQuerySet(AppendOnlyQuerySetMixin, PlacedQuerySet):
+    scope_street = "permit__zone__street"
+
+
+class MarketNoticeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
 
 
 class VendorCaseLinkQuerySet(PlacedQuerySet):

@@ -2,22 +2,56 @@
 full_clean() before save, an audit record. Plain phone and ID numbers enter here and leave as mask + hash."""
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bureau import clock
+from bureau.accounts.models import User
 from bureau.api.exceptions import Conflict
 from bureau.audit.services import audit_record
+from enforcement.choices import PartyKind
+from enforcement.services.parties import party_match_or_add
 
-from .choices import PERMIT_DEFAULT_DAYS, AdKind, AdStatus, PermitStatus
-from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorZone
+from . import workflow
+from .choices import (
+    DEFAULT_HALF_WIDTH_M,
+    PERMIT_DEFAULT_DAYS,
+    AdKind,
+    AdStatus,
+    NightSnackRule,
+    NoticeKind,
+    PermitApplicant,
+    PermitStatus,
+    Trade,
+    VendorKind,
+    ZoneKind,
+)
+from .models import (
+    FrontageAgreement,
+    MarketNotice,
+    OutdoorAd,
+    Shop,
+    StallPermit,
+    StallPermitEvent,
+    Vendor,
+    VendorCaseLink,
+    VendorSlot,
+    VendorZone,
+    VendorZoneWindow,
+)
 from .pii import id_hashes, mask_id, mask_phone, phone_hash, phone_hashes
+from .querysets import IN_FORCE
 
 
 class PermitStateConflict(Conflict):
-    default_detail = _("该摊位许可当前状态下不能执行此操作。")
+    default_detail = _lazy("该摊位许可当前状态下不能执行此操作。")
+
+
+class SlotTaken(Conflict):
+    default_detail = _lazy("该摊位在此期间已有许可。")
 
 
 def _today():
@@ -39,45 +73,107 @@ def _apply(obj, changes: dict, editable: set) -> list[str]:
     return changed
 
 
+def _user(acting_user):
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+def _every_day(opens_at, closes_at) -> list[dict]:
+    return [{"weekday": d, "opens": opens_at, "closes": closes_at} for d in range(1, 8)]
+
+
+def _set_windows(zone, windows) -> None:
+    """Replace the zone's windows with `windows` ([{weekday, opens, closes}]), each checked."""
+    rows, seen = [], set()
+    for i, w in enumerate(windows):
+        row = VendorZoneWindow(zone=zone, weekday=w["weekday"], opens=w["opens"], closes=w["closes"])
+        try:
+            row.full_clean(exclude=["zone"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise ValidationError({"windows": [f"{i + 1}: {m}" for m in exc.messages]}) from None
+        if (row.weekday, row.opens) in seen:
+            raise ValidationError({"windows": [_("同一天有两个相同开始时间的时段。")]})
+        seen.add((row.weekday, row.opens))
+        rows.append(row)
+    zone.windows.all().delete()
+    VendorZoneWindow.objects.bulk_create(rows)
+
+
+def _zone_changed():
+    from . import zoneindex
+
+    zoneindex.invalidate()
+
+
 @transaction.atomic
-def vendor_zone_create(*, acting_user, street, kind, name, opens_at, closes_at, road="", area=None, trades="",
-                       responsible_person="", complaint_phone="", capacity=0, is_active=True) -> VendorZone:
+def vendor_zone_create(*, acting_user, street, kind, name, windows=None, opens_at=None, closes_at=None, road="",
+                       geometry=None, half_width_m=DEFAULT_HALF_WIDTH_M, valid_from=None, valid_to=None, trades="",
+                       allowed_trades=(), responsible_person="", complaint_phone="", capacity=0, slots=0,
+                       is_active=True) -> VendorZone:
+    """A zone with its windows (`windows`, or `opens_at`-`closes_at` every day) and `slots` numbered stalls
+    (01, 02 ...)."""
+    if windows is None:
+        if opens_at is None or closes_at is None:
+            raise ValidationError({"windows": [_("请填写营业时段。")]})
+        windows = _every_day(opens_at, closes_at)
     zone = VendorZone(
-        street=street, kind=kind, name=name, road=road, area=area, opens_at=opens_at, closes_at=closes_at,
-        trades=trades, responsible_person=responsible_person, complaint_phone_masked=mask_phone(complaint_phone),
-        complaint_phone_hash=phone_hash(complaint_phone), capacity=capacity, is_active=is_active,
+        street=street, kind=kind, name=name, road=road, geometry=geometry, half_width_m=half_width_m,
+        valid_from=valid_from, valid_to=valid_to, trades=trades, allowed_trades=list(allowed_trades),
+        responsible_person=responsible_person, complaint_phone=complaint_phone.strip(),
+        capacity=max(capacity, slots), is_active=is_active,
     )
     zone.full_clean()
     zone.save()
+    _set_windows(zone, windows)
+    for n in range(1, slots + 1):
+        VendorSlot.objects.create(zone=zone, number=f"{n:02d}")
+    _zone_changed()
     audit_record(actor=acting_user, action="vendor_zone.create", obj=zone,
-                 detail={"street": street.code, "kind": kind})
+                 detail={"street": street.code, "kind": kind, "windows": len(windows), "slots": slots})
     return zone
 
 
-ZONE_EDITABLE = {"street", "kind", "name", "road", "area", "opens_at", "closes_at", "trades", "responsible_person",
-                 "capacity", "is_active"}
+ZONE_EDITABLE = {"street", "kind", "name", "road", "geometry", "half_width_m", "valid_from", "valid_to", "trades",
+                 "allowed_trades", "responsible_person", "complaint_phone", "capacity", "is_active"}
 
 
 @transaction.atomic
-def vendor_zone_update(*, acting_user, zone, complaint_phone: str | None = None, **changes) -> VendorZone:
-    """Change a zone's fields. A new complaint phone (plain) is stored as mask + hash; none keeps the old."""
+def vendor_zone_update(*, acting_user, zone, windows=None, **changes) -> VendorZone:
+    """Change a zone's fields; `windows`, when given, replace its opening windows."""
     zone = VendorZone.objects.select_for_update().get(pk=zone.pk)
     changed = _apply(zone, changes, ZONE_EDITABLE)
-    if complaint_phone:
-        zone.complaint_phone_masked, zone.complaint_phone_hash = mask_phone(complaint_phone), phone_hash(complaint_phone)
-        changed.append("complaint_phone")
     zone.full_clean()
     zone.save()
+    if windows is not None:
+        _set_windows(zone, windows)
+        changed.append("windows")
+    _zone_changed()
     audit_record(actor=acting_user, action="vendor_zone.change", obj=zone, detail={"fields": changed})
     return zone
 
 
 @transaction.atomic
-def vendor_register(*, acting_user, name, phone="", id_number="") -> Vendor:
+def vendor_slot_create(*, acting_user, zone, number, length_m=None, width_m=None) -> VendorSlot:
+    slot = VendorSlot(zone=zone, number=str(number).strip(), length_m=length_m, width_m=width_m)
+    slot.full_clean()
+    slot.save()
+    audit_record(actor=acting_user, action="vendor_slot.create", obj=slot, detail={"zone": zone.pk})
+    return slot
+
+
+def _check_trades(trades):
+    unknown = set(trades) - set(Trade.values)
+    if unknown:
+        raise ValidationError({"trades": [_("未知的经营品类：%(codes)s") % {"codes": "、".join(sorted(unknown))}]})
+
+
+@transaction.atomic
+def vendor_register(*, acting_user, name, phone="", id_number="", kind=VendorKind.PERSON, licence_number="",
+                    trades=(), photo=None) -> Vendor:
     """The vendor with this ID number or phone if already known (district-wide), else a new one.
 
     A vendor is recognised under any configured hash key (PII_HASH_KEY, newest first); one found under an
     older key gets its hashes made again under the current key, since the number is at hand only now."""
+    _check_trades(trades)
     p_hashes, i_hashes = phone_hashes(phone), id_hashes(id_number)
     p_hash, i_hash = (p_hashes or [""])[0], (i_hashes or [""])[0]
     vendor = None
@@ -93,78 +189,298 @@ def vendor_register(*, acting_user, name, phone="", id_number="") -> Vendor:
         if p_hash and vendor.phone_hash != p_hash and (not vendor.phone_hash or vendor.phone_hash in p_hashes):
             vendor.phone_hash, vendor.phone_masked = p_hash, mask_phone(phone)
             changed += ["phone_hash", "phone_masked"]
+        new_trades = [t for t in trades if t not in vendor.trades]
+        if new_trades:
+            vendor.trades = [*vendor.trades, *new_trades]
+            changed.append("trades")
+        if photo:
+            vendor.photo = photo
+            changed.append("photo")
         if changed:
             vendor.full_clean()
             vendor.save(update_fields=changed)
             audit_record(actor=acting_user, action="vendor.update", obj=vendor, detail={"fields": changed})
+        if vendor.party_id is None:  # registered before parties existed
+            vendor.party = party_match_or_add(acting_user=acting_user, name=vendor.name, id_number=id_number,
+                                              phone=phone)
+            vendor.save(update_fields=["party"])
         return vendor
-    vendor = Vendor(name=name, phone_masked=mask_phone(phone), phone_hash=p_hash,
-                    id_number_masked=mask_id(id_number), id_number_hash=i_hash, created_at=clock.now())
+    party = party_match_or_add(acting_user=acting_user, name=name, id_number=id_number, phone=phone)
+    vendor = Vendor(name=name, kind=kind, licence_number=licence_number, trades=list(trades),
+                    phone_masked=mask_phone(phone), phone_hash=p_hash, party=party, id_number_masked=mask_id(id_number),
+                    id_number_hash=i_hash, created_at=clock.now())
+    if photo:
+        vendor.photo = photo
     vendor.full_clean()
     vendor.save()
-    audit_record(actor=acting_user, action="vendor.register", obj=vendor)
+    audit_record(actor=acting_user, action="vendor.register", obj=vendor, detail={"kind": kind})
     return vendor
 
 
-@transaction.atomic
-def stall_permit_issue(*, acting_user, vendor, zone, stall_number, valid_from=None, valid_to=None) -> StallPermit:
+# --- stall permits ---------------------------------------------------------------------------------
+
+def _authorise(acting_user, action):
+    if not workflow.may(acting_user, action):
+        raise PermissionDenied(_("您无权执行此操作。"))
+
+
+def _event(permit, action, from_status, *, acting_user, note=""):
+    StallPermitEvent.objects.create(permit=permit, action=action, from_status=from_status or "",
+                                    to_status=permit.status, actor=_user(acting_user), at=clock.now(),
+                                    note=(note or "")[:255])
+    audit_record(actor=acting_user, action=f"stall_permit.{action}", obj=permit,
+                 detail={"from": from_status or "", "to": permit.status, "note": (note or "")[:255]})
+
+
+def _locked(permit) -> StallPermit:
+    return StallPermit.objects.select_for_update().select_related("zone", "slot").get(pk=permit.pk)
+
+
+def _require_from(permit, action):
+    if permit.status not in workflow.TRANSITIONS[action].sources:
+        raise PermitStateConflict()
+
+
+def _resolve_slot(zone, slot, stall_number, acting_user):
+    if slot is not None:
+        return slot
+    if zone is None or not stall_number:
+        raise ValidationError({"slot": [_("请选择摊位。")]})
+    found = VendorSlot.objects.filter(zone=zone, number=stall_number).first()
+    return found or vendor_slot_create(acting_user=acting_user, zone=zone, number=stall_number)
+
+
+def _period(valid_from, valid_to):
     valid_from = valid_from or _today()
-    valid_to = valid_to or valid_from + timedelta(days=PERMIT_DEFAULT_DAYS - 1)
-    zone = VendorZone.objects.select_for_update().get(pk=zone.pk)
-    if not zone.is_active:
+    return valid_from, valid_to or valid_from + timedelta(days=PERMIT_DEFAULT_DAYS - 1)
+
+
+def _check_checklist(zone, checklist, *, complete: bool):
+    checklist = dict(checklist or {})
+    probe = StallPermit(checklist=checklist)
+    unknown = set(checklist) - set(NightSnackRule.values)
+    if unknown or not all(isinstance(v, bool) for v in checklist.values()):
+        raise ValidationError({"checklist": [probe._meta.get_field("checklist").verbose_name + ": "
+                                             + _("五统一要求的填写格式不正确。")]})
+    if complete and zone.kind == ZoneKind.NIGHT_SNACK:
+        missing = [NightSnackRule(c).label for c in NightSnackRule.values if not checklist.get(c)]
+        if missing:
+            raise ValidationError({"checklist": [_("夜宵摊点须落实五统一要求，尚未落实：%(items)s") % {
+                "items": "、".join(str(m) for m in missing)}]})
+    return checklist
+
+
+def _grant(permit, *, today):
+    """Put `permit` in force on its slot (locked by the caller): active from its first day, scheduled
+    before it. No other approved permit of the slot may share a day with it."""
+    overlapping = StallPermit.objects.filter(slot=permit.slot, status__in=IN_FORCE, valid_from__lte=permit.valid_to,
+                                             valid_to__gte=permit.valid_from).exclude(pk=permit.pk)
+    if overlapping.exists():
+        raise SlotTaken()
+    zone = permit.zone
+    if not zone.is_active or not permit.slot.is_active:
         raise ValidationError({"zone": [_("该摊点区域已停用。")]})
-    active = StallPermit.objects.filter(zone=zone, status=PermitStatus.ACTIVE)
-    if active.filter(stall_number=stall_number).exists():
-        raise ValidationError({"stall_number": [_("该摊位已有有效许可。")]})
-    if zone.capacity and active.count() >= zone.capacity:
-        raise ValidationError({"zone": [_("该摊点区域摊位已满。")]})
-    permit = StallPermit(vendor=vendor, zone=zone, stall_number=stall_number, valid_from=valid_from,
-                         valid_to=valid_to, status=PermitStatus.ACTIVE,
-                         issued_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-                         issued_at=clock.now())
+    if zone.capacity:
+        # other stalls of the zone taken during this permit's period
+        taken = (StallPermit.objects.filter(zone=zone, status__in=IN_FORCE, valid_from__lte=permit.valid_to,
+                                            valid_to__gte=permit.valid_from)
+                 .exclude(slot=permit.slot).values("slot").distinct().count())
+        if taken >= zone.capacity:
+            raise ValidationError({"zone": [_("该摊点区域摊位已满。")]})
+    permit.status = PermitStatus.ACTIVE if permit.valid_from <= today else PermitStatus.SCHEDULED
+    try:
+        with transaction.atomic():
+            permit.save()
+    except IntegrityError:
+        # the partial unique indexes: another permit took the slot in between
+        raise SlotTaken() from None
+
+
+def _lock_slot(slot) -> VendorSlot:
+    """Serialise every approval of a slot: the slot row is the lock."""
+    return VendorSlot.objects.select_for_update().select_related("zone").get(pk=slot.pk)
+
+
+@transaction.atomic
+def stall_permit_apply(*, acting_user, vendor, slot, valid_from=None, valid_to=None,
+                       applicant=PermitApplicant.STREET, note="") -> StallPermit:
+    """An application for a stall, taken by the street from the vendor or on their behalf."""
+    _authorise(acting_user, "apply")
+    valid_from, valid_to = _period(valid_from, valid_to)
+    zone = slot.zone
+    if not zone.is_active or not slot.is_active:
+        raise ValidationError({"slot": [_("该摊位已停用。")]})
+    if zone.allowed_trades and vendor.trades and not set(zone.allowed_trades) & set(vendor.trades):
+        raise ValidationError({"vendor": [_("该摊贩的经营品类不在本区域允许范围内。")]})
+    permit = StallPermit(vendor=vendor, zone=zone, slot=slot, valid_from=valid_from, valid_to=valid_to,
+                         status=PermitStatus.APPLIED, applicant=applicant, applied_at=clock.now())
     permit.full_clean()
     permit.save()
-    audit_record(actor=acting_user, action="stall_permit.issue", obj=permit,
-                 detail={"zone": zone.pk, "valid_to": valid_to.isoformat()})
+    _event(permit, "apply", "", acting_user=acting_user, note=note)
+    return permit
+
+
+@transaction.atomic
+def stall_permit_review(*, acting_user, permit, note="", checklist=None) -> StallPermit:
+    """The street has checked the application: on to the bureau."""
+    _authorise(acting_user, "review")
+    permit = _locked(permit)
+    _require_from(permit, "review")
+    from_status = permit.status
+    if checklist is not None:
+        permit.checklist = _check_checklist(permit.zone, checklist, complete=False)
+    permit.status = PermitStatus.REVIEWED
+    permit.full_clean()
+    permit.save()
+    _event(permit, "review", from_status, acting_user=acting_user, note=note)
+    return permit
+
+
+@transaction.atomic
+def stall_permit_reject(*, acting_user, permit, reason) -> StallPermit:
+    _authorise(acting_user, "reject")
+    permit = _locked(permit)
+    _require_from(permit, "reject")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("请填写不予通过的原因。")]})
+    from_status, permit.status = permit.status, PermitStatus.REJECTED
+    permit.save(update_fields=["status"])
+    _event(permit, "reject", from_status, acting_user=acting_user, note=reason.strip())
+    return permit
+
+
+@transaction.atomic
+def stall_permit_approve(*, acting_user, permit, checklist=None, note="") -> StallPermit:
+    """The bureau grants a reviewed application. A night-snack stall needs all five unified requirements
+    checked. Approvals of one slot are serialised on the slot's row; the partial unique indexes hold if
+    anything gets round that."""
+    _authorise(acting_user, "approve")
+    permit = StallPermit.objects.select_related("slot").get(pk=permit.pk)
+    _lock_slot(permit.slot)
+    permit = _locked(permit)
+    _require_from(permit, "approve")
+    from_status = permit.status
+    permit.checklist = _check_checklist(permit.zone, permit.checklist if checklist is None else checklist,
+                                        complete=True)
+    permit.issued_by, permit.issued_at = _user(acting_user), clock.now()
+    permit.full_clean()
+    _grant(permit, today=_today())
+    _event(permit, "approve", from_status, acting_user=acting_user, note=note)
+    return permit
+
+
+@transaction.atomic
+def stall_permit_issue(*, acting_user, vendor, zone=None, slot=None, stall_number=None, valid_from=None,
+                       valid_to=None, checklist=None) -> StallPermit:
+    """Issue a permit directly (the bureau's admin, migrated paper permits): applied and approved at once."""
+    _authorise(acting_user, "issue")
+    slot = _lock_slot(_resolve_slot(zone, slot, stall_number, acting_user))
+    valid_from, valid_to = _period(valid_from, valid_to)
+    zone = slot.zone
+    checklist = _check_checklist(zone, checklist if checklist is not None else (
+        dict.fromkeys(NightSnackRule.values, True) if zone.kind == ZoneKind.NIGHT_SNACK else {}), complete=True)
+    permit = StallPermit(vendor=vendor, zone=zone, slot=slot, valid_from=valid_from, valid_to=valid_to,
+                         status=PermitStatus.APPLIED, checklist=checklist, applied_at=clock.now(),
+                         issued_by=_user(acting_user), issued_at=clock.now())
+    permit.full_clean()
+    if StallPermit.objects.filter(slot=slot, status__in=IN_FORCE, valid_from__lte=valid_to,
+                                  valid_to__gte=valid_from).exists():
+        raise ValidationError({"stall_number": [_("该摊位已有有效许可。")]})
+    _grant(permit, today=_today())
+    _event(permit, "issue", "", acting_user=acting_user)
     return permit
 
 
 @transaction.atomic
 def stall_permit_revoke(*, acting_user, permit, reason) -> StallPermit:
-    permit = StallPermit.objects.select_for_update().get(pk=permit.pk)
-    if permit.status != PermitStatus.ACTIVE:
-        raise PermitStateConflict()
+    _authorise(acting_user, "revoke")
+    permit = _locked(permit)
+    _require_from(permit, "revoke")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("请填写吊销原因。")]})
+    from_status = permit.status
     permit.status, permit.revoked_at, permit.revoke_reason = PermitStatus.REVOKED, clock.now(), reason.strip()
     permit.full_clean()
     permit.save(update_fields=["status", "revoked_at", "revoke_reason"])
-    audit_record(actor=acting_user, action="stall_permit.revoke", obj=permit, detail={"reason": permit.revoke_reason})
+    _event(permit, "revoke", from_status, acting_user=acting_user, note=permit.revoke_reason)
     return permit
 
 
 @transaction.atomic
-def stall_permit_renew(*, acting_user, permit) -> StallPermit:
-    """A new year-long permit for the same stall starting the day after the old one ends; the old one expires."""
-    permit = StallPermit.objects.select_for_update().get(pk=permit.pk)
-    if permit.status != PermitStatus.ACTIVE:
-        raise PermitStateConflict()
-    permit.status = PermitStatus.EXPIRED
-    permit.save(update_fields=["status"])
-    audit_record(actor=acting_user, action="stall_permit.expire", obj=permit, detail={"renewed": True})
-    return stall_permit_issue(acting_user=acting_user, vendor=permit.vendor, zone=permit.zone,
-                              stall_number=permit.stall_number, valid_from=permit.valid_to + timedelta(days=1))
+def stall_permit_renew(*, acting_user, permit, valid_to=None) -> StallPermit:
+    """A new period for the same vendor and stall, from the day after this permit ends: the old permit stays
+    in force to its last day and the new one follows it (scheduled until then), so no day is uncovered."""
+    _authorise(acting_user, "renew")
+    permit = StallPermit.objects.select_related("slot").get(pk=permit.pk)
+    _lock_slot(permit.slot)
+    permit = _locked(permit)
+    _require_from(permit, "renew")
+    if StallPermit.objects.filter(renewal_of=permit).exists():
+        raise PermitStateConflict(_("该摊位许可已续期。"))
+    today = _today()
+    if permit.valid_to < today:
+        # past its last day but not yet ended by the daily job: it cannot be followed without a gap
+        raise PermitStateConflict(_("该摊位许可已过期，请重新申请。"))
+    start = permit.valid_to + timedelta(days=1)
+    renewal = StallPermit(vendor=permit.vendor, zone=permit.zone, slot=permit.slot, valid_from=start,
+                          valid_to=valid_to or start + timedelta(days=PERMIT_DEFAULT_DAYS - 1),
+                          status=PermitStatus.APPLIED, applicant=permit.applicant, checklist=permit.checklist,
+                          renewal_of=permit, applied_at=clock.now(), issued_by=_user(acting_user),
+                          issued_at=clock.now())
+    renewal.full_clean()
+    _grant(renewal, today=today)
+    _event(renewal, "renew", "", acting_user=acting_user, note=str(permit.pk))
+    audit_record(actor=acting_user, action="stall_permit.renewed", obj=permit, detail={"renewal": renewal.pk})
+    return renewal
 
 
 @transaction.atomic
 def stall_permit_expire_lapsed(*, acting_user=None, today=None) -> int:
-    """Mark active permits past their end date expired (an idempotent sweep)."""
+    """End the permits past their last day, then switch on the renewals whose first day has come (in that
+    order: the old permit leaves the slot before its successor takes it). Idempotent."""
     today = today or _today()
     n = 0
-    for permit in StallPermit.objects.lapsed(today).select_for_update():
-        permit.status = PermitStatus.EXPIRED
+    for permit in StallPermit.objects.filter(status__in=IN_FORCE, valid_to__lt=today).select_for_update():
+        from_status, permit.status = permit.status, PermitStatus.EXPIRED
         permit.save(update_fields=["status"])
-        audit_record(actor=acting_user, action="stall_permit.expire", obj=permit)
+        _event(permit, "expire", from_status, acting_user=acting_user)
+        _notify_street(permit.zone.street_id, NoticeKind.PERMIT_LAPSED, f"permit:{permit.pk}",
+                       _("摊位许可已过期：%(zone)s %(stall)s号（%(vendor)s），有效期至 %(to)s") % {
+                           "zone": permit.zone.name, "stall": permit.slot.number, "vendor": permit.vendor.name,
+                           "to": permit.valid_to.isoformat()})
+        n += 1
+    for permit in StallPermit.objects.starting(today).select_for_update():
+        from_status, permit.status = permit.status, PermitStatus.ACTIVE
+        permit.save(update_fields=["status"])
+        _event(permit, "start", from_status, acting_user=acting_user)
+    return n
+
+
+def _street_recipients(street_id):
+    from grids.models import StreetLeaderAssignment
+
+    ids = StreetLeaderAssignment.objects.current().filter(street_id=street_id).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def _notify_street(street_id, kind, subject_key, message):
+    now = clock.now()
+    for user in _street_recipients(street_id):
+        MarketNotice.objects.get_or_create(user=user, kind=kind, subject_key=subject_key,
+                                           defaults={"message": message[:255], "created_at": now})
+
+
+@transaction.atomic
+def stall_permit_warn_expiring(*, today=None) -> int:
+    """An inbox message to the street's leaders for each active, unrenewed permit ending within
+    PERMIT_WARNING_DAYS; once per permit (a rerun sends nothing new). The number of permits warned of."""
+    today = today or _today()
+    n = 0
+    for permit in StallPermit.objects.expiring(today).select_related("zone", "slot", "vendor"):
+        _notify_street(permit.zone.street_id, NoticeKind.PERMIT_EXPIRING, f"permit:{permit.pk}",
+                       _("摊位许可将于 %(to)s 到期：%(zone)s %(stall)s号（%(vendor)s），请及时办理续期") % {
+                           "zone": permit.zone.name, "stall": permit.slot.number, "vendor": permit.vendor.name,
+                           "to": permit.valid_to.isoformat()})
         n += 1
     return n
 
@@ -188,7 +504,8 @@ def vendor_link_case(*, acting_user, vendor, case, note="") -> VendorCaseLink:
 def shop_register(*, acting_user, name, address, street, grid=None) -> Shop:
     if grid is not None and grid.street_id != street.pk:
         raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
-    shop = Shop(name=name, address=address, street=street, grid=grid)
+    party = party_match_or_add(acting_user=acting_user, name=name, kind=PartyKind.ORGANISATION, address=address)
+    shop = Shop(name=name, address=address, street=street, grid=grid, party=party)
     shop.full_clean()
     shop.save()
     audit_record(actor=acting_user, action="shop.register", obj=shop, detail={"street": street.code})

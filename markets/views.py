@@ -24,8 +24,9 @@ def index(request):
     today = timezone.localdate(now)
     streets = list(frontage_coverage(streets_in_scope(user)).order_by("code"))
 
-    zones = list(VendorZone.objects.visible_to(user).active().select_related("street"))
-    due = list(StallPermit.objects.visible_to(user).due_for_renewal(today).select_related("zone__street", "vendor"))
+    zones = list(VendorZone.objects.visible_to(user).active().select_related("street").prefetch_related("windows"))
+    due = list(StallPermit.objects.visible_to(user).due_for_renewal(today)
+               .select_related("zone__street", "vendor", "slot"))
     ads = list(OutdoorAd.objects.visible_to(user).problem(today).select_related("street")[:LIST_LIMIT])
     problem_counts = {}
     for street_id in OutdoorAd.objects.visible_to(user).problem(today).values_list("street_id", flat=True):

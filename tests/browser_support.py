@@ -7,14 +7,26 @@ Fixtures:
   live server) are recorded; call `assert_clean(page)` to fail on either.
 - helper `login(page, live_server_url, username, password)`: logs in through /accounts/login/.
 - helper `settle(page)`: waits until the page's own requests (map data, API calls) are done.
+- `restartable_server`: this test's own live server, on its own port, which the test may `stop()` and
+  `start()` again on that same port (same origin: a service worker and IndexedDB survive the outage).
+  Pages of `browser_page` may talk to it as to the live server.
 
 Tests that use them are marked `browser` and need `live_server` (so they use transactional_db).
+
+Who owns which server: `live_server` is pytest-django's, one for the whole session; no test stops it.
+A test that needs a server to go away uses `restartable_server`, which is its own and ends with it.
 """
+import errno
 import os
+import random
 import shutil
+import socket
+import threading
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,7 +55,16 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - dev requirements install it
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
+    from django.db import connections
+
+    # Playwright's sync API leaves an asyncio loop running in this thread, and Django then keeps this thread's
+    # connections in a store of their own: without this, the test's ORM calls would get a second connection to
+    # the test database, not the one the live servers share on in-memory SQLite (and whose table locks would
+    # fail one or the other's queries at random).
+    wrappers = {alias: connections[alias] for alias in connections}
     pw = sync_playwright().start()
+    for alias, wrapper in wrappers.items():
+        connections[alias] = wrapper
     try:
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
     except Exception as exc:  # noqa: BLE001 - a broken browser install is a skip with its reason, not an error
@@ -55,9 +76,15 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser, live_server):
+def _page_servers():
+    """The host:port of every server this test's pages may talk to (the live server, the test's own)."""
+    return set()
+
+
+@pytest.fixture
+def browser_page(browser, live_server, _page_servers):
     """Factory of pages on the live server; every context is closed after the test."""
-    server_netloc = urlsplit(live_server.url).netloc
+    _page_servers.add(urlsplit(live_server.url).netloc)
     contexts = []
 
     def make(width=1280, height=900, locale="zh-CN"):
@@ -81,13 +108,13 @@ def browser_page(browser, live_server):
             parts = urlsplit(request.url)
             if parts.scheme in ("data", "blob", "about"):
                 return
-            if parts.netloc != server_netloc:
+            if parts.netloc not in _page_servers:
                 page.external_requests.append(request.url)
 
         # Anything leaving the machine is recorded and never sent.
         def route(route_, request):
             parts = urlsplit(request.url)
-            if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != server_netloc:
+            if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc not in _page_servers:
                 route_.abort()
             else:
                 route_.continue_()
@@ -134,3 +161,129 @@ def login(page, live_server_url, username, password):
         page.click("button[type=submit].primary")
     assert "/accounts/login/" not in page.url, f"login as {username} failed (still on {page.url})"
     return page
+
+
+class _CuttableServer(ThreadedWSGIServer):
+    """A live server that, when stopped, also cuts its open keep-alive connections and waits for the threads
+    serving them: stopping it must really cut the phone off, and leave no thread using the database."""
+
+    def __init__(self, *args, allow_reuse_address=False, **kwargs):
+        # Bound again to the same port at once: its own closed connections' TIME_WAIT must not block the bind.
+        super().__init__(*args, allow_reuse_address=True, **kwargs)
+        self._open = set()
+        self._handlers = set()
+        self._lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        handler = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)
+        with self._lock:
+            self._open.add(request)
+            self._handlers = {t for t in self._handlers if t.is_alive()}
+            self._handlers.add(handler)
+        handler.start()
+
+    def shutdown_request(self, request):
+        with self._lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def cut(self, timeout=10):
+        with self._lock:
+            sockets, handlers = list(self._open), list(self._handlers)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for handler in handlers:
+            handler.join(timeout)
+
+
+class _CuttableThread(LiveServerThread):
+    server_class = _CuttableServer
+
+    def terminate(self):
+        if hasattr(self, "httpd"):
+            self.httpd.shutdown()
+            self.httpd.cut()
+            self.httpd.server_close()
+        self.join()
+
+
+def _free_port(host):
+    """A free port outside the kernel's ephemeral range, so that while the server is down no outgoing
+    connection of this machine (nor a server asking for port 0) is given it; port 0 if none is found."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    for port in random.sample(range(20000, max(low, 20001)), k=min(50, max(low - 20000, 1))):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    continue
+                raise
+            return port
+    return 0
+
+
+class RestartableLiveServer:
+    """A live server of one test, on a port of its own, that the test may stop and start again on that port."""
+
+    host = "localhost"
+
+    def __init__(self):
+        from django.db import connections
+
+        # As pytest-django's live server does: an in-memory SQLite database is one connection, shared.
+        self.connections_override = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+        self.port = _free_port(self.host)
+        self._thread = None
+
+    @property
+    def url(self):
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self):
+        return self._thread is not None
+
+    def start(self):
+        assert not self.running, "already running"
+        from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+        thread = _CuttableThread(self.host, StaticFilesHandler, connections_override=self.connections_override, port=self.port)
+        thread.daemon = True
+        for conn in self.connections_override.values():
+            conn.inc_thread_sharing()
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            thread.join()
+            for conn in self.connections_override.values():
+                conn.dec_thread_sharing()
+            raise thread.error
+        self.port = thread.port
+        self._thread = thread
+
+    def stop(self):
+        assert self.running, "not running"
+        self._thread.terminate()
+        self._thread = None
+        for conn in self.connections_override.values():
+            conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def restartable_server(transactional_db, _page_servers):
+    """This test's own live server, started; stopped (if it is running) when the test ends."""
+    server = RestartableLiveServer()
+    server.start()
+    _page_servers.add(urlsplit(server.url).netloc)
+    yield server
+    if server.running:
+        server.stop()

@@ -49,6 +49,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, made once the test database exists: on in-memory SQLite it then shares
+    the test's connection. Made before (session fixtures come first), it would find no in-memory database to
+    share, and each of its threads would open a connection of its own, whose table locks fail queries at random."""
+    return live_server
+
+
 _seed_operations: list | None = None
 
 
@@ -79,12 +87,26 @@ def _reference_data_seeds():
     return _seed_operations[:-1], _seed_operations[-1]
 
 
+def _is_transactional(item):
+    """The test's database is flushed after it: it asks for a live server or transactional_db, or its
+    django_db marker says transaction=True (which names no fixture, so the fixture names alone miss it)."""
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    from pytest_django.plugin import validate_django_db
+
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transaction or reset_sequences)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test, Django has flushed every table, the reference data that migrations
     seed included; seed it again (committed), so the tests after it see the database as migrated."""
     yield
-    if nextitem is None or not ({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))):
+    if nextitem is None or not _is_transactional(item):
         return
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key

@@ -59,11 +59,14 @@ EXPECTED = {
     "idempotency.IdempotencyRecord": Audience(frozenset({"superuser"})),  # the platform's, never a page's
     "accounts.LoginFailure": Audience(frozenset({"superuser"})),  # security state, the platform's
     "enforcement.Notification": Own("user"),
+    "markets.MarketNotice": Own("user"),
     # inspections, as it behaves today (patrol reports: bureau staff and the street's leader, no officer)
     "inspections.PatrolCountField": Audience(FIELD_STAFF),
     "inspections.PatrolReport": Placed("street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.PatrolReportRevision": Placed("report__street", roles=frozenset({"bureau", "superuser", "leader"})),
     "inspections.Ranking": Audience(FIELD_STAFF | {"api"}),
+    "inspections.DustCheckItem": Audience(FIELD_STAFF),  # the checklist is reference data
+    "inspections.Campaign": Audience(FIELD_STAFF),  # the district's plan, progress per street as the rankings
     # Open311: keys and the filed requests' personal data are the bureau's; service definitions are public
     "open311.ApiKey": Audience(frozenset({"bureau", "superuser"})),
     "open311.ServiceRequest": Audience(frozenset({"bureau", "superuser"})),
@@ -161,6 +164,21 @@ def district(db):
         lat, lng = centre_of(cell)
         cases[name] = case_report(acting_user=bureau, category="06010", lat=lat, lng=lng, description="垃圾堆放",
                                   source="supervision")
+    # a party named by each case (seen through its cases); vendors' and shops' parties are named by none
+    from enforcement.services.parties import case_set_party, party_register
+
+    for i, (name, case) in enumerate(cases.items()):
+        party = party_register(acting_user=bureau, name=f"当事人{name}", phone=f"1390000000{i}")
+        case_set_party(acting_user=bureau, case=case, party=party)
+    # an order and a penalty decision on each of those cases (where their case is)
+    from enforcement.services.orders import order_issue
+    from enforcement.services.penalties import discretion_standard_save_version, penalty_draft
+
+    discretion_standard_save_version(acting_user=bureau, name="基准", rules=[
+        {"category": "06010", "level": "general", "fine_min": "0", "fine_max": "500"}])
+    for case in cases.values():
+        order_issue(acting_user=bureau, case=case, items=["清理"], legal_basis="条例", deadline_days=3)
+        penalty_draft(acting_user=bureau, case=case, level="general", fine="100", legal_basis="条例")
     for user in (users["bureau"], users["leader"], users["officer"], other_leader):
         Notification.objects.create(user=user, case=cases["a1"], level="yellow", message="即将超时", created_at=now)
 
@@ -176,6 +194,11 @@ def district(db):
                          valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=300))
     m.stall_permit_revoke(acting_user=bureau, permit=idle.permits.get(), reason="迁出")
     m.vendor_link_case(acting_user=bureau, vendor=caught, case=cases["b1"])
+    from markets.models import MarketNotice
+
+    for user in (users["bureau"], users["leader"], other_leader):
+        MarketNotice.objects.create(user=user, kind="permit_expiring", subject_key="permit:1", message="即将到期",
+                                    created_at=now)
     m.vendor_link_case(acting_user=bureau, vendor=trader, case=cases["a3"])
     for street, cell in ((a, a1), (b, b1)):
         shop = m.shop_register(acting_user=bureau, name=f"商户{street.code}", address="井冈山大道 1 号", street=street,
@@ -198,6 +221,40 @@ def district(db):
     apps.get_model("inspections", "Ranking").objects.create(
         kind="week", period="2026-W47", start=now - timedelta(days=7), end=now, scheme=scheme, published_at=now,
         digest="0" * 64, payload={})
+
+    # construction sites in a held cell, in the officer's street outside their cells, and in the other street,
+    # each inspected once; a muck approval in each street and one whose route crosses both
+    site_model, inspection_model = apps.get_model("inspections", "ConstructionSite"), apps.get_model(
+        "inspections", "SiteInspection")
+    for cell in (a1, a3, b1):
+        lat, lng = centre_of(cell)
+        site = site_model.objects.create(
+            name=f"工地{cell.code}", developer="建设单位", contractor="施工单位", street=cell.street, grid=cell, lat=lat,
+            lng=lng, starts_on=today - timedelta(days=60), registered_by=bureau, registered_at=now)
+        inspection_model.objects.create(site=site, inspector=bureau, source="supervision", inspected_at=now,
+                                        date=today, recorded_at=now)
+    for cell in (a1, a3, b1):
+        lat, lng = centre_of(cell)
+        apps.get_model("inspections", "Demolition").objects.create(
+            site="违建", street=cell.street, grid=cell, lat=lat, lng=lng, party_name="张某", area_m2=10,
+            demolished_on=today, order_reference="责改1号", recorded_by=bureau, recorded_at=now)
+    squad_model, rota_model = apps.get_model("inspections", "Squad"), apps.get_model("inspections", "Rota")
+    squad_model.objects.create(name="农房巡查一组")  # the bureau's own: bureau staff only
+    for street in (a, b):
+        squad_model.objects.create(name="一中队", street=street)
+        rota_model.objects.create(name="值班表", month=today.replace(day=1), street=street, created_by=bureau,
+                                  created_at=now)
+    for cell in (a1, a3, b1):
+        apps.get_model("inspections", "KeyPoint").objects.create(name="校门", street=cell.street, grid=cell,
+                                                                windows=[["07:10", "07:50"]])
+    apps.get_model("inspections", "Campaign").objects.create(
+        name="百日攻坚", starts_on=today, ends_on=today, created_by=bureau, created_at=now)
+    approval_model = apps.get_model("inspections", "MuckTransportApproval")
+    for n, streets in enumerate(((a,), (b,), (a, b))):
+        approval = approval_model.objects.create(
+            number=f"渣准-{n}", carrier="运输公司", vehicles="赣D1", route=[[0, 0], [1, 1]], valid_from=today,
+            valid_to=today, hours_from=time(22), hours_to=time(5), approved_by=bureau, approved_at=now)
+        approval.streets.set(streets)
 
     # an Open311 key and one request filed with it
     from enforcement.open311.services import api_key_issue, open311_request_file

@@ -256,7 +256,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"TimeUnitEnum": "bureau.workcalendar.choices.TimeUnit",
                             "VendorZoneKindEnum": "markets.choices.ZoneKind",
                             "OutdoorAdKindEnum": "markets.choices.AdKind",
-                            "StreetKindEnum": "grids.choices.StreetKind"},
+                            "StreetKindEnum": "grids.choices.StreetKind",
+                            "VendorKindEnum": "markets.choices.VendorKind",
+                            "TradeEnum": "markets.choices.Trade",
+                            "StallPermitStatusEnum": "markets.choices.PermitStatus",
+                            "AdStatusEnum": "markets.choices.AdStatus"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.
@@ -301,6 +305,7 @@ CELERY_TASK_ROUTES = {
     "audit.purge_expired": {"queue": "sweeps"},
     "idempotency.purge_expired": {"queue": "sweeps"},
     "workcalendar.check_coverage": {"queue": "sweeps"},
+    "markets.*_daily": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Periodic jobs, by task name. Apps add theirs here, so the schedule is in one place.
@@ -341,6 +346,12 @@ CELERY_BEAT_SCHEDULE = {
     "job-log-retention": {
         "task": "jobs.purge_expired",
         "schedule": crontab(hour=3, minute=53),
+    },
+    # Stall permits: end those past their last day and start their renewals just after midnight (the day
+    # they lapse), and warn the streets of those ending within 30 days.
+    "markets-permits-daily": {
+        "task": "markets.permits_daily",
+        "schedule": crontab(hour=0, minute=5),
     },
     "sessions-clear-expired": {
         "task": "sessions.clear_expired",

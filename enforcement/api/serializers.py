@@ -4,9 +4,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..choices import CaseAction, CaseSource
+from ..choices import CaseAction, CaseSource, CircumstanceLevel, Escalation, OrderOutcome, PartyKind, PenaltyAction
 from ..models import Case, Category
 
 _TZ = ZoneInfo(settings.TIME_ZONE)
@@ -193,6 +194,7 @@ class CaseDetailSerializer(CaseSerializer):
 
         data = super().to_representation(case)
         data["history"] = [EventSerializer().to_representation(e) for e in case.events.all()]
+        data["party"] = party_brief(case.party)
         request = self.context.get("request")
         data["available_actions"] = available_actions(request.user, case) if request else []
         return data
@@ -221,3 +223,166 @@ class TransitionSerializer(serializers.Serializer):
     lat = serializers.FloatField(required=False)
     lng = serializers.FloatField(required=False)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+# ---------------------------------------------------------------------------------------------- parties
+
+
+def party_brief(party) -> dict | None:
+    """A party as every response shows it: its numbers masked only."""
+    if party is None:
+        return None
+    return {"id": party.pk, "kind": party.kind, "name": party.name, "id_number": party.id_number_masked,
+            "phone": party.phone_masked}
+
+
+class PartySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    id_number = serializers.CharField(help_text="masked")
+    phone = serializers.CharField(help_text="masked")
+    address = serializers.CharField()
+    representative = serializers.CharField()
+
+    def to_representation(self, party):
+        return {**party_brief(party), "address": party.address, "representative": party.representative,
+                "created_at": _dt(party.created_at)}
+
+
+class PartyCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PartyKind.choices,
+                                   required=False, default="person")
+    name = serializers.CharField(max_length=128)
+    id_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    representative = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class CasePartySerializer(serializers.Serializer):
+    """Name a case's party: an existing party's id, or a party to find or add (name and numbers)."""
+
+    party = serializers.IntegerField(required=False, allow_null=True)
+    new = PartyCreateSerializer(required=False)
+
+    def validate(self, attrs):
+        if "party" not in attrs and "new" not in attrs:
+            raise serializers.ValidationError({"party": [_("请指定当事人")]})
+        return attrs
+
+
+# ---------------------------------------------------------------------------------------------- orders
+
+
+def _case_brief(case) -> dict:
+    return {"id": case.pk, "number": case.number, "street": {"code": case.street.code, "name": case.street.name}}
+
+
+def _user(user) -> str | None:
+    return user.username if user is not None else None
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    deadline = serializers.DateTimeField()
+
+    def to_representation(self, o):
+        return {
+            "id": o.pk, "number": o.number, "status": o.status, "case": _case_brief(o.case),
+            "party": party_brief(o.party), "facts": o.facts, "items": o.item_list, "legal_basis": o.legal_basis,
+            "deadline_days": o.deadline_days, "deadline": _dt(o.deadline), "issuing_unit": o.issuing_unit,
+            "signer_name": o.signer_name, "issued_at": _dt(o.issued_at), "issued_by": _user(o.issued_by),
+            "followed_up_at": _dt(o.followed_up_at), "followed_up_by": _user(o.followed_up_by),
+            "outcome": o.outcome or None, "follow_up_note": o.follow_up_note,
+            "escalation": o.escalation or None, "escalated_at": _dt(o.escalated_at),
+            "escalated_by": _user(o.escalated_by), "escalation_note": o.escalation_note,
+            "demolition_area_m2": str(o.demolition_area_m2) if o.demolition_area_m2 is not None else None,
+            "self_removal_deadline": _dt(o.self_removal_deadline),
+            "pdf": reverse("order-pdf", args=[o.pk]),
+        }
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    items = serializers.ListField(child=serializers.CharField(max_length=500), max_length=50)
+    legal_basis = serializers.CharField(max_length=2000)
+    deadline_days = serializers.IntegerField(min_value=1, max_value=90)
+    facts = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    issuing_unit = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    signer_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class OrderFollowUpSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=OrderOutcome.choices)
+    note = serializers.CharField(max_length=4000)
+
+
+class OrderEscalateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Escalation.choices)
+    note = serializers.CharField(max_length=4000)
+    area_m2 = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+    self_removal_days = serializers.IntegerField(min_value=1, max_value=90, required=False, default=3)
+
+
+# ---------------------------------------------------------------------------------------------- penalties
+
+
+class PenaltySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    fine = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+    def to_representation(self, d):
+        data = {
+            "id": d.pk, "number": d.number, "status": d.status, "case": _case_brief(d.case),
+            "party": party_brief(d.party), "order": d.order_id,
+            "standard": {"code": d.standard.code, "version": d.standard.version},
+            "category": {"code": d.category.code, "name": d.category.name}, "level": d.level,
+            "first_offence": d.first_offence, "fine": str(d.fine),
+            "range": {"min": str(d.fine_min), "max": str(d.fine_max)}, "measures": d.measures,
+            "facts": d.facts, "legal_basis": d.legal_basis, "circumstances": d.circumstances,
+            "needs_legal_review": d.needs_legal_review, "drafted_at": _dt(d.drafted_at),
+            "drafted_by": _user(d.drafted_by),
+            "paid_amount": str(d.paid_amount) if d.paid_amount is not None else None,
+        }
+        if self.context.get("detail"):
+            from ..services.penalties import available_steps
+
+            request = self.context.get("request")
+            data["steps"] = [{"seq": s.seq, "action": s.action, "from": s.from_status or None, "to": s.to_status,
+                              "actor": _user(s.actor), "at": _dt(s.recorded_at), "note": s.note, "data": s.data}
+                             for s in d.steps.all()]
+            data["available_steps"] = available_steps(request.user, d) if request else []
+        return data
+
+
+class PenaltyCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=CircumstanceLevel.choices)
+    fine = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    legal_basis = serializers.CharField(max_length=2000)
+    facts = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    circumstances = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    measures = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    first_offence = serializers.BooleanField(required=False, default=False)
+    order = serializers.IntegerField(required=False, allow_null=True)
+
+
+class PenaltyStepSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[a for a in PenaltyAction.choices if a[0] != PenaltyAction.DRAFT])
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+
+
+class DiscretionStandardSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+
+    def to_representation(self, s):
+        return {"code": s.code, "version": s.version, "name": s.name, "rules": s.rules,
+                "first_offence": s.first_offence, "legal_review_threshold": str(s.legal_review_threshold),
+                "created_at": _dt(s.created_at)}

@@ -1,9 +1,20 @@
 from rest_framework.routers import SimpleRouter
 
-from .views import CaseViewSet, CategoryViewSet
+from .views import (
+    CaseViewSet,
+    CategoryViewSet,
+    DiscretionStandardViewSet,
+    OrderViewSet,
+    PartyViewSet,
+    PenaltyViewSet,
+)
 
 router = SimpleRouter()
 router.register("categories", CategoryViewSet, basename="category")
 router.register("cases", CaseViewSet, basename="case")
+router.register("parties", PartyViewSet, basename="party")
+router.register("orders", OrderViewSet, basename="order")
+router.register("penalties", PenaltyViewSet, basename="penalty")
+router.register("discretion-standards", DiscretionStandardViewSet, basename="discretion-standard")
 
 urlpatterns = router.urls

@@ -1,5 +1,8 @@
 """Admin of the inspections app, one module per area."""
 from . import (
+    campaigns,  # noqa: F401
     patrols,  # noqa: F401
     reports,  # noqa: F401
+    rotas,  # noqa: F401
+    sites,  # noqa: F401
 )

@@ -52,6 +52,12 @@ class PatrolReport(models.Model):
         verbose_name=_("街道"), help_text=_("大队巡查为本街道；督查巡查跨街道时为空"),
     )
     squad = models.CharField(_("中队"), max_length=64, blank=True, default="")
+    # The squad from the rota (the free text above stays for reports filed before rotas, and is filled with
+    # this squad's name when left blank), so planned duties can be compared with what was done.
+    duty_squad = models.ForeignKey(
+        "inspections.Squad", on_delete=models.PROTECT, null=True, blank=True, related_name="patrol_reports",
+        verbose_name=_("值班中队"),
+    )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrol_reports", verbose_name=_("填报人"),
     )

@@ -19,7 +19,9 @@ __all__ = ["ScoringScheme", "Bulletin", "Ranking", "RankingRow", "PeriodKind", "
 
 # The indicators a scheme may use. Rates lie in [0, 1]; counts are whole numbers.
 RATE_INDICATORS = ("close_rate", "on_time_close_rate", "rework_rate", "extension_rate", "patrol_coverage")
-COUNT_INDICATORS = ("due_count", "closed_count", "closed_on_time_count", "overdue_count", "bulletin_items")
+# orders_overdue: rectification orders whose deadline fell in the period unmet (enforcement.history)
+COUNT_INDICATORS = ("due_count", "closed_count", "closed_on_time_count", "overdue_count", "bulletin_items",
+                    "orders_overdue")
 INDICATORS = COUNT_INDICATORS[:3] + RATE_INDICATORS[:4] + COUNT_INDICATORS[3:] + ("patrol_coverage",)
 
 scheme_code_validator = RegexValidator(r"^[a-z0-9][a-z0-9_-]{0,31}$", _("只能使用小写字母、数字、- 和 _"))

@@ -246,6 +246,21 @@ def _check_findings(findings, errors):
     return cleaned
 
 
+def _check_duty_squad(acting_user, duty_squad, errors):
+    """The rota's squad named by a report: an active squad in the user's scope, else a 400 on `duty_squad`."""
+    from ..models import Squad
+
+    if duty_squad in (None, ""):
+        return None
+    pk = duty_squad.pk if isinstance(duty_squad, Squad) else duty_squad
+    found = None
+    if isinstance(pk, int) and not isinstance(pk, bool):
+        found = Squad.objects.visible_to(acting_user).active().filter(pk=pk).first()
+    if found is None:
+        errors.setdefault("duty_squad", []).append(_("未知的中队，或不属于您所在的街道"))
+    return found
+
+
 def _street_of(acting_user, cells):
     if not acting_user.is_bureau_staff:
         led = _led_streets(acting_user)
@@ -263,8 +278,10 @@ def _finding_error(n, exc):
 
 
 def patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ended_at, summary="", findings=(),
-                       squad="", team="", track=None, counts=None) -> PatrolReport:
+                       squad="", team="", track=None, counts=None, duty_squad=None) -> PatrolReport:
     """File a patrol report with its findings; every finding becomes a case (or nothing is stored).
+
+    `duty_squad` (a Squad or its id) names the squad from the rota; it must be one the user may see.
 
     Photos not yet checked (`patrol_photos_check`) are checked first, before the transaction begins."""
     if not may_file(acting_user):
@@ -273,11 +290,11 @@ def patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ende
     with transaction.atomic():
         return _patrol_report_file(acting_user=acting_user, date=date, shift=shift, grid_cells=grid_cells,
                                    started_at=started_at, ended_at=ended_at, summary=summary, findings=findings,
-                                   squad=squad, team=team, track=track, counts=counts)
+                                   squad=squad, team=team, track=track, counts=counts, duty_squad=duty_squad)
 
 
 def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ended_at, summary, findings, squad,
-                        team, track, counts) -> PatrolReport:
+                        team, track, counts, duty_squad) -> PatrolReport:
     from enforcement.services import case_report
 
     if not acting_user.is_bureau_staff and not _led_streets(acting_user):
@@ -288,11 +305,14 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
     errors: dict[str, list] = {}
     cells = _check(acting_user, values, errors)
     findings = _check_findings(list(findings or []), errors)
+    duty_squad = _check_duty_squad(acting_user, duty_squad, errors)
     if errors:
         raise ValidationError(errors)
+    if duty_squad is not None and not values["squad"]:
+        values["squad"] = duty_squad.name[:64]
 
     now = clock.now()
-    report = PatrolReport(
+    report = PatrolReport(duty_squad=duty_squad,
         source=source_for(acting_user), street=_street_of(acting_user, cells), squad=values["squad"],
         leader=acting_user, date=values["date"], shift=values["shift"], team=values["team"],
         started_at=values["started_at"], ended_at=values["ended_at"], track=values["track"],

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.audit.services import audit_record
+from enforcement.history import overdue_orders
 from grids.models import GridCell, Street
 from grids.querysets import in_service, in_service_q
 
@@ -290,6 +291,7 @@ def _bulletin_cases(case_ids, *, using="default") -> dict:
 def _bulletin_content(period: Period, rows, indicators, *, using="default", cases=None) -> dict:
     if cases is None:
         cases = _bulletin_cases([f.case_id for ind in indicators.values() for f in ind.bulletin_cases], using=using)
+    orders = overdue_orders(period.start, period.end, using=using) if period.kind == "week" else {}
     streets = []
     for row in sorted(rows, key=lambda r: r["street"]["code"]):
         ind = indicators[row["_street"].pk]
@@ -307,7 +309,14 @@ def _bulletin_content(period: Period, rows, indicators, *, using="default", case
             })
         counts = {k: row["indicators"][k] for k in
                   ("due_count", "closed_count", "closed_on_time_count", "overdue_count", "bulletin_items")}
-        streets.append({"street": row["street"], "counts": counts, "items": items})
+        entry = {"street": row["street"], "counts": counts, "items": items}
+        if row["_street"].pk in orders:  # only when there are some: bulletins published before orders read the same
+            entry["orders"] = [{
+                "order": {"id": o.pk, "number": o.number}, "case": {"id": o.case_id, "number": o.case.number},
+                "party": o.party.name, "deadline": _local_iso(o.deadline),
+                "outcome": o.outcome,
+            } for o in orders[row["_street"].pk]]
+        streets.append(entry)
     return {"streets": streets}
 
 

@@ -25,7 +25,7 @@ from enforcement.models import Category
 from grids.models import GridCell, Street
 
 from ..choices import SHIFT_USUAL_TIMES, PatrolShift
-from ..models import PatrolCountField, PatrolReport
+from ..models import PatrolCountField, PatrolReport, Squad
 from ..permissions import may_patrol, may_report_problem
 from ..services.patrols import patrol_coverage_detail
 
@@ -33,7 +33,7 @@ from ..services.patrols import patrol_coverage_detail
 FORM_ASSETS = (
     "css/bureau.css", "leaflet/leaflet.css", "leaflet/leaflet.js", "inspections/offline-queue.js",
     "inspections/field-map.js", "inspections/patrol-form.js", "inspections/report-problem.js",
-    "inspections/field.css",
+    "inspections/field.css", "inspections/site-form.js",
 )
 
 
@@ -131,6 +131,7 @@ def patrol_new(request):
         "count_fields": [{"code": f.code, "name": f.name, "unit": f.unit} for f in PatrolCountField.objects.active()],
         "shifts": [{"value": v, "label": str(label), "usual": SHIFT_USUAL_TIMES[v]} for v, label in PatrolShift.choices],
         "is_supervision": user.is_bureau_staff,
+        "duty_squads": [{"id": s.pk, "name": s.name} for s in Squad.objects.visible_to(user).active()],
         "config": _field_config(request, reverse("patrol-report-list"), "patrol"),
         "today": timezone.localtime(clock.now()).date().isoformat(),
     }
@@ -162,7 +163,8 @@ def service_worker(request):
         return json.dumps(value).replace("<", "\\u003c")
 
     body = render_to_string("inspections/patrol_sw.js", {
-        "pages_json": js([reverse("inspections:patrol-new"), reverse("inspections:report-problem")]),
+        "pages_json": js([reverse("inspections:patrol-new"), reverse("inspections:report-problem"),
+                          reverse("inspections:site-inspect")]),
         "assets_json": js([static(a) for a in FORM_ASSETS]),
         "static_prefix_json": js(static("")),
         "version_json": js(sw_version()),

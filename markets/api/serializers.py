@@ -1,48 +1,88 @@
 """Read-only representations. Phones and ID numbers leave only as their masks."""
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from bureau import clock
 from bureau.api.fields import SafeDateTimeField
+from grids.models import Street
 
-from ..models import OutdoorAd, StallPermit, Vendor, VendorZone
+from ..choices import (
+    PERMIT_WARNING_DAYS,
+    RENEWAL_OPENS_DAYS,
+    AdKind,
+    AdStatus,
+    PermitApplicant,
+    PermitStatus,
+    Trade,
+    VendorKind,
+    ZoneKind,
+)
+from ..models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorZone
+
+
+class ZoneStreetSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WindowSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=1, max_value=7,
+                                       help_text="1 = Monday … 7 = Sunday: the day the window starts")
+    opens = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    closes = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"],
+                                   help_text="at or before opens: past midnight")
+
+    def validate(self, attrs):
+        if attrs["opens"] == attrs["closes"]:
+            raise serializers.ValidationError({"closes": [_("结束时间不能与开始时间相同。")]})
+        return attrs
 
 
 class VendorZoneSerializer(serializers.ModelSerializer):
-    street = serializers.CharField(source="street.code", read_only=True)
-    street_name = serializers.CharField(source="street.name", read_only=True)
-    complaint_phone = serializers.CharField(source="complaint_phone_masked", read_only=True)
-    crosses_midnight = serializers.BooleanField(read_only=True)
+    street = ZoneStreetSerializer(read_only=True)
+    windows = WindowSerializer(many=True, read_only=True)
+    slot_count = serializers.SerializerMethodField()
     open_now = serializers.SerializerMethodField()
 
     class Meta:
         model = VendorZone
-        fields = ["id", "street", "street_name", "kind", "name", "road", "area", "opens_at", "closes_at",
-                  "crosses_midnight", "open_now", "trades", "responsible_person", "complaint_phone", "capacity",
-                  "is_active"]
+        fields = ["id", "name", "kind", "street", "road", "geometry", "half_width_m", "windows", "valid_from",
+                  "valid_to", "open_now", "trades", "allowed_trades", "responsible_person", "complaint_phone",
+                  "capacity", "slot_count", "is_active"]
 
     def get_open_now(self, obj) -> bool:
         return obj.is_open_at(clock.now())
+
+    def get_slot_count(self, obj) -> int:
+        return len(obj.slots.all())
 
 
 class StallPermitSerializer(serializers.ModelSerializer):
     street = serializers.CharField(source="zone.street.code", read_only=True)
     zone_name = serializers.CharField(source="zone.name", read_only=True)
+    stall_number = serializers.CharField(source="slot.number", read_only=True)
     vendor_name = serializers.CharField(source="vendor.name", read_only=True)
     vendor_phone = serializers.CharField(source="vendor.phone_masked", read_only=True)
     vendor_id_number = serializers.CharField(source="vendor.id_number_masked", read_only=True)
+    renewal_of = serializers.PrimaryKeyRelatedField(read_only=True)
     due_for_renewal = serializers.SerializerMethodField()
+    expiring = serializers.SerializerMethodField()
 
     class Meta:
         model = StallPermit
-        fields = ["id", "street", "zone", "zone_name", "stall_number", "vendor", "vendor_name", "vendor_phone",
-                  "vendor_id_number", "valid_from", "valid_to", "status", "due_for_renewal"]
+        fields = ["id", "street", "zone", "zone_name", "slot", "stall_number", "vendor", "vendor_name",
+                  "vendor_phone", "vendor_id_number", "valid_from", "valid_to", "status", "applicant", "checklist",
+                  "renewal_of", "due_for_renewal", "expiring", "revoke_reason"]
+
+    def _days_left(self, obj):
+        return (obj.valid_to - timezone.localdate(clock.now())).days
 
     def get_due_for_renewal(self, obj) -> bool:
-        from ..choices import RENEWAL_OPENS_DAYS, PermitStatus
+        return obj.status == PermitStatus.ACTIVE and 0 <= self._days_left(obj) <= RENEWAL_OPENS_DAYS
 
-        today = timezone.localdate(clock.now())
-        return obj.status == PermitStatus.ACTIVE and 0 <= (obj.valid_to - today).days <= RENEWAL_OPENS_DAYS
+    def get_expiring(self, obj) -> bool:
+        return obj.status == PermitStatus.ACTIVE and 0 <= self._days_left(obj) <= PERMIT_WARNING_DAYS
 
 
 class RepeatOffenderSerializer(serializers.ModelSerializer):
@@ -92,3 +132,137 @@ class OutdoorAdSerializer(serializers.ModelSerializer):
             return False
         return (not obj.approval_number or obj.approved_until is None or obj.approved_until < today
                 or obj.status == AdStatus.HAZARD)
+
+
+class CheckedZoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    street = ZoneStreetSerializer()
+
+
+class ZoneCheckSerializer(serializers.Serializer):
+    """The check's answer (for the schema)."""
+
+    zone = CheckedZoneSerializer(allow_null=True)
+    open = serializers.BooleanField()
+    permitted = serializers.BooleanField(allow_null=True)
+    reason = serializers.CharField()
+
+
+# --- writes: the request bodies of the services ---
+
+class VendorSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+
+    class Meta:
+        model = Vendor
+        fields = ["id", "kind", "name", "licence_number", "phone", "id_number", "trades", "photo", "created_at"]
+
+
+class VendorRegisterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=VendorKind.choices, default=VendorKind.PERSON)
+    name = serializers.CharField(max_length=64)
+    licence_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    id_number = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    trades = serializers.ListField(child=serializers.ChoiceField(choices=Trade.choices), required=False, default=list)
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class PermitApplySerializer(serializers.Serializer):
+    vendor = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1)
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    applicant = serializers.ChoiceField(choices=PermitApplicant.choices, default=PermitApplicant.STREET)
+    note = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+
+class Checklist(serializers.DictField):
+    child = serializers.BooleanField()
+
+
+class PermitReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    checklist = Checklist(required=False, allow_null=True, default=None)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+class PermitRenewSerializer(serializers.Serializer):
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ZoneWriteSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    kind = serializers.ChoiceField(choices=ZoneKind.choices)
+    name = serializers.CharField(max_length=64)
+    road = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    geometry = serializers.JSONField(required=False, allow_null=True)
+    half_width_m = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    windows = WindowSerializer(many=True)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    trades = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    allowed_trades = serializers.ListField(child=serializers.ChoiceField(choices=Trade.choices), required=False)
+    responsible_person = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    complaint_phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+    slots = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate_street(self, value):
+        street = Street.objects.filter(code=value).first()
+        if street is None:
+            raise serializers.ValidationError(_("没有该街道。"))
+        return street
+
+
+class AdRegisterSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    owner = serializers.CharField(max_length=128)
+    location = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=AdKind.choices, default=AdKind.AD)
+    approval_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    approved_until = serializers.DateField(required=False, allow_null=True, default=None)
+    area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False,
+                                       allow_null=True, default=None)
+
+
+class AdStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AdStatus.choices)
+    reason = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+
+class ShopSerializer(serializers.ModelSerializer):
+    street = serializers.CharField(source="street.code", read_only=True)
+    grid = serializers.CharField(source="grid.code", read_only=True, default=None)
+
+    class Meta:
+        model = Shop
+        fields = ["id", "name", "address", "street", "grid", "is_active"]
+
+
+class ShopRegisterSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    name = serializers.CharField(max_length=128)
+    address = serializers.CharField(max_length=255)
+    grid = serializers.CharField(max_length=15, required=False, allow_blank=True, default="")
+
+
+class AgreementSignSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    signer_name = serializers.CharField(max_length=64)
+    signer_phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    signer_phone = serializers.CharField(source="signer_phone_masked", read_only=True)
+
+    class Meta:
+        model = FrontageAgreement
+        fields = ["id", "shop", "signed_on", "signer_name", "signer_phone", "is_active"]

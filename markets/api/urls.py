@@ -5,7 +5,9 @@ from .views import (
     FrontageCoverageView,
     OutdoorAdViewSet,
     RepeatOffenderListView,
+    ShopViewSet,
     StallPermitViewSet,
+    VendorViewSet,
     VendorZoneViewSet,
 )
 
@@ -13,6 +15,8 @@ router = SimpleRouter()
 router.register("vendor-zones", VendorZoneViewSet, basename="vendor-zone")
 router.register("stall-permits", StallPermitViewSet, basename="stall-permit")
 router.register("outdoor-ads", OutdoorAdViewSet, basename="outdoor-ad")
+router.register("vendors", VendorViewSet, basename="vendor")
+router.register("shops", ShopViewSet, basename="shop")
 
 urlpatterns = [
     path("vendors/repeat-offenders/", RepeatOffenderListView.as_view(), name="vendor-repeat-offenders"),

@@ -1,53 +1,296 @@
 """Thin read-only viewsets over street commerce, every queryset through `visible_to(user)`."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
-from grids.models import Street
+from bureau import clock
+from bureau.api.idempotency import idempotent
+from enforcement.filtersets import _moment
+from grids.api.views import _coordinates
+from grids.models import GridCell, Street
 
+from .. import services, workflow
+from ..check import UnknownVendor
+from ..check import check as zone_check
 from ..filtersets import OutdoorAdFilterSet, StallPermitFilterSet, VendorZoneFilterSet
-from ..models import OutdoorAd, StallPermit, Vendor, VendorCaseLink, VendorZone
-from ..permissions import MarketsReadPermission
+from ..models import OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorSlot, VendorZone
+from ..permissions import MarketsReadPermission, MarketsWritePermission, ZoneWritePermission
 from ..querysets import frontage_coverage, streets_in_scope
 from .serializers import (
+    AdRegisterSerializer,
+    AdStatusSerializer,
+    AgreementSerializer,
+    AgreementSignSerializer,
     FrontageCoverageSerializer,
     OutdoorAdSerializer,
+    PermitApplySerializer,
+    PermitRenewSerializer,
+    PermitReviewSerializer,
+    ReasonSerializer,
     RepeatOffenderQuerySerializer,
     RepeatOffenderSerializer,
+    ShopRegisterSerializer,
+    ShopSerializer,
     StallPermitSerializer,
+    VendorRegisterSerializer,
+    VendorSerializer,
     VendorZoneSerializer,
+    ZoneCheckSerializer,
+    ZoneWriteSerializer,
 )
 
 
-class VendorZoneViewSet(viewsets.ReadOnlyModelViewSet):
+def _detail(serializer_class, obj, view, code=status.HTTP_200_OK):
+    return Response(serializer_class(obj, context=view.get_serializer_context()).data, status=code)
+
+
+def _refuse_unless(user, action_name):
+    """Permission before scope and state: a role that may never take the action gets 403."""
+    if not workflow.may(user, action_name):
+        raise PermissionDenied(_("您的角色不能执行此操作。"))
+
+
+@extend_schema_view(
+    create=extend_schema(request=ZoneWriteSerializer, responses={201: VendorZoneSerializer}),
+    partial_update=extend_schema(request=ZoneWriteSerializer, responses={200: VendorZoneSerializer}),
+)
+class VendorZoneViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Zones; the bureau creates and changes them (PATCH, windows replaced when given)."""
+
     serializer_class = VendorZoneSerializer
-    permission_classes = [MarketsReadPermission]
+    permission_classes = [ZoneWritePermission]
     filter_backends = [DjangoFilterBackend]
     filterset_class = VendorZoneFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = ZoneWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        zone = services.vendor_zone_create(acting_user=request.user, **data.validated_data)
+        return _detail(VendorZoneSerializer, self.get_queryset().get(pk=zone.pk), self, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        zone = self.get_object()
+        data = ZoneWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        changes.pop("slots", None)
+        zone = services.vendor_zone_update(acting_user=request.user, zone=zone, **changes)
+        return _detail(VendorZoneSerializer, self.get_queryset().get(pk=zone.pk), self)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return self.partial_update(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="May this vendor trade here now? The zone at a point, open or not, the vendor's permit for it",
+        parameters=[
+            OpenApiParameter("lat", float, required=True), OpenApiParameter("lng", float, required=True),
+            OpenApiParameter("at", str, description="ISO 8601 datetime (default: now)"),
+            OpenApiParameter("vendor", int, description="a vendor's id (without it, permitted is null)"),
+        ],
+        responses={200: ZoneCheckSerializer},
+    )
+    @action(detail=False, methods=["get"], url_path="check", pagination_class=None, filterset_class=None,
+            filter_backends=[])
+    def check(self, request):
+        params = request.query_params
+        lat, lng = _coordinates(params)
+        errors, moment, vendor = {}, clock.now(), None
+        if params.get("at"):
+            try:
+                moment = _moment("at", params["at"])
+            except DjangoValidationError as exc:
+                errors.update(exc.message_dict)
+        if params.get("vendor") not in (None, ""):
+            try:
+                vendor = int(params["vendor"])
+                if vendor < 1:
+                    raise ValueError
+            except ValueError:
+                errors["vendor"] = [_("无效的摊贩编号。")]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            body = zone_check(lat, lng, moment, vendor)
+        except UnknownVendor:
+            raise ValidationError({"vendor": [_("没有该摊贩。")]}) from None
+        return Response(body)
 
     def get_queryset(self):
-        return VendorZone.objects.visible_to(self.request.user).select_related("street")
+        return (VendorZone.objects.visible_to(self.request.user).select_related("street")
+                .prefetch_related("windows", Prefetch("slots", queryset=VendorSlot.objects.only("pk", "zone_id"))))
 
 
-class StallPermitViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(create=extend_schema(request=PermitApplySerializer, responses={201: StallPermitSerializer}))
+class StallPermitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Permits and applications. POST applies (the street, for a slot in its street); the steps are actions:
+    review and reject (the street or the bureau), approve, renew and revoke (the bureau)."""
+
     serializer_class = StallPermitSerializer
-    permission_classes = [MarketsReadPermission]
+    permission_classes = [MarketsWritePermission]
     filter_backends = [DjangoFilterBackend]
     filterset_class = StallPermitFilterSet
 
     def get_queryset(self):
-        return StallPermit.objects.visible_to(self.request.user).select_related("zone__street", "vendor")
+        return StallPermit.objects.visible_to(self.request.user).select_related("zone__street", "vendor", "slot")
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        _refuse_unless(request.user, "apply")
+        data = PermitApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        slot = VendorSlot.objects.visible_to(request.user).select_related("zone").filter(pk=params.pop("slot")).first()
+        vendor = Vendor.objects.filter(pk=params.pop("vendor")).first()
+        errors = {}
+        if slot is None:
+            errors["slot"] = [_("没有该摊位，或不在您的辖区内。")]
+        if vendor is None:
+            errors["vendor"] = [_("没有该摊贩。")]
+        if errors:
+            raise ValidationError(errors)
+        permit = services.stall_permit_apply(acting_user=request.user, vendor=vendor, slot=slot, **params)
+        return _detail(StallPermitSerializer, self.get_queryset().get(pk=permit.pk), self, status.HTTP_201_CREATED)
+
+    def _step(self, request, name, body_class, call):
+        _refuse_unless(request.user, name)
+        data = body_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        permit = call(self.get_object(), data.validated_data)
+        return _detail(StallPermitSerializer, self.get_queryset().get(pk=permit.pk), self)
+
+    @extend_schema(request=PermitReviewSerializer, responses={200: StallPermitSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._step(request, "review", PermitReviewSerializer, lambda p, d: services.stall_permit_review(
+            acting_user=request.user, permit=p, **d))
+
+    @extend_schema(request=ReasonSerializer, responses={200: StallPermitSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._step(request, "reject", ReasonSerializer, lambda p, d: services.stall_permit_reject(
+            acting_user=request.user, permit=p, **d))
+
+    @extend_schema(request=PermitReviewSerializer, responses={200: StallPermitSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._step(request, "approve", PermitReviewSerializer, lambda p, d: services.stall_permit_approve(
+            acting_user=request.user, permit=p, **d))
+
+    @extend_schema(request=ReasonSerializer, responses={200: StallPermitSerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self._step(request, "revoke", ReasonSerializer, lambda p, d: services.stall_permit_revoke(
+            acting_user=request.user, permit=p, **d))
+
+    @extend_schema(request=PermitRenewSerializer, responses={200: StallPermitSerializer})
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        """The renewal (a new permit from the day after this one ends)."""
+        return self._step(request, "renew", PermitRenewSerializer, lambda p, d: services.stall_permit_renew(
+            acting_user=request.user, permit=p, **d))
 
 
-class OutdoorAdViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(create=extend_schema(request=VendorRegisterSerializer, responses={201: VendorSerializer}))
+class VendorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Vendors seen in the caller's streets (a permit or a case there); POST registers one (or finds the same
+    person again by phone or ID number, district-wide). Phones and ID numbers leave only masked."""
+
+    serializer_class = VendorSerializer
+    permission_classes = [MarketsWritePermission]
+
+    def get_queryset(self):
+        return Vendor.objects.visible_to(self.request.user)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = VendorRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vendor = services.vendor_register(acting_user=request.user, **data.validated_data)
+        return _detail(VendorSerializer, vendor, self, status.HTTP_201_CREATED)
+
+
+def _street_in_scope(user, code):
+    street = Street.objects.visible_to(user).filter(code=code).first()
+    if street is None:
+        raise ValidationError({"street": [_("没有该街道，或不在您的辖区内。")]})
+    return street
+
+
+@extend_schema_view(create=extend_schema(request=AdRegisterSerializer, responses={201: OutdoorAdSerializer}))
+class OutdoorAdViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Outdoor ads and shop signs; POST registers one in the caller's street; its status changes by the
+    `status` action (removed is final)."""
+
     serializer_class = OutdoorAdSerializer
-    permission_classes = [MarketsReadPermission]
+    permission_classes = [MarketsWritePermission]
     filter_backends = [DjangoFilterBackend]
     filterset_class = OutdoorAdFilterSet
 
     def get_queryset(self):
         return OutdoorAd.objects.visible_to(self.request.user).select_related("street")
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = AdRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        street = _street_in_scope(request.user, params.pop("street"))
+        ad = services.outdoor_ad_register(acting_user=request.user, street=street, **params)
+        return _detail(OutdoorAdSerializer, ad, self, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdStatusSerializer, responses={200: OutdoorAdSerializer})
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        data = AdStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ad = services.outdoor_ad_set_status(acting_user=request.user, ad=self.get_object(), **data.validated_data)
+        return _detail(OutdoorAdSerializer, ad, self)
+
+
+@extend_schema_view(create=extend_schema(request=ShopRegisterSerializer, responses={201: ShopSerializer}))
+class ShopViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Shops along the streets; POST registers one; `agreements` records a signed frontage agreement."""
+
+    serializer_class = ShopSerializer
+    permission_classes = [MarketsWritePermission]
+
+    def get_queryset(self):
+        return Shop.objects.visible_to(self.request.user).select_related("street", "grid")
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        data = ShopRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        street = _street_in_scope(request.user, params.pop("street"))
+        code = params.pop("grid")
+        grid = None
+        if code:
+            grid = GridCell.objects.filter(code=code, community__street=street).first()
+            if grid is None:
+                raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
+        shop = services.shop_register(acting_user=request.user, street=street, grid=grid, **params)
+        return _detail(ShopSerializer, self.get_queryset().get(pk=shop.pk), self, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AgreementSignSerializer, responses={201: AgreementSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def agreements(self, request, pk=None):
+        shop = self.get_object()
+        data = AgreementSignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreement = services.frontage_agreement_sign(acting_user=request.user, shop=shop, **data.validated_data)
+        return _detail(AgreementSerializer, agreement, self, status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[

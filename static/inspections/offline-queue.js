@@ -191,7 +191,10 @@
 
   function summarise(body) {
     var copy = JSON.parse(JSON.stringify(body || {}));
-    (copy.findings || []).forEach(function (f) { if (f.photos) { f.photos = f.photos.map(function () { return "…"; }); } });
+    // findings of a patrol report, results of a site inspection: their photos are on the server now
+    (copy.findings || []).concat(copy.results || []).forEach(function (f) {
+      if (f.photos) { f.photos = f.photos.map(function () { return "…"; }); }
+    });
     return copy;
   }
 

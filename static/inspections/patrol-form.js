@@ -140,6 +140,7 @@
     return {
       date: $("f-date").value, shift: $("f-shift").value, started_at: $("f-start").value, ended_at: $("f-end").value,
       squad: $("f-squad").value, team: $("f-team").value, summary: $("f-summary").value,
+      duty_squad: $("f-duty_squad") ? $("f-duty_squad").value : "",
       street: streetFilter(), selected: Object.keys(state.selected), counts: counts, findings: state.findings,
       editor: { category: $("fd-category").value, lat: $("fd-lat").value, lng: $("fd-lng").value,
                 description: $("fd-description").value, handled: $("fd-handled").checked, photos: state.photos }
@@ -155,6 +156,7 @@
   function restore(d) {
     if (!d) { return; }
     ["date", "shift", "squad", "team", "summary"].forEach(function (k) { if (d[k] != null) { $("f-" + k).value = d[k]; } });
+    if (d.duty_squad && $("f-duty_squad")) { $("f-duty_squad").value = d.duty_squad; }
     if (d.started_at) { $("f-start").value = d.started_at; }
     if (d.ended_at) { $("f-end").value = d.ended_at; }
     if (d.street && $("f-street")) { $("f-street").value = d.street; }
@@ -192,6 +194,7 @@
       date: v.date, shift: v.shift, grid_cells: v.selected.sort(),
       started_at: withOffset(v.started_at), ended_at: withOffset(v.ended_at),
       summary: v.summary, squad: v.squad, team: v.team, counts: counts,
+      duty_squad: v.duty_squad ? parseInt(v.duty_squad, 10) : null,
       findings: v.findings.map(function (f) {
         return { category: f.category, lat: f.lat, lng: f.lng, description: f.description,
                  handled_on_spot: !!f.handled_on_spot, photos: f.photos };

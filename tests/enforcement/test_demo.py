@@ -29,3 +29,19 @@ def test_quick_demo_history_is_a_consistent_trail_and_idempotent():
             assert after.from_status == before.to_status
             assert after.recorded_at >= before.recorded_at
         assert events[-1].to_status == case.status
+
+
+def test_quick_demo_has_orders_and_penalties_at_every_level():
+    from bureau import demo as bureau_demo
+    from enforcement.models import DiscretionStandard, PenaltyDecision, RectificationOrder
+    from grids import demo as grids_demo
+
+    bureau_demo.seed()
+    grids_demo.seed(quick=True)
+    demo.seed(quick=True)
+    counts = (RectificationOrder.objects.count(), PenaltyDecision.objects.count())
+    demo.seed(quick=True)
+    assert (RectificationOrder.objects.count(), PenaltyDecision.objects.count()) == counts
+    assert DiscretionStandard.objects.count() == 1
+    assert set(PenaltyDecision.objects.values_list("level", flat=True)) == {"slight", "general", "serious", "severe"}
+    assert RectificationOrder.objects.exclude(escalation="").exists()

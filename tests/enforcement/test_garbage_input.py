@@ -27,8 +27,8 @@ CASE_FIELDS = ["category", "lat", "lng", "description", "source", "address", "re
 TRANSITION_FIELDS = [("action", "register"), ("note", "reject"), ("unit", "dispatch"), ("department", "dispatch"),
                      ("duplicate_of", "mark_duplicate"), ("lat", "relocate"), ("lng", "relocate"),
                      ("photos", "register")]
-PATROL_FIELDS = ["date", "shift", "grid_cells", "started_at", "ended_at", "summary", "findings", "squad", "team",
-                 "track", "counts"]
+PATROL_FIELDS = ["date", "shift", "grid_cells", "started_at", "ended_at", "summary", "findings", "squad", "duty_squad",
+                 "team", "track", "counts"]
 FINDING_FIELDS = ["category", "lat", "lng", "description", "handled_on_spot", "address", "photos"]
 RAW_BODIES = [
     ("{not json", "application/json"), ('{"lat": NaN}', "application/json"), ('{"lat": Infinity}', "application/json"),

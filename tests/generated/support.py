@@ -128,8 +128,8 @@ def _declared_methods(view) -> list[str]:
 
 
 def _methods(callback) -> list[str]:
-    if getattr(callback, "actions", None):  # a DRF viewset route
-        return sorted(m.upper() for m in callback.actions)
+    if getattr(callback, "actions", None):  # a DRF viewset route (a GET served adds `head` to its actions)
+        return sorted(m.upper() for m in callback.actions if m not in ("options", "head", "trace"))
     cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if cls is not None:
         return sorted(m.upper() for m in cls.http_method_names

@@ -1,16 +1,12 @@
 """The phone forms offline, in Chromium at 375 px (issue 5 acceptance).
 
 Playwright's `set_offline` does not stop a service worker's own requests, so the server itself is stopped
-and started again on the same port (same origin: the service worker and IndexedDB survive).
+and started again on the same port (same origin: the service worker and IndexedDB survive). That server is
+the test's own (`restartable_server`), never the session's live server.
 """
-import socket
-import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.servers.basehttp import ThreadedWSGIServer
-from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from bureau import clock
@@ -29,73 +25,11 @@ PASSWORD = "pw-test-2026"  # tests.factories.UserFactory
 OFFLINE_NOISE = ("ERR_CONNECTION_REFUSED", "ERR_FAILED", "Failed to fetch", "ERR_INTERNET_DISCONNECTED")
 
 
-class _CuttableServer(ThreadedWSGIServer):
-    """The live server, able to cut its open keep-alive connections too: stopping it must really cut the phone off."""
-
-    def __init__(self, *args, allow_reuse_address=False, **kwargs):
-        # Restarted on the same port at once: the old connections' TIME_WAIT must not block the bind.
-        super().__init__(*args, allow_reuse_address=True, **kwargs)
-        self._open = set()
-        self._open_lock = threading.Lock()
-
-    def process_request(self, request, client_address):
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request):
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def cut(self):
-        with self._open_lock:
-            sockets = list(self._open)
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
-class _CuttableThread(LiveServerThread):
-    server_class = _CuttableServer
-
-    def terminate(self):
-        if hasattr(self, "httpd"):
-            self.httpd.shutdown()
-            self.httpd.cut()
-            self.httpd.server_close()
-        self.join()
-
-
 @pytest.fixture
-def server(live_server):
-    """The live server on a fixed host and port, which the test stops and starts again."""
-    host, port = live_server.thread.host, live_server.thread.port
-    overrides = live_server.thread.connections_override
-    live_server.stop()
-
-    class Control:
-        url = live_server.url
-
-        def start(self):
-            thread = _CuttableThread(host, StaticFilesHandler, connections_override=overrides, port=port)
-            thread.daemon = True
-            for conn in overrides.values():
-                conn.inc_thread_sharing()
-            thread.start()
-            thread.is_ready.wait()
-            if thread.error:
-                raise thread.error
-            live_server.thread = thread  # the live_server fixture's teardown stops this one
-
-        def stop(self):
-            live_server.stop()
-
-    control = Control()
-    control.start()
-    return control
+def server(restartable_server):
+    """This test's own live server, on its own port, which the test stops and starts again on that port.
+    The session's live server goes on serving the other tests; this one is never it."""
+    return restartable_server
 
 
 def wait_for_service_worker(page, path):

@@ -23,3 +23,8 @@ def test_seed_demo_quick_makes_patrols_and_supervision_findings_once():
     assert supervision_cases.exists()
     assert supervision_cases.filter(events__action="dispatch").exists()
     assert all(f.case_id for f in PatrolFinding.objects.all())
+    # the field work beside the patrols, once
+    from inspections.models import Campaign, ConstructionSite, Demolition, Rota, SiteInspection
+
+    assert ConstructionSite.objects.count() == 6 and SiteInspection.objects.filter(failed_count__gt=0).count() <= 3
+    assert Campaign.objects.count() == 1 and Rota.objects.exists() and Demolition.objects.exists()

@@ -39,8 +39,9 @@ def make_zone(place, bureau_user):
 
     def _make(street="a", kind="fixed_stall", opens=time(7), closes=time(21), **extra):
         fields = {"name": f"摊点区{next(counter)}", "capacity": 0, **extra}
-        return vendor_zone_create(acting_user=bureau_user, street=place[street], kind=kind, opens_at=opens,
-                                  closes_at=closes, **fields)
+        if "windows" not in fields:
+            fields.update(opens_at=opens, closes_at=closes)
+        return vendor_zone_create(acting_user=bureau_user, street=place[street], kind=kind, **fields)
 
     return _make
 
@@ -86,3 +87,13 @@ def make_case(place, bureau_user):
                                description="流动摊贩占道", source="supervision")
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_zone_index():
+    """Each test builds the zone index from its own rows (rolled-back rows never reach the shared cache)."""
+    from markets import zoneindex
+
+    zoneindex.reset()
+    yield
+    zoneindex.reset()

@@ -62,6 +62,8 @@ class PatrolReportInputSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
     findings = FindingInputSerializer(many=True, required=False, default=list, max_length=services.MAX_FINDINGS)
     squad = serializers.CharField(max_length=64, allow_blank=True, required=False, default="")
+    duty_squad = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                          max_value=2**31 - 1)
     team = TextOrListField(required=False, default="")
     track = serializers.JSONField(required=False, default=list)
     counts = serializers.JSONField(required=False, default=dict)
@@ -111,6 +113,7 @@ class PatrolReportSerializer(serializers.Serializer):
     source = serializers.CharField()
     street = serializers.SerializerMethodField()
     squad = serializers.CharField()
+    duty_squad = serializers.SerializerMethodField()
     leader = serializers.SerializerMethodField()
     date = serializers.DateField()
     shift = serializers.CharField()
@@ -130,6 +133,9 @@ class PatrolReportSerializer(serializers.Serializer):
 
     def get_street(self, obj) -> dict | None:
         return {"code": obj.street.code, "name": obj.street.name} if obj.street_id else None
+
+    def get_duty_squad(self, obj) -> dict | None:
+        return {"id": obj.duty_squad.pk, "name": obj.duty_squad.name} if obj.duty_squad_id else None
 
     def get_leader(self, obj) -> dict:
         return {"id": obj.leader.pk, "username": obj.leader.username, "name": str(obj.leader)}

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from bureau.appendonly import AppendOnlyModel
 from bureau.workcalendar.choices import TimeUnit
 
-from .choices import CaseAction, CaseSource, CaseStatus, Urgency, WarningLevel
-from .querysets import CaseEventQuerySet, CaseQuerySet, CategoryQuerySet, NotificationQuerySet
+from ..choices import CaseAction, CaseSource, CaseStatus, Urgency, WarningLevel
+from ..querysets import CaseEventQuerySet, CaseQuerySet, CategoryQuerySet, NotificationQuerySet
 
 five_digits = RegexValidator(r"^\d{5}$", _("必须是 5 位数字"))
 two_digits = RegexValidator(r"^\d{2}$", _("必须是 2 位数字"))
@@ -140,6 +140,12 @@ class Case(models.Model):
     self_handled = models.BooleanField(_("自处理"), default=False)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("重复于")
+    )
+    # Who the case is against (当事人), once known; a district register, so the same vendor is recognised
+    # in every street.
+    party = models.ForeignKey(
+        "enforcement.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("当事人"),
     )
     suspended_from = models.CharField(_("挂账前状态"), max_length=16, choices=CaseStatus.choices, blank=True)
     suspended_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)

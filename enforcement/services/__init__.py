@@ -13,22 +13,23 @@ from bureau.audit.services import audit_record
 from bureau.workcalendar.services import working_seconds_between
 from grids.gazetteer import describe_point
 
-from . import pii
-from .choices import CaseAction, CaseSource, CaseStatus, WarningLevel
-from .effects import MAX_EXTENSIONS, Refused, cell_at, parse_point, start_step, stop_clock
-from .models import Case, CaseEvent, CaseNumberCounter, Category
-from .pagination import cases_changed
-from .permissions import is_handling_side, leads_street, may_report, may_report_at, role_may
-from .photos import photo_attach, photos_check
-from .sources import OPEN311_CHANNEL, check_source
-from .workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
+from .. import pii
+from ..choices import CaseAction, CaseSource, CaseStatus, WarningLevel
+from ..effects import MAX_EXTENSIONS, Refused, cell_at, parse_point, start_step, stop_clock
+from ..models import Case, CaseEvent, CaseNumberCounter, Category
+from ..pagination import cases_changed
+from ..permissions import is_handling_side, leads_street, may_report, may_report_at, role_may
+from ..photos import photo_attach, photos_check
+from ..sources import OPEN311_CHANNEL, check_source
+from ..workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
 A, S = CaseAction, CaseStatus
 
 # Statuses whose step runs against `due_at` (the sweep watches these; leaving one late marks overdue).
 TIMED_STATUSES = (S.REPORTED, S.REGISTERED, S.DISPATCHED)
 SELF_HANDLED_SOURCES = (CaseSource.PATROL, CaseSource.SUPERVISION)
-CASE_REFERENCES = ["category", "street", "community", "grid", "reported_by", "handling_department", "duplicate_of"]
+CASE_REFERENCES = ["category", "street", "community", "grid", "reported_by", "handling_department", "duplicate_of",
+                   "party"]
 
 
 class CaseActionForbidden(PermissionDenied):
@@ -55,6 +56,20 @@ def _category(value) -> Category:
     if category is None:
         raise ValidationError({"category": [_("未知的案件类别：%(code)s") % {"code": value}]})
     return category
+
+
+def _party(value):
+    from ..models import Party
+
+    if value is None or value == "" or isinstance(value, Party):
+        return value or None
+    try:
+        party = Party.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        party = None
+    if party is None:
+        raise ValidationError({"party": [_("未知的当事人")]})
+    return party
 
 
 def _allocate_number(at) -> str:
@@ -93,12 +108,13 @@ def _conflict(case, action):
 
 
 def case_report(*, acting_user, category, lat, lng, description, source, address="", reporter_name="",
-                reporter_phone="", photos=(), self_handled=False, note="", channel="") -> Case:
+                reporter_phone="", photos=(), self_handled=False, note="", channel="", party=None) -> Case:
     """Record a new case at a point; grid, community and street come from the point.
 
     `channel="open311"` is the Open311 endpoint: the only caller that makes source `open311`, for its API
     key's account, anywhere in the district (the key was checked there). Without an address the
-    gazetteer writes one from the point ("古南路 128 号附近, 古南社区").
+    gazetteer writes one from the point ("古南路 128 号附近, 古南社区"). `party` (a Party or its id) names
+    whom the case is against, when the reporter knows.
 
     `photos` are checked ones (`photos_check`, as the API and the pages do before their transaction) or
     raw uploads, which are checked here before the transaction begins: decoding a picture takes long, and
@@ -111,11 +127,11 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
         return _case_report(acting_user=acting_user, category=category, lat=lat, lng=lng, description=description,
                             source=source, address=address, reporter_name=reporter_name,
                             reporter_phone=reporter_phone, photos=checked, self_handled=self_handled, note=note,
-                            channel=channel)
+                            channel=channel, party=party)
 
 
 def _case_report(*, acting_user, category, lat, lng, description, source, address, reporter_name, reporter_phone,
-                 photos, self_handled, note, channel) -> Case:
+                 photos, self_handled, note, channel, party) -> Case:
     open311 = channel == OPEN311_CHANNEL
     category = _category(category)
     lat, lng = parse_point(lat, lng)
@@ -131,6 +147,7 @@ def _case_report(*, acting_user, category, lat, lng, description, source, addres
         raise ValidationError({"lat": [
             _("点 (%(lat).6f, %(lng).6f) 位于网格 %(cell)s，不在您负责的区域内") % {"lat": lat, "lng": lng, "cell": cell.code}
         ]})
+    party = _party(party)
     address = (address or "").strip() or describe_point(lat, lng, cell=cell)
     now = clock.now()
     case = Case(
@@ -139,7 +156,7 @@ def _case_report(*, acting_user, category, lat, lng, description, source, addres
         description=description.strip(), source=source, reported_by=acting_user,
         reporter_name=(reporter_name or "").strip(), reporter_phone_encrypted=pii.encrypt(pii.normalise_phone(reporter_phone)),
         reporter_phone_hash=pii.phone_hash(reporter_phone), reporter_phone_masked=pii.mask_phone(reporter_phone),
-        reported_at=now, self_handled=bool(self_handled),
+        reported_at=now, self_handled=bool(self_handled), party=party,
     )
     start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
     case.full_clean(exclude=CASE_REFERENCES)
@@ -305,7 +322,7 @@ def _notify(case, level, now):
     from django.conf import settings
     from django.core.mail import send_mail
 
-    from .models import Notification
+    from ..models import Notification
 
     label = WarningLevel(level).label
     message = _("案件 %(number)s（%(category)s）%(level)s：时限 %(due)s") % {

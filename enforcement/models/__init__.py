@@ -1,0 +1,22 @@
+"""Enforcement's models: cases and their trail (cases.py), the parties they name (parties.py), rectification
+orders (orders.py), penalty decisions under the discretion standard (penalties.py)."""
+from .cases import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CasePhoto,
+    Category,
+    Department,
+    Notification,
+    _display_path,
+    _photo_path,
+)
+from .orders import DocumentCounter, RectificationOrder
+from .parties import Party
+from .penalties import DiscretionStandard, PenaltyDecision, PenaltyStep
+
+__all__ = [
+    "Case", "CaseEvent", "CaseNumberCounter", "CasePhoto", "Category", "Department", "Notification", "Party",
+    "DocumentCounter", "RectificationOrder", "DiscretionStandard", "PenaltyDecision", "PenaltyStep",
+    "_display_path", "_photo_path",
+]
