@@ -5,7 +5,8 @@ reads reference data shared by every field role must be declared in REFERENCE_DA
 import pytest
 from rest_framework.test import APIClient
 
-from tests.generated.support import build_world, path_for, routes
+from tests.generated.support import ROWLESS, build_world, path_for, routes
+from tests.generated.test_route_matrix import RULES
 
 pytestmark = pytest.mark.django_db
 
@@ -55,21 +56,25 @@ def test_another_streets_row_is_404_on_every_detail_route(world):
     wrong = []
 
     for template, methods in sorted(_detail_routes().items()):
-        if template in REFERENCE_DATA:
-            continue
+        if template in REFERENCE_DATA or template.startswith(tuple(ROWLESS)):
+            continue  # the world has no rows of the latter's kind yet (support.ROWLESS)
         own, other = path_for(template, world["rows"], "a"), path_for(template, world["rows"], "b")
         assert own and other, f"{template}: add its parameters to PATH_PARAMS in tests/generated/support.py"
         for method in methods:
+            if "leader" not in RULES[f"{method} {template}"]:
+                continue  # the role may never do it: 403 comes before any lookup (the matrix checks that)
             body = BODIES.get(template) if method != "GET" else None
             # when
             theirs = client.generic(method, other, data=_json(body), content_type="application/json")
             mine = client.generic(method, own, data=_json(body), content_type="application/json")
-            # then: the other street's row does not exist for them; their own does
-            if theirs.status_code != 404:
+            # then: the other street's row does not exist for them; their own does. A body refused before any
+            # lookup (the same 400 for their own row) tells nothing either.
+            refused_first = theirs.status_code == mine.status_code == 400 and theirs.content == mine.content
+            if theirs.status_code != 404 and not refused_first:
                 wrong.append(f"{method} {other}: {theirs.status_code} {theirs.content[:120]!r}")
             if mine.status_code in (403, 404) or mine.status_code >= 500:
                 wrong.append(f"{method} {own} (own street): {mine.status_code} {mine.content[:120]!r}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
 def _json(body):
