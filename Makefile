@@ -6,13 +6,15 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench worker-check messages clean help
+.PHONY: run test lint bench worker-check messages clean help backup restore
 
 help:
 	@echo "make run    - serve the demo at http://127.0.0.1:$(PORT)/ (SQLite, embedded broker, no services)"
 	@echo "make test   - run the tests (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff and the migrations check"
 	@echo "make bench  - benchmarks (see bench/RESULTS.md)"
+	@echo "make backup - back up the database and photos to var/backups/ (BACKUP=folder for another)"
+	@echo "make restore BACKUP=folder - replace the database and photos with a backup's"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +45,9 @@ lint: $(VENV)/.installed-dev
 worker-check: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m worker -p no:randomly $(PYTEST_ARGS)
 
-# Every runnable benchmark script in bench/ (generate.py is the shared dataset generator the others call).
-BENCHES = $(shell grep -l '__name__ == "__main__"' bench/*.py 2>/dev/null | grep -v 'bench/generate.py')
+# Every runnable benchmark script in bench/ (generate.py is the shared dataset generator the others call;
+# soak.py restarts the machine's PostgreSQL and Redis, so it is run by hand on a machine of its own).
+BENCHES = $(shell grep -l '__name__ == "__main__"' bench/*.py 2>/dev/null | grep -v -e 'bench/generate.py' -e 'bench/soak.py')
 bench: $(VENV)/.installed-dev
 	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
 
@@ -53,6 +56,14 @@ messages: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench
 	$(PY) bin/po-fill locale/en/LC_MESSAGES/django.po
 	DJANGO_SETTINGS_MODULE=bureau.settings.test $(PY) manage.py compilemessages --ignore=.venv
+
+# Backups (bureau/backup.py): pg_dump / pg_restore on PostgreSQL, SQLite's online backup API when embedded.
+backup: $(VENV)/.installed
+	$(PY) bin/backup $(BACKUP)
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/bureau-..."; exit 2; }
+	$(PY) bin/restore $(BACKUP)
 
 clean:
 	rm -rf var staticfiles db.sqlite3*

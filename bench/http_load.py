@@ -216,6 +216,7 @@ def main(argv=None):
     env.update({
         "DJANGO_SETTINGS_MODULE": "bureau.settings.production", "DATABASE_URL": args.url,
         "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(48), "PII_HASH_KEY": secrets.token_urlsafe(48),
         "MEDIA_ROOT": str(tmp / "media"), "THROTTLE_USER": "100000000/min", "THROTTLE_ANON": "100000000/min",
         "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url or "memory://", "LOG_LEVEL": "WARNING",
     })

@@ -1,9 +1,11 @@
 """Page forms: the staff intake form and the action forms of the case page (they feed the services)."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CaseSource
 from .models import Category, Department
+from .photos import photos_check
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -11,7 +13,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several photos in one input; the service checks each one's content."""
+    """Several photos in one input, checked here (count, type, pixels, decoded) before the service's
+    transaction begins; the field's value is the list of checked photos."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
@@ -20,8 +23,13 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         if isinstance(data, list | tuple):
-            return [d for d in data if d]
-        return [data] if data else []
+            uploads = [d for d in data if d]
+        else:
+            uploads = [data] if data else []
+        try:
+            return photos_check(uploads)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("photos", exc.messages)) from exc
 
 
 class CaseIntakeForm(forms.Form):

@@ -108,6 +108,9 @@ def reveal_phone(request, pk):
         phone = services.case_reveal_phone(acting_user=request.user, case=case)
     except services.CaseActionForbidden as exc:
         raise PermissionDenied(str(exc)) from exc
+    except services.PhoneUnreadable as exc:
+        messages.error(request, str(exc))
+        return redirect("enforcement:case", pk=pk)
     return case_detail(request, pk, revealed_phone=phone)
 
 

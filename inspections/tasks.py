@@ -1,4 +1,5 @@
-"""Scheduled compiles of the bulletins and rankings (beat: Mondays and the 1st at 08:00 Asia/Shanghai).
+"""Scheduled compiles of the bulletins and rankings (beat: Mondays and the 1st at 08:00 Asia/Shanghai, and an
+hourly catch-up of any recent period left unpublished).
 
 Thin and idempotent: a task names a period (or none: the one just finished) and calls the same service as
 `compile_reports`; a rerun or a redelivery after a killed worker compares before it writes, so it changes
@@ -9,7 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import periods
-from .services.reports import report_compile_month, report_compile_week
+from .services.reports import report_compile_missing, report_compile_month, report_compile_week
 
 RETRY = {
     "autoretry_for": (OperationalError,),
@@ -36,3 +37,9 @@ def compile_month(period: str | None = None):
     """Compile and publish a finished month (default: last month)."""
     code = period or periods.last_finished(periods.MONTH).code
     return report_compile_month(code).as_dict()
+
+
+@shared_task(name="inspections.compile_missing", **RETRY)
+def compile_missing():
+    """Compile every recent finished period that has nothing published (a missed or lost compile)."""
+    return [result.as_dict() for result in report_compile_missing()]

@@ -42,7 +42,7 @@ from .models import (
     VendorZone,
     VendorZoneWindow,
 )
-from .pii import id_hash, mask_id, mask_phone, phone_hash
+from .pii import id_hashes, mask_id, mask_phone, phone_hash, phone_hashes
 from .querysets import IN_FORCE
 
 
@@ -169,20 +169,24 @@ def _check_trades(trades):
 @transaction.atomic
 def vendor_register(*, acting_user, name, phone="", id_number="", kind=VendorKind.PERSON, licence_number="",
                     trades=(), photo=None) -> Vendor:
-    """The vendor with this ID number or phone if already known (district-wide), else a new one."""
+    """The vendor with this ID number or phone if already known (district-wide), else a new one.
+
+    A vendor is recognised under any configured hash key (PII_HASH_KEY, newest first); one found under an
+    older key gets its hashes made again under the current key, since the number is at hand only now."""
     _check_trades(trades)
-    p_hash, i_hash = phone_hash(phone), id_hash(id_number)
+    p_hashes, i_hashes = phone_hashes(phone), id_hashes(id_number)
+    p_hash, i_hash = (p_hashes or [""])[0], (i_hashes or [""])[0]
     vendor = None
-    if i_hash:
-        vendor = Vendor.objects.select_for_update().filter(id_number_hash=i_hash).first()
-    if vendor is None and p_hash:
-        vendor = Vendor.objects.select_for_update().filter(phone_hash=p_hash).first()
+    if i_hashes:
+        vendor = Vendor.objects.select_for_update().filter(id_number_hash__in=i_hashes).order_by("pk").first()
+    if vendor is None and p_hashes:
+        vendor = Vendor.objects.select_for_update().filter(phone_hash__in=p_hashes).order_by("pk").first()
     if vendor is not None:
         changed = []
-        if i_hash and not vendor.id_number_hash:
+        if i_hash and vendor.id_number_hash != i_hash and (not vendor.id_number_hash or vendor.id_number_hash in i_hashes):
             vendor.id_number_hash, vendor.id_number_masked = i_hash, mask_id(id_number)
             changed += ["id_number_hash", "id_number_masked"]
-        if p_hash and not vendor.phone_hash:
+        if p_hash and vendor.phone_hash != p_hash and (not vendor.phone_hash or vendor.phone_hash in p_hashes):
             vendor.phone_hash, vendor.phone_masked = p_hash, mask_phone(phone)
             changed += ["phone_hash", "phone_masked"]
         new_trades = [t for t in trades if t not in vendor.trades]

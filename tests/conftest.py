@@ -1,5 +1,6 @@
 """Shared fixtures: role users and API clients, service markers, the browser."""
 import os
+import re
 
 import pytest
 from django.conf import settings
@@ -19,8 +20,18 @@ HAS_REDIS = bool(os.environ.get("REDIS_URL"))
 _skipped_for_services: list[str] = []
 
 
+# Run only when a -m expression names them: schemathesis takes minutes, and the fault tests restart the
+# machine's PostgreSQL and Redis (never beside other test runs). .ci/run runs each in its own step.
+OPT_IN_MARKERS = ("schemathesis", "faults")
+
+
 def pytest_collection_modifyitems(config, items):
+    selected = config.getoption("markexpr", "") or ""
+    opted_in = {m for m in OPT_IN_MARKERS if re.search(rf"(?<!not )\b{m}\b", selected)}
     for item in items:
+        for marker in OPT_IN_MARKERS:
+            if marker in item.keywords and marker not in opted_in:
+                item.add_marker(pytest.mark.skip(reason=f"run with -m {marker}"))
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
             _skipped_for_services.append(item.nodeid)

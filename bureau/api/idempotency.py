@@ -16,6 +16,12 @@ that is merely slow holds the lock however long it runs, so it is never run a se
 On SQLite the transaction takes the database's write lock when it begins, which serialises them anyway.
 
 Use `IdempotentCreateMixin` on a ViewSet (it wraps `create`) or `@idempotent` on a view method.
+
+Work that takes long and writes nothing (decoding uploaded photos) belongs before the transaction, which
+holds the key's lock and, on SQLite, the database's write lock: `@idempotent(prepare=...)` runs
+`prepare(view, request)` first, outside any transaction, and hands its result to the view method as
+`prepared=`. An error it raises is answered inside the transaction as if the view had raised it, so a
+validation 400 is stored and replayed like any other.
 """
 import functools
 import hashlib
@@ -128,16 +134,34 @@ def _run(view, call):
     return response
 
 
-def run_idempotent(view, request, call):
-    """Run `call()` (the view's own handling) under the request's Idempotency-Key, if it has one."""
+def _after(prepare, call):
+    """`prepare()` now; then a call that runs `call(prepared)`, or raises what `prepare()` raised."""
+    try:
+        prepared = prepare()
+    except Exception as exc:  # noqa: BLE001 - raised again where the view's own errors are handled
+        failure = exc
+
+        def failed():
+            raise failure
+
+        return failed
+    return lambda: call(prepared)
+
+
+def run_idempotent(view, request, call, *, prepare=None):
+    """Run `call()` (the view's own handling) under the request's Idempotency-Key, if it has one.
+
+    With `prepare`, `prepare()` runs first, before any transaction, and `call` takes its result."""
     from bureau.idempotency.models import IdempotencyRecord
 
     if _META_KEY not in request.META:
-        return call()
+        return call(prepare()) if prepare is not None else call()
     key = request.META[_META_KEY]
     # Control characters are not allowed in an HTTP field value; NUL would also make PostgreSQL fail (500).
     if not 1 <= len(key) <= MAX_KEY_LENGTH or any(ord(c) < 0x20 or ord(c) == 0x7F for c in key):
         raise ValidationError({"detail": [_("Idempotency-Key 须为 1 到 255 个字符。")]})
+    if prepare is not None:
+        call = _after(prepare, call)
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return call()
@@ -172,14 +196,23 @@ def run_idempotent(view, request, call):
         return _answer_from(existing, fingerprint)
 
 
-def idempotent(method):
-    """Decorate a DRF view method `(self, request, *args, **kwargs)` to honour the Idempotency-Key header."""
+def idempotent(method=None, *, prepare=None):
+    """Decorate a DRF view method `(self, request, *args, **kwargs)` to honour the Idempotency-Key header.
 
-    @functools.wraps(method)
-    def wrapper(self, request, *args, **kwargs):
-        return run_idempotent(self, request, lambda: method(self, request, *args, **kwargs))
+    `@idempotent(prepare=f)`: `f(view, request)` runs before the transaction; the method gets `prepared=`."""
 
-    return wrapper
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, request, *args, **kwargs):
+            if prepare is None:
+                return run_idempotent(self, request, lambda: method(self, request, *args, **kwargs))
+            return run_idempotent(self, request,
+                                  lambda prepared: method(self, request, *args, prepared=prepared, **kwargs),
+                                  prepare=lambda: prepare(self, request))
+
+        return wrapper
+
+    return decorate(method) if method is not None else decorate
 
 
 class IdempotentCreateMixin:

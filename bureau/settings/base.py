@@ -360,6 +360,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.compile_month",
         "schedule": crontab(hour=8, minute=0, day_of_month=1),
     },
+    # Catch-up: a week or month of the last few left unpublished (the scheduler was down at 08:00, or a compile
+    # was killed and the embedded broker lost it) is compiled within the hour; published ones are left alone.
+    "reports-compile-missing": {
+        "task": "inspections.compile_missing",
+        "schedule": crontab(minute=35),
+    },
     "idempotency-retention": {
         "task": "idempotency.purge_expired",
         "schedule": crontab(hour=3, minute=41),
@@ -398,13 +404,19 @@ REPORTS_SCHEME_CODE = env("REPORTS_SCHEME_CODE", default="default")
 REPORTS_COMPILE_SLOWDOWN_SECONDS = env.float("REPORTS_COMPILE_SLOWDOWN_SECONDS", default=0.0)
 # Published rankings and bulletins answer from the cache (Redis when configured) for this long.
 REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=3600)
+# The hourly catch-up looks this many finished weeks and months back for one left unpublished.
+REPORTS_CATCH_UP_WEEKS = env.int("REPORTS_CATCH_UP_WEEKS", default=8)
+REPORTS_CATCH_UP_MONTHS = env.int("REPORTS_CATCH_UP_MONTHS", default=3)
 
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
 # Office hours for 工作时; editable in the admin, these are the defaults.
 WORK_PERIODS_DEFAULT = [("08:00", "12:00"), ("14:00", "18:00")]
 
-# PIPL: the key that encrypts and hashes citizens' phone and ID numbers. Derived from SECRET_KEY unless set.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# PIPL: the master secrets of citizens' phone and ID numbers, newest first (comma-separated): the first of
+# FIELD_ENCRYPTION_KEY encrypts and any decrypts; the first of PII_HASH_KEY hashes and any finds. Required in
+# production; unset here, values are made as before these existed, from SECRET_KEY (bureau/pii.py).
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+PII_HASH_KEY = env.list("PII_HASH_KEY", default=[])
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="bureau@localhost")

@@ -39,6 +39,7 @@ from ..permissions import (
     role_may_enforce,
     role_may_take,
 )
+from ..photos import CheckedPhoto, photos_check
 from ..services import orders as order_services
 from ..services import parties as party_services
 from ..services import penalties as penalty_services
@@ -64,6 +65,16 @@ from .serializers import (
     _dt,
     case_row,
 )
+
+
+def request_photos(request, *, allowed=True) -> list[CheckedPhoto]:
+    """The request's uploads in `photos`, checked (count, type, pixels, decoded); 400 for a bad one.
+
+    Nothing is decoded for a caller who may not write (`allowed=False`): the view answers 403 anyway."""
+    if not allowed:
+        return []
+    files = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else []
+    return photos_check(files)
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -115,13 +126,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
-    @idempotent  # phones resend queued reports (Idempotency-Key); see bureau/api/idempotency.py
-    def create(self, request, *args, **kwargs):
+    # Phones resend queued reports (Idempotency-Key, see bureau/api/idempotency.py); the photos are decoded
+    # before its transaction begins.
+    @idempotent(prepare=lambda view, request: request_photos(request, allowed=may_report(request.user)))
+    def create(self, request, *args, prepared, **kwargs):
         if not may_report(request.user):
             raise PermissionDenied()
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.case_report(acting_user=request.user, **data.validated_data)
+        case = services.case_report(acting_user=request.user, **{**data.validated_data, "photos": prepared})
         return Response(self._detail(case), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
@@ -139,6 +152,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         # Permission before scope and state: a role that may never take the action gets 403 whatever the case.
         if not role_may_take(request.user, act):
             raise PermissionDenied(_("您的角色不能执行「%(action)s」") % {"action": CaseAction(act).label})
+        params["photos"] = request_photos(request)  # decoded before the case is locked
         case = self.get_object()
         note = params.pop("note", "")
         try:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.api.exceptions import Conflict
+from bureau.audit.models import AuditEntry
 from bureau.audit.services import audit_record
 from bureau.workcalendar.services import working_seconds_between
 from grids.gazetteer import describe_point
@@ -18,7 +19,7 @@ from ..effects import MAX_EXTENSIONS, Refused, cell_at, parse_point, start_step,
 from ..models import Case, CaseEvent, CaseNumberCounter, Category
 from ..pagination import cases_changed
 from ..permissions import is_handling_side, leads_street, may_report, may_report_at, role_may
-from ..photos import photo_attach, photo_check
+from ..photos import photo_attach, photos_check
 from ..sources import OPEN311_CHANNEL, check_source
 from ..workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
@@ -106,7 +107,6 @@ def _conflict(case, action):
 # ---------------------------------------------------------------------------------------------- report
 
 
-@transaction.atomic
 def case_report(*, acting_user, category, lat, lng, description, source, address="", reporter_name="",
                 reporter_phone="", photos=(), self_handled=False, note="", channel="", party=None) -> Case:
     """Record a new case at a point; grid, community and street come from the point.
@@ -114,10 +114,25 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
     `channel="open311"` is the Open311 endpoint: the only caller that makes source `open311`, for its API
     key's account, anywhere in the district (the key was checked there). Without an address the
     gazetteer writes one from the point ("古南路 128 号附近, 古南社区"). `party` (a Party or its id) names
-    whom the case is against, when the reporter knows."""
+    whom the case is against, when the reporter knows.
+
+    `photos` are checked ones (`photos_check`, as the API and the pages do before their transaction) or
+    raw uploads, which are checked here before the transaction begins: decoding a picture takes long, and
+    the case number's counter row stays locked from its allocation to the commit."""
     open311 = channel == OPEN311_CHANNEL
     if not (open311 or may_report(acting_user)):
         raise CaseActionForbidden(_("您的角色不能上报案件"))
+    checked = photos_check(photos)
+    with transaction.atomic():
+        return _case_report(acting_user=acting_user, category=category, lat=lat, lng=lng, description=description,
+                            source=source, address=address, reporter_name=reporter_name,
+                            reporter_phone=reporter_phone, photos=checked, self_handled=self_handled, note=note,
+                            channel=channel, party=party)
+
+
+def _case_report(*, acting_user, category, lat, lng, description, source, address, reporter_name, reporter_phone,
+                 photos, self_handled, note, channel, party) -> Case:
+    open311 = channel == OPEN311_CHANNEL
     category = _category(category)
     lat, lng = parse_point(lat, lng)
     if source not in CaseSource.values:
@@ -132,7 +147,6 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
         raise ValidationError({"lat": [
             _("点 (%(lat).6f, %(lng).6f) 位于网格 %(cell)s，不在您负责的区域内") % {"lat": lat, "lng": lng, "cell": cell.code}
         ]})
-    checked = [photo_check(p) for p in photos or ()]
     party = _party(party)
     address = (address or "").strip() or describe_point(lat, lng, cell=cell)
     now = clock.now()
@@ -148,7 +162,7 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
     case.full_clean(exclude=CASE_REFERENCES)
     case.save()
     _append_event(case, action=A.REPORT, from_status="", actor=acting_user, at=now, note=note,
-                  data={"source": source, "grid": cell.code, "street": cell.street.code}, photos=checked)
+                  data={"source": source, "grid": cell.code, "street": cell.street.code}, photos=photos)
     if self_handled:
         # Settled on the spot (自处理): recorded, closed at once, and left out of every deadline.
         case.status = S.CLOSED
@@ -166,18 +180,26 @@ def case_report(*, acting_user, category, lat, lng, description, source, address
 # ---------------------------------------------------------------------------------------------- transitions
 
 
-@transaction.atomic
 def case_transition(*, acting_user, case, action, note="", system=False, **params) -> Case:
     """Take one workflow action on a case (the table in enforcement/workflow.py).
 
     Raises CaseActionForbidden (403), CaseStateConflict (409) or ValidationError (400). `system=True` is
-    for the sweep (automatic resumption after a year): no user, no role check.
+    for the sweep (automatic resumption after a year): no user, no role check. Raw photos in `params` are
+    checked before the transaction begins (the case row stays locked until it ends).
     """
     if action not in TRANSITIONS:
         raise ValidationError({"action": [_("未知的操作：%(action)s") % {"action": action}]})
     spec = TRANSITIONS[action]
     if not system and not (acting_user and acting_user.is_authenticated and role_may(acting_user, spec["who"])):
         raise CaseActionForbidden(_("您的角色不能执行「%(action)s」") % {"action": A(action).label})
+    if params.get("photos"):
+        params["photos"] = photos_check(params["photos"])
+    with transaction.atomic():
+        return _case_transition(acting_user=acting_user, case=case, action=action, spec=spec, note=note,
+                                system=system, **params)
+
+
+def _case_transition(*, acting_user, case, action, spec, note, system, **params) -> Case:
     case_id = case.pk if isinstance(case, Case) else case
     locked = Case.objects.select_for_update().filter(pk=case_id).first()
     if locked is None:
@@ -192,7 +214,7 @@ def case_transition(*, acting_user, case, action, note="", system=False, **param
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
         raise ValidationError({"note": [_("请填写说明（原因、处置情况或核查意见）")]})
-    checked = [photo_check(p) for p in params.get("photos") or ()]
+    checked = params.get("photos") or ()
 
     now = clock.now()
     from_status = case.status
@@ -248,12 +270,23 @@ def available_actions(user, case) -> list[str]:
     return out
 
 
+class PhoneUnreadable(Exception):
+    """The stored phone opens with none of the configured keys (a lost key): said so, never shown as empty."""
+
+
 def case_reveal_phone(*, acting_user, case) -> str:
-    """The full phone number, for bureau staff only; every reveal is audited (personal data under PIPL)."""
+    """The full phone number, for bureau staff only (personal data under PIPL); every reveal is audited, one
+    that cannot be decrypted as a failure."""
     if not acting_user.is_bureau_staff:
         raise CaseActionForbidden(_("无权查看完整电话号码"))
+    try:
+        phone = pii.decrypt(case.reporter_phone_encrypted)
+    except pii.Undecryptable as exc:
+        audit_record(actor=acting_user, action="case.reveal_phone", obj=case, outcome=AuditEntry.Outcome.FAILURE,
+                     detail={"number": case.number, "reason": "undecryptable"})
+        raise PhoneUnreadable(_("无法解密该电话号码：加密密钥已更换或丢失，请联系系统管理员（已记录）")) from exc
     audit_record(actor=acting_user, action="case.reveal_phone", obj=case, detail={"number": case.number})
-    return pii.decrypt(case.reporter_phone_encrypted)
+    return phone
 
 
 # ---------------------------------------------------------------------------------------------- deadlines

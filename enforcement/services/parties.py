@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bureau import clock
+from bureau.audit.models import AuditEntry
 from bureau.audit.services import audit_record
 
 from .. import pii
@@ -23,6 +24,10 @@ ID_FORMAT = re.compile(r"^[0-9A-Z]{15,18}$")  # a resident ID (15 or 18) or an o
 
 class PartyForbidden(PermissionDenied):
     """The user's role may not do this with parties (403)."""
+
+
+class PartyUnreadable(Exception):
+    """A stored number opens with none of the configured keys (a lost key): said so, never shown as empty."""
 
 
 def _check_id(id_number: str) -> str:
@@ -57,18 +62,23 @@ def party_match_or_add(*, acting_user, name, kind=PartyKind.PERSON, id_number=""
     if kind not in PartyKind.values:
         raise ValidationError({"kind": [_("未知的当事人类型：%(kind)s") % {"kind": kind}]})
     id_number, phone = pii.normalise_id(id_number), pii.normalise_phone(phone)
-    i_hash, p_hash = pii.party_id_hash(id_number), pii.party_phone_hash(phone)
+    # found under any configured hash key (PII_HASH_KEY, newest first); one under an older key is re-hashed
+    i_hashes, p_hashes = pii.party_id_hashes(id_number), pii.party_phone_hashes(phone)
+    i_hash, p_hash = (i_hashes or [""])[0], (p_hashes or [""])[0]
     party = None
     if i_hash:
-        party = Party.objects.select_for_update().filter(id_number_hash=i_hash).first()
+        party = Party.objects.select_for_update().filter(id_number_hash__in=i_hashes).order_by("pk").first()
     if party is None and p_hash:
-        party = Party.objects.select_for_update().filter(phone_hash=p_hash, name=name).first()
+        party = Party.objects.select_for_update().filter(phone_hash__in=p_hashes, name=name).order_by("pk").first()
     if party is not None:
         changed = []
-        if i_hash and not party.id_number_hash:
+        if i_hash and (not party.id_number_hash or party.id_number_hash in i_hashes[1:]):
             party.id_number_hash, party.id_number_masked = i_hash, pii.mask_id(id_number)
             party.id_number_encrypted = pii.party_encrypt_id(id_number)
             changed += ["id_number_hash", "id_number_masked", "id_number_encrypted"]
+        if p_hash and party.phone_hash in p_hashes[1:]:
+            party.phone_hash = p_hash
+            changed += ["phone_hash"]
         if p_hash and not party.phone_hash:
             party.phone_hash, party.phone_masked = p_hash, pii.mask_phone(phone)
             party.phone_encrypted = pii.party_encrypt_phone(phone)
@@ -117,6 +127,12 @@ def party_reveal(*, acting_user, party) -> dict:
     """The full ID number and phone, for bureau staff only; every reveal is audited."""
     if not getattr(acting_user, "is_bureau_staff", False):
         raise PartyForbidden(_("无权查看完整证件号码"))
+    try:
+        revealed = {"id_number": pii.party_decrypt_id(party.id_number_encrypted),
+                    "phone": pii.party_decrypt_phone(party.phone_encrypted)}
+    except pii.Undecryptable as exc:
+        audit_record(actor=acting_user, action="party.reveal", obj=party, outcome=AuditEntry.Outcome.FAILURE,
+                     detail={"party": party.pk, "reason": "undecryptable"})
+        raise PartyUnreadable(_("无法解密该当事人的证件号码或电话：加密密钥已更换或丢失，请联系系统管理员（已记录）")) from exc
     audit_record(actor=acting_user, action="party.reveal", obj=party, detail={"party": party.pk})
-    return {"id_number": pii.party_decrypt_id(party.id_number_encrypted),
-            "phone": pii.party_decrypt_phone(party.phone_encrypted)}
+    return revealed

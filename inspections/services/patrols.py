@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.audit.services import audit_record
+from enforcement.photos import CheckedPhoto, photo_check
 from grids.models import GridCell, Street
 
 from ..choices import PatrolShift, PatrolSource
@@ -185,6 +186,48 @@ def _clean_track(track, errors):
     return points
 
 
+def patrol_photos_check(findings) -> list[dict]:
+    """The findings with their photos checked (count, size, type, pixels, decoded): each finding's `photos`
+    becomes a list of CheckedPhoto. Raises ValidationError({"findings": [...]}) naming every bad photo.
+
+    Decoding takes long: the API calls this before its transaction begins, and `patrol_report_file` calls
+    it (a no-op for checked photos) before its own, so no finding's case-number lock is held meanwhile."""
+    if findings is None or not isinstance(findings, list | tuple) or len(findings) > MAX_FINDINGS:
+        return findings  # the body's own check names these
+    errors: list[str] = []
+    out = []
+    for n, finding in enumerate(findings, start=1):
+        if not isinstance(finding, dict):
+            out.append(finding)
+            continue
+        photos = list(finding.get("photos") or [])
+        if len(photos) > MAX_PHOTOS_PER_FINDING:
+            errors.append(_("第 %(n)d 项发现的照片超过 %(max)d 张") % {"n": n, "max": MAX_PHOTOS_PER_FINDING})
+            continue
+        checked = []
+        for i, photo in enumerate(photos, start=1):
+            if isinstance(photo, CheckedPhoto):
+                checked.append(photo)
+                continue
+            try:
+                photo = decode_photo(photo, index=i)
+            except ValidationError as exc:
+                errors.append(_("第 %(n)d 项发现：") % {"n": n} + "；".join(exc.messages))
+                continue
+            if _photo_size(photo) > MAX_PHOTO_BYTES:
+                errors.append(_("第 %(n)d 项发现的第 %(i)d 张照片超过 %(mb)d MB")
+                              % {"n": n, "i": i, "mb": MAX_PHOTO_BYTES // (1024 * 1024)})
+                continue
+            try:
+                checked.append(photo_check(photo))
+            except ValidationError as exc:
+                errors.append(_("第 %(n)d 项发现：") % {"n": n} + "；".join(exc.messages))
+        out.append({**finding, "photos": checked})
+    if errors:
+        raise ValidationError({"findings": errors})
+    return out
+
+
 def _check_findings(findings, errors):
     if findings is None:
         return []
@@ -193,26 +236,7 @@ def _check_findings(findings, errors):
         return []
     cleaned = []
     for n, finding in enumerate(findings, start=1):
-        photos = list(finding.get("photos") or [])
-        if len(photos) > MAX_PHOTOS_PER_FINDING:
-            errors.setdefault("findings", []).append(
-                _("第 %(n)d 项发现的照片超过 %(max)d 张") % {"n": n, "max": MAX_PHOTOS_PER_FINDING}
-            )
-            continue
-        decoded = []
-        for i, photo in enumerate(photos, start=1):
-            try:
-                photo = decode_photo(photo, index=i)
-            except ValidationError as exc:
-                errors.setdefault("findings", []).append(_("第 %(n)d 项发现：") % {"n": n} + "；".join(exc.messages))
-                continue
-            if _photo_size(photo) > MAX_PHOTO_BYTES:
-                errors.setdefault("findings", []).append(
-                    _("第 %(n)d 项发现的第 %(i)d 张照片超过 %(mb)d MB")
-                    % {"n": n, "i": i, "mb": MAX_PHOTO_BYTES // (1024 * 1024)}
-                )
-                continue
-            decoded.append(photo)
+        decoded = list(finding.get("photos") or [])  # checked by patrol_photos_check
         description = (finding.get("description") or "").strip()
         if not description:
             errors.setdefault("findings", []).append(_("第 %(n)d 项发现：请填写问题描述") % {"n": n})
@@ -253,16 +277,26 @@ def _finding_error(n, exc):
 # ---------------------------------------------------------------------------------------------- writes
 
 
-@transaction.atomic
 def patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ended_at, summary="", findings=(),
                        squad="", team="", track=None, counts=None, duty_squad=None) -> PatrolReport:
     """File a patrol report with its findings; every finding becomes a case (or nothing is stored).
 
-    `duty_squad` (a Squad or its id) names the squad from the rota; it must be one the user may see."""
-    from enforcement.services import case_report
+    `duty_squad` (a Squad or its id) names the squad from the rota; it must be one the user may see.
 
+    Photos not yet checked (`patrol_photos_check`) are checked first, before the transaction begins."""
     if not may_file(acting_user):
         raise PatrolReportForbidden(_("只有街道执法大队长和区局督查人员可以填报巡查日报"))
+    findings = patrol_photos_check(list(findings or []))
+    with transaction.atomic():
+        return _patrol_report_file(acting_user=acting_user, date=date, shift=shift, grid_cells=grid_cells,
+                                   started_at=started_at, ended_at=ended_at, summary=summary, findings=findings,
+                                   squad=squad, team=team, track=track, counts=counts, duty_squad=duty_squad)
+
+
+def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, ended_at, summary, findings, squad,
+                        team, track, counts, duty_squad) -> PatrolReport:
+    from enforcement.services import case_report
+
     if not acting_user.is_bureau_staff and not _led_streets(acting_user):
         raise PatrolReportForbidden(_("您当前没有负责的街道，不能填报巡查日报"))
     values = {"date": date, "shift": shift, "grid_cells": list(grid_cells or []), "started_at": started_at,

@@ -439,6 +439,42 @@ def report_compile_month(period, *, acting_user=None, reissue=False, reason="", 
                             scheme_code=scheme_code, using=using)
 
 
+def report_compile_missing(*, weeks: int | None = None, months: int | None = None, acting_user=None,
+                           using="default") -> list[CompileResult]:
+    """Compile every finished week and month among the last `weeks` weeks and `months` months (default
+    REPORTS_CATCH_UP_WEEKS / _MONTHS) that has nothing published yet, oldest first: the catch-up for a
+    compile that never ran (the scheduler was down on Monday morning) or never finished (its worker was killed
+    and the embedded broker lost the job). A period published already is left alone (a reissue is a person's
+    decision), so a second run compiles nothing; each compile compares before it writes as always. Periods
+    that ended before the first recorded case event (no data yet) are not compiled."""
+    from django.db.models import Min
+
+    from enforcement.models import CaseEvent
+
+    from ..periods import last_finished
+
+    first = CaseEvent.objects.using(using).aggregate(first=Min("recorded_at"))["first"]
+    if first is None:
+        return []
+    counts = {WEEK: weeks if weeks is not None else settings.REPORTS_CATCH_UP_WEEKS,
+              MONTH: months if months is not None else settings.REPORTS_CATCH_UP_MONTHS}
+    results = []
+    for kind in (WEEK, MONTH):
+        candidates, period = [], last_finished(kind)
+        while len(candidates) < counts[kind] and period.end > first:
+            candidates.append(period)
+            period = period.previous()
+        codes = [p.code for p in candidates]
+        done = set(Ranking.objects.using(using).filter(kind=kind, period__in=codes).values_list("period", flat=True))
+        if kind == WEEK:
+            done &= set(Bulletin.objects.using(using).filter(period__in=codes).values_list("period", flat=True))
+        for period in reversed(candidates):
+            if period.code not in done:
+                results.append(_compile_guarded(period, acting_user=acting_user, reissue=False, reason="",
+                                                scheme_code=None, using=using))
+    return results
+
+
 def report_compile_history(*, acting_user=None, since=None, using="default", stdout=None) -> dict:
     """Compile every finished week and month from `since` (default: the first recorded case event) to now,
     weeks first. Idempotent: what is published already and unchanged is left alone, a changed one is reported

@@ -13,13 +13,19 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SERVICE_VARS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS",
-                "DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE")
+                "DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                "FIELD_ENCRYPTION_KEY", "PII_HASH_KEY")
+# Production's personal-data keys, given to every production run unless a test passes its own (None: unset).
+PII_KEYS = {"FIELD_ENCRYPTION_KEY": "field-encryption-test-key-0123456789abcdef",
+            "PII_HASH_KEY": "pii-hash-test-key-0123456789abcdefghijklmn"}
 
 
 def _run(code_or_args, settings_module, **env_extra):
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
     env["DJANGO_SETTINGS_MODULE"] = settings_module
-    env.update(env_extra)
+    if settings_module == "bureau.settings.production":
+        env_extra = {**PII_KEYS, **env_extra}
+    env.update({k: v for k, v in env_extra.items() if v is not None})
     args = code_or_args if isinstance(code_or_args, list) else [sys.executable, "-c", code_or_args]
     return subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 

@@ -18,7 +18,7 @@ from bureau.audit.services import audit_purge_expired, audit_record
 from bureau.jobs.models import JobRun
 from bureau.jobs.tasks import clear_expired_sessions
 from bureau.jobs.tasks import purge_expired as purge_job_log
-from tests.bureau.test_settings import LONG_KEY
+from tests.bureau.test_settings import LONG_KEY, PII_KEYS
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_the_purges_are_scheduled():
 
 
 def _seed_demo_under_production(*args):
-    env = {"DJANGO_SETTINGS_MODULE": "bureau.settings.production", "SECRET_KEY": LONG_KEY,
+    env = {"DJANGO_SETTINGS_MODULE": "bureau.settings.production", "SECRET_KEY": LONG_KEY, **PII_KEYS,
            "ALLOWED_HOSTS": "bureau.example.gov.cn", "DATABASE_URL": "sqlite:///:memory:", "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "manage.py", "seed_demo", *args], capture_output=True, text=True,
                           env=env, cwd=settings.BASE_DIR, timeout=120)
