@@ -36,16 +36,16 @@ def main(argv=None):
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import DatabaseError
     from django.test.client import RequestFactory
-    from rest_framework.authtoken.models import Token
 
     from bureau.accounts.models import User
+    from bureau.accounts.services import token_issue
     from enforcement.models import Case
     from grids.models import GridCell, Street
 
     app = WSGIHandler()
     try:
         street = Street.objects.order_by("code").first()
-        token = Token.objects.get_or_create(user=User.objects.get(username="bench-bureau"))[0].key
+        token = token_issue(user=User.objects.get(username="bench-bureau"))
     except (DatabaseError, User.DoesNotExist):
         print("bench/http_cpu.py: no dataset at --url yet; run bench/http_load.py first (it generates it). Skipped.")
         return 0

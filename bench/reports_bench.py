@@ -342,7 +342,7 @@ def main(argv=None):
         "",
         "What makes it fast: a compile is one statement (inspections/scoring.py) whose candidates are two index "
         "range scans per period (closes by `caseevent_action_recorded`, deadlines by "
-        "`inspections_caseevent_handling_due`), whose cases and events are read by LATERAL primary-key / (case, seq) "
+        "`caseevent_handling_due`), whose cases and events are read by LATERAL primary-key / (case, seq) "
         "lookups (the planner otherwise scans every event or merge-joins all cases), grouped by hashing "
         "(work_mem 64 MB, JIT off for this short query); a month's bulletin items come from one windowed query. "
         "The backfill judges every case once per period in one ordered pass over the events "
