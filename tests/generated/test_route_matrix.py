@@ -30,6 +30,10 @@ RULES = {
     "GET accounts/login/": EVERYONE,
     "POST accounts/login/": EVERYONE,
     "PUT accounts/login/": EVERYONE,
+    # the second login step answers only inside a login that passed its password step; without one it sends
+    # the caller back to the login page (which the matrix reads as turned away for an anonymous caller only)
+    "GET accounts/login/otp/": USERS,
+    "POST accounts/login/otp/": USERS,
     "POST accounts/logout/": USERS,
     "GET accounts/password/": USERS,
     "POST accounts/password/": USERS,
