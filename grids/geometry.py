@@ -12,14 +12,14 @@ import logging
 import math
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 
 import shapely
-from django.core.cache import cache
 from django.db import connection, transaction
 from shapely.geometry import Point, shape
 from shapely.validation import explain_validity
+
+from bureau.shared_version import publish_version, shared_version
 
 logger = logging.getLogger(__name__)
 
@@ -80,21 +80,8 @@ _checked_at = 0.0
 _dirty = False
 
 
-def _new_token() -> str:
-    return f"{time.time_ns()}-{uuid.uuid4().hex[:12]}"
-
-
 def _shared_version() -> str | None:
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            # Never published (fresh cache, or evicted): publish one, so that every process agrees on it
-            # instead of rebuilding at each check. add() keeps a concurrent publisher's token.
-            cache.add(VERSION_KEY, _new_token(), timeout=None)
-            version = cache.get(VERSION_KEY)
-        return version
-    except Exception:  # noqa: BLE001 - a cache outage must not stop lookups; rebuild rather than go stale
-        return None
+    return shared_version(VERSION_KEY)
 
 
 def _build(version: str | None) -> _Index:
@@ -149,10 +136,7 @@ def invalidate() -> None:
 
 def _bump_shared_version() -> None:
     global _dirty
-    try:
-        cache.set(VERSION_KEY, _new_token(), timeout=None)
-    except Exception:  # noqa: BLE001 - other processes then rebuild when the cache answers again
-        logger.warning("grids: could not publish the cell index version", exc_info=True)
+    publish_version(VERSION_KEY, "cell index")
     _dirty = True
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
 import shapely
-from django.core.cache import cache
 from django.db import connection, transaction
 from shapely.geometry import Point
+
+from bureau.shared_version import publish_version, shared_version
 
 from .hours import window_at
 
@@ -57,19 +57,8 @@ _checked_at = 0.0
 _dirty = False
 
 
-def _new_token() -> str:
-    return f"{time.time_ns()}-{uuid.uuid4().hex[:12]}"
-
-
 def _shared_version() -> str | None:
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, _new_token(), timeout=None)
-            version = cache.get(VERSION_KEY)
-        return version
-    except Exception:  # noqa: BLE001 - a cache outage must not stop lookups; rebuild rather than go stale
-        return None
+    return shared_version(VERSION_KEY)
 
 
 def _build(version) -> _Index:
@@ -112,10 +101,7 @@ def _current() -> _Index:
 
 def _bump() -> None:
     global _dirty
-    try:
-        cache.set(VERSION_KEY, _new_token(), timeout=None)
-    except Exception:  # noqa: BLE001
-        logger.warning("markets: could not publish the zone index version", exc_info=True)
+    publish_version(VERSION_KEY, "zone index")
     _dirty = True
 
 
