@@ -8,6 +8,8 @@ claimed only by the Open311 endpoint (passing `channel=OPEN311_CHANNEL`), never 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from bureau.text import code_with_label, enumerate_items
+
 from .choices import CaseSource
 
 OPEN311_CHANNEL = "open311"
@@ -30,5 +32,6 @@ def check_source(user, source, *, channel=None) -> None:
     allowed = allowed_sources(user, channel=channel)
     if source not in allowed:
         raise ValidationError({"source": [
-            _("您只能以这些来源上报：%(allowed)s") % {"allowed": "、".join(f"{s}（{CaseSource(s).label}）" for s in allowed)}
+            _("您只能以这些来源上报：%(allowed)s") % {
+                "allowed": enumerate_items(code_with_label(s, CaseSource(s).label) for s in allowed)}
         ]})

@@ -73,3 +73,17 @@ def test_patrol_findings_still_become_patrol_and_supervision_cases_settled_on_th
     assert by_bureau.status_code == 201, by_bureau.json()
     pairs = set(Case.objects.values_list("source", "self_handled"))
     assert ("patrol", True) in pairs and ("supervision", True) in pairs
+
+
+def test_the_refusal_in_english_names_the_sources_with_english_punctuation(place, bureau_user):
+    # given
+    client = client_for(bureau_user)
+
+    # when
+    response = client.post(LIST, body_for(place["a1"], source="patrol"), format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    # then: no enumeration comma or full-width bracket left in an English message
+    message = response.json()["source"][0]
+    assert response.status_code == 400
+    assert message.startswith("You may only report with these sources: supervision ("), message
+    assert not any(mark in message for mark in "、（）：")
