@@ -7,6 +7,7 @@ from .views import (
     OrderViewSet,
     PartyViewSet,
     PenaltyViewSet,
+    RepeatOffenderViewSet,
 )
 
 router = SimpleRouter()
@@ -15,6 +16,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("parties", PartyViewSet, basename="party")
 router.register("orders", OrderViewSet, basename="order")
 router.register("penalties", PenaltyViewSet, basename="penalty")
+router.register("repeat-offenders", RepeatOffenderViewSet, basename="repeat-offender")
 router.register("discretion-standards", DiscretionStandardViewSet, basename="discretion-standard")
 
 urlpatterns = router.urls
