@@ -64,7 +64,13 @@ def duplicate_proposal(case) -> Nearby | None:
     window before it, district-wide (registration is the bureau's, which sees every street)."""
     found = nearby_cases(user=None, category=case.category_id, lat=case.lat, lng=case.lng, at=case.reported_at,
                          exclude=case.pk)
+    found = [n for n in found if _before(n.case, case)]
     return found[0] if found else None
+
+
+def _before(other, case) -> bool:
+    """`other` was reported before `case` (the one a duplicate repeats is the earlier; ties by creation)."""
+    return (other.reported_at, other.pk) < (case.reported_at, case.pk)
 
 
 def duplicate_proposals(cases) -> dict[int, Nearby]:
@@ -84,8 +90,8 @@ def duplicate_proposals(cases) -> dict[int, Nearby]:
     out = {}
     for case in cases:
         found = [Nearby(c, distance_m(case.lat, case.lng, c.lat, c.lng)) for c in candidates
-                 if c.pk != case.pk and c.category_id == case.category_id
-                 and case.reported_at - timedelta(days=days) <= c.reported_at <= case.reported_at]
+                 if c.category_id == case.category_id and _before(c, case)
+                 and case.reported_at - timedelta(days=days) <= c.reported_at]
         found = _nearest_first([n for n in found if n.distance_m <= metres])
         if found:
             out[case.pk] = found[0]
