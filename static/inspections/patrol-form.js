@@ -12,6 +12,14 @@
 
   var state = { findings: [], photos: [], selected: {} };
   var map = null;
+  var nearby = null;
+
+  // Standing cases of the category near the point, shown before filing when online (enforcement/nearby.js).
+  function attachNearby() {
+    if (!global.BureauNearby || !$("fd-nearby")) { return null; }
+    return global.BureauNearby.attach({ lat: $("fd-lat"), lng: $("fd-lng"), category: $("fd-category"), box: $("fd-nearby"),
+                                        url: config.nearbyUrl, messages: { title: M.nearbyTitle, metres: M.metres } });
+  }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function localInput(d) {
@@ -70,6 +78,7 @@
     $("fd-lat").value = lat.toFixed(6);
     $("fd-lng").value = lng.toFixed(6);
     if (map) { map.pick(lat, lng, true); }
+    if (nearby) { nearby.check(); }
     saveDraft();
   }
 
@@ -292,10 +301,12 @@
     global.addEventListener("offline", renderConnection);
     renderConnection();
     map = global.BureauFieldMap.create($("fd-map"), { cells: cells, onPick: setPoint });
+    nearby = attachNearby();
     Q.loadDraft(DRAFT).then(restore).then(function () {
       renderCells(); renderFindings(); renderThumbs();
       var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);
       if (map && !isNaN(lat) && !isNaN(lng)) { map.pick(lat, lng, true); }
+      if (nearby) { nearby.check(); }
       document.body.setAttribute("data-ready", "1");
     }, function () { renderCells(); renderFindings(); document.body.setAttribute("data-ready", "1"); });
     Q.start({ owner: config.owner, serviceWorker: config.serviceWorker, onChange: renderOutbox });

@@ -11,6 +11,14 @@
   var $ = function (id) { return document.getElementById(id); };
   var photos = [];
   var map = null;
+  var nearby = null;
+
+  // Standing cases of the category near the point, shown before filing when online (enforcement/nearby.js).
+  function attachNearby() {
+    if (!global.BureauNearby || !$("fd-nearby")) { return null; }
+    return global.BureauNearby.attach({ lat: $("fd-lat"), lng: $("fd-lng"), category: $("fd-category"), box: $("fd-nearby"),
+                                        url: config.nearbyUrl, messages: { title: M.nearbyTitle, metres: M.metres } });
+  }
 
   function text(s) { return document.createTextNode(s == null ? "" : String(s)); }
   function el(tag, attrs, children) {
@@ -24,6 +32,7 @@
     $("fd-lat").value = lat.toFixed(6);
     $("fd-lng").value = lng.toFixed(6);
     if (map) { map.pick(lat, lng, true); }
+    if (nearby) { nearby.check(); }
     saveDraft();
   }
 
@@ -69,6 +78,7 @@
       $("fd-description").value = ""; $("fd-photos").value = ""; photos = []; renderThumbs();
       if (map) { map.clear(); }
       $("fd-lat").value = ""; $("fd-lng").value = "";
+      if (nearby) { nearby.clear(); }
       return Q.clearDraft(DRAFT);
     }).then(function () { $("submit-problem").disabled = false; return Q.flush(); },
             function () { $("submit-problem").disabled = false; });
@@ -134,10 +144,12 @@
   global.addEventListener("offline", renderConnection);
   renderConnection();
   map = global.BureauFieldMap.create($("fd-map"), { cells: cells, onPick: setPoint });
+  nearby = attachNearby();
   Q.loadDraft(DRAFT).then(restore).then(function () {
     renderThumbs();
     var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);
     if (map && !isNaN(lat) && !isNaN(lng)) { map.pick(lat, lng, true); }
+    if (nearby) { nearby.check(); }
     document.body.setAttribute("data-ready", "1");
   }, function () { document.body.setAttribute("data-ready", "1"); });
   Q.start({ owner: config.owner, serviceWorker: config.serviceWorker, onChange: renderOutbox });
