@@ -217,8 +217,11 @@ def case_new(request):
     else:
         cells = GridCell.objects.held_by(user)
     cell_shapes = [{"code": c.code, "geometry": c.geometry} for c in cells.only("code", "geometry")[:3000]]
-    return render(request, "enforcement/case_new.html", {"form": form, "cells": cell_shapes},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "enforcement/case_new.html", {
+        "form": form, "cells": cell_shapes,
+        # the box of standing cases near the point (static/enforcement/nearby.js fills in the numbers)
+        "nearby_title": _("附近已有 %(n)s 件同类未结案件（%(m)s 米、%(d)s 天内），请确认是否重复上报："),
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

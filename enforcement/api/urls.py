@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
@@ -7,7 +8,7 @@ from .views import (
     OrderViewSet,
     PartyViewSet,
     PenaltyViewSet,
-    RepeatOffenderViewSet,
+    RepeatOffenderView,
 )
 
 router = SimpleRouter()
@@ -16,7 +17,9 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("parties", PartyViewSet, basename="party")
 router.register("orders", OrderViewSet, basename="order")
 router.register("penalties", PenaltyViewSet, basename="penalty")
-router.register("repeat-offenders", RepeatOffenderViewSet, basename="repeat-offender")
 router.register("discretion-standards", DiscretionStandardViewSet, basename="discretion-standard")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("repeat-offenders/", RepeatOffenderView.as_view(), name="repeat-offenders"),
+]

@@ -9,6 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from bureau import clock
 from bureau.api.exceptions import conflict_response
@@ -445,14 +446,14 @@ class DiscretionStandardViewSet(viewsets.ReadOnlyModelViewSet):
                          "first_offence": standard.first_offence_entry(params.get("category", "")) is not None})
 
 
-class RepeatOffenderViewSet(viewsets.ViewSet):
+class RepeatOffenderView(APIView):
     """The district view of repeat offenders: parties and spots met in two or more streets within the window
     (`?days=`, `?distance_m=` override the settings; `?months=` the monthly counts shown). Bureau staff only."""
 
     permission_classes = [RepeatOffenderPermission]
 
     @extend_schema(parameters=[RepeatQuerySerializer], responses={200: RepeatReportSerializer})
-    def list(self, request):
+    def get(self, request):
         from ..offenders import repeat_offenders
 
         query = RepeatQuerySerializer(data=request.query_params)
