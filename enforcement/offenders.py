@@ -59,12 +59,18 @@ def nearby_cases(*, user, category, lat, lng, at=None, exclude=None, metres=None
     return _nearest_first([n for n in found if n.distance_m <= metres])
 
 
-def duplicate_proposal(case) -> Nearby | None:
-    """The case that `case` most likely repeats: the nearest standing case of its category reported within the
-    window before it, district-wide (registration is the bureau's, which sees every street)."""
-    found = nearby_cases(user=None, category=case.category_id, lat=case.lat, lng=case.lng, at=case.reported_at,
+def earlier_nearby(case, *, user=None) -> list[Nearby]:
+    """The standing cases of `case`'s category near it, reported within the window before it, nearest first, in
+    `user`'s scope (None: the whole district): what a case just reported may repeat."""
+    found = nearby_cases(user=user, category=case.category_id, lat=case.lat, lng=case.lng, at=case.reported_at,
                          exclude=case.pk)
-    found = [n for n in found if _before(n.case, case)]
+    return [n for n in found if _before(n.case, case)]
+
+
+def duplicate_proposal(case) -> Nearby | None:
+    """The case that `case` most likely repeats: the nearest of `earlier_nearby`, district-wide (registration is
+    the bureau's, which sees every street)."""
+    found = earlier_nearby(case)
     return found[0] if found else None
 
 

@@ -530,3 +530,10 @@ class RepeatReportSerializer(serializers.Serializer):
             "parties": [RepeatPartySerializer().to_representation(p) for p in report.parties],
             "spots": [RepeatSpotSerializer().to_representation(s) for s in report.spots],
         }
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    """The case just reported, with the standing cases of its category it may repeat (never blocking)."""
+
+    nearby = NearbyCaseSerializer(many=True, help_text="standing cases of the category within the duplicate "
+                                                       "distance, reported within the window before this one")

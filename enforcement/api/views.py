@@ -48,6 +48,7 @@ from ..services import penalties as penalty_services
 from ..workflow import TRANSITIONS
 from .serializers import (
     LIST_FIELDS,
+    CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CasePartySerializer,
@@ -135,7 +136,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                                   ).get(pk=case.pk)
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
     # Phones resend queued reports (Idempotency-Key, see bureau/api/idempotency.py); the photos are decoded
     # before its transaction begins.
     @idempotent(prepare=lambda view, request: request_photos(request, allowed=may_report(request.user)))
@@ -145,7 +146,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_report(acting_user=request.user, **{**data.validated_data, "photos": prepared})
-        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+        from ..offenders import earlier_nearby
+
+        # offered, never blocking: the standing cases this one may repeat, as the caller may see them
+        nearby = earlier_nearby(case, user=request.user)[:NEARBY_LIMIT]
+        return Response({**self._detail(case), "nearby": [NearbyCaseSerializer().to_representation(n) for n in nearby]},
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="transitions")

@@ -195,3 +195,17 @@ def test_a_leader_gets_no_proposal(around, file_case, client):
     client.force_login(around["leader_A"])
     page = client.get(f"/cases/{new.pk}/").content.decode()
     assert 'id="duplicate-proposal"' not in page
+
+
+def test_the_case_api_offers_nearby_cases_without_blocking(around):
+    # when A's leader reports a case at R through the API
+    with clock.frozen(NOW):
+        response = client_for(around["leader_A"]).post(
+            "/api/v1/cases/", {"category": "06010", "lat": LAT, "lng": LNG, "description": "垃圾", "source": "patrol"},
+            format="json")
+
+    # then it is filed, and the standing cases it may repeat are offered, as far as the leader sees
+    assert response.status_code == 201
+    body = response.json()
+    assert [r["id"] for r in body["nearby"]] == [around[k].pk for k in ("n4", "n9", "n1")]
+    assert body["status"] == "reported"
