@@ -65,5 +65,14 @@
     return { check: schedule, clear: clear };
   }
 
-  global.BureauNearby = { attach: attach };
+  // The phone forms' finding editor (#fd-lat, #fd-lng, #fd-category, the box #fd-nearby), with the form's config
+  // (`nearbyUrl`, `messages.nearbyTitle`, `messages.metres`).
+  function attachEditor(config) {
+    var $ = function (id) { return document.getElementById(id); };
+    if (!$("fd-nearby")) { return null; }
+    return attach({ lat: $("fd-lat"), lng: $("fd-lng"), category: $("fd-category"), box: $("fd-nearby"),
+                    url: config.nearbyUrl, messages: { title: config.messages.nearbyTitle, metres: config.messages.metres } });
+  }
+
+  global.BureauNearby = { attach: attach, attachEditor: attachEditor };
 })(window);

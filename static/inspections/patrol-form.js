@@ -14,13 +14,6 @@
   var map = null;
   var nearby = null;
 
-  // Standing cases of the category near the point, shown before filing when online (enforcement/nearby.js).
-  function attachNearby() {
-    if (!global.BureauNearby || !$("fd-nearby")) { return null; }
-    return global.BureauNearby.attach({ lat: $("fd-lat"), lng: $("fd-lng"), category: $("fd-category"), box: $("fd-nearby"),
-                                        url: config.nearbyUrl, messages: { title: M.nearbyTitle, metres: M.metres } });
-  }
-
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function localInput(d) {
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
@@ -301,7 +294,7 @@
     global.addEventListener("offline", renderConnection);
     renderConnection();
     map = global.BureauFieldMap.create($("fd-map"), { cells: cells, onPick: setPoint });
-    nearby = attachNearby();
+    nearby = global.BureauNearby ? global.BureauNearby.attachEditor(config) : null;
     Q.loadDraft(DRAFT).then(restore).then(function () {
       renderCells(); renderFindings(); renderThumbs();
       var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);

@@ -65,3 +65,16 @@ def test_the_intake_page_shows_nearby_cases(browser_page, live_server, standing,
     page.wait_for_selector("#nearby-cases[data-count='1']")
     assert standing.number in page.locator("#nearby-cases").inner_text()
     assert_clean(page)
+
+
+def test_a_grid_officers_phone_shows_nearby_cases(browser_page, live_server, standing, three_streets):
+    page = browser_page(375, 740)
+    login(page, live_server.url, three_streets["officer_A"].username, PASSWORD)
+    page.goto(live_server.url + "/inspections/report-problem/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.select_option("#fd-category", "06010")
+    page.fill("#fd-lat", f"{LAT:.6f}")
+    page.fill("#fd-lng", f"{LNG:.7f}")
+    page.wait_for_selector("#fd-nearby[data-count='1']")
+    assert standing.number in page.locator("#fd-nearby").inner_text()
+    assert_clean(page)
