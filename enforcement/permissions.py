@@ -4,7 +4,7 @@ The audiences are bureau/accounts/permissions.py's. Which cases a user sees is t
 (`Case.objects.visible_to`); which workflow actions their role may ever take, and whether they are a
 case's handling side, is decided below, from the role and the assignments alone, before a case's state.
 """
-from bureau.accounts.permissions import IsFieldStaff, field_staff
+from bureau.accounts.permissions import IsBureauStaff, IsFieldStaff, field_staff
 
 from .workflow import TRANSITIONS, Actor
 
@@ -104,6 +104,11 @@ def may_escalate(user, case, kind) -> bool:
     return may_enforce_on(user, case)
 
 
+def can_read_repeat_offenders(user) -> bool:
+    """The district view of repeat offenders crosses every street: bureau staff only."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.is_bureau_staff)
+
+
 # ---------------------------------------------------------------------------------------------- API
 
 
@@ -121,3 +126,7 @@ class PartyPermission(IsFieldStaff):
 
 class EnforcementDocumentPermission(IsFieldStaff):
     """Field staff read the orders and penalties in their scope; writes are decided by the may-do predicates."""
+
+
+class RepeatOffenderPermission(IsBureauStaff):
+    """The district view of parties and spots met in several streets: bureau staff only (403 for the rest)."""

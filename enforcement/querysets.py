@@ -49,6 +49,42 @@ class CaseQuerySet(PlacedQuerySet):
             Q(status__in=(CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.DISPATCHED)) & Q(due_at__isnull=False)
         )
 
+    def standing(self):
+        """Problems still standing: neither closed nor rejected (a suspended case is still there, waiting)."""
+        return self.exclude(status__in=(CaseStatus.CLOSED, CaseStatus.REJECTED))
+
+    def findings(self):
+        """Cases that record a problem found: every one but the rejected (a duplicate is rejected too)."""
+        return self.exclude(status=CaseStatus.REJECTED)
+
+    def reported_between(self, start, end):
+        """Reported at or after `start` and at or before `end` (both included)."""
+        return self.filter(reported_at__gte=start, reported_at__lte=end)
+
+    def in_box(self, lat, lng, metres):
+        """Cases inside a box holding every point within `metres` of (lat, lng): the SQL half of "within a
+        distance" (enforcement/offenders.py measures the rest in Python, the same on every database)."""
+        from grids.geometry import degree_box
+
+        min_lat, max_lat, min_lng, max_lng = degree_box(lat, lng, metres)
+        return self.filter(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
+
+    def with_repeat_flag(self, days=None):
+        """Each case with `repeat_offender`: its party had another case (not rejected) in another street within
+        `days` (REPEAT_OFFENDER_WINDOW_DAYS) before it: a party chased from one street into the next. Read
+        district-wide whatever the viewer's scope (only the flag is shown), in the same query."""
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.db.models import Exists, OuterRef
+
+        days = settings.REPEAT_OFFENDER_WINDOW_DAYS if days is None else days
+        elsewhere = self.model.objects.filter(
+            party=OuterRef("party"), reported_at__lte=OuterRef("reported_at"),
+            reported_at__gte=OuterRef("reported_at") - timedelta(days=days),
+        ).exclude(status=CaseStatus.REJECTED).filter(~Q(street=OuterRef("street")))
+        return self.annotate(repeat_offender=Exists(elsewhere))
+
     def for_list(self):
         return self.select_related("category", "street", "grid", "handling_department")
 

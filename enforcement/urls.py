@@ -14,6 +14,7 @@ urlpatterns = [
     path("orders/<int:pk>/pdf/", views.order_pdf, name="order-pdf"),
     path("penalties/", views.penalties_queue, name="penalties"),
     path("parties/<int:pk>/", views.party_detail, name="party"),
+    path("repeat-offenders/", views.repeat_offenders_page, name="repeat-offenders"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/act/", views.case_act, name="act"),
     path("<int:pk>/reveal-phone/", views.reveal_phone, name="reveal-phone"),

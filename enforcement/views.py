@@ -19,8 +19,9 @@ from .choices import CaseAction, CaseSource, CaseStatus
 from .filtersets import CaseFilterSet
 from .forms import CaseIntakeForm, TransitionForm
 from .models import Case, CaseEvent, CasePhoto, Category, Notification
+from .offenders import duplicate_proposal, duplicate_proposals, repeat_offenders
 from .pagination import CachedCountPaginator, count_key
-from .permissions import can_read_cases, may_report
+from .permissions import can_read_cases, can_read_repeat_offenders, may_report
 
 QUEUES = [
     ("all", gettext_lazy("全部"), None),
@@ -61,7 +62,7 @@ def workbench(request):
     current = request.GET.get("queue") or "all"
     if current not in {q[0] for q in queues}:
         current = "all"
-    base = Case.objects.visible_to(user).for_list()
+    base = Case.objects.visible_to(user).for_list().with_repeat_flag()
     params = request.GET.copy()
     for key in list(params):
         if params.get(key) in ("", None):
@@ -77,6 +78,12 @@ def workbench(request):
     if number:
         qs = qs.filter(number__icontains=number)
     page = CachedCountPaginator(qs, 50, count_key=count_key(request, ignore=("page",))).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    if user.is_bureau_staff:
+        # at registration: the case each new report most likely repeats (one query for the page)
+        proposals = duplicate_proposals([c for c in page.object_list if c.status == CaseStatus.REPORTED])
+        for case in page.object_list:
+            case.duplicate_proposal = proposals.get(case.pk)
     from grids.models import Street
 
     return render(request, "enforcement/workbench.html", {
@@ -91,7 +98,8 @@ def workbench(request):
 
 def _case_for(user, pk):
     return get_object_or_404(
-        Case.objects.visible_to(user).for_list().select_related("community", "duplicate_of", "party").prefetch_related(
+        Case.objects.visible_to(user).for_list().with_repeat_flag().select_related(
+            "community", "duplicate_of", "party").prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
         ),
         pk=pk,
@@ -119,16 +127,22 @@ def case_detail(request, pk, form=None, failed_action=None, revealed_phone=None)
     _require_case_reader(request.user)
     case = _case_for(request.user, pk)
     actions = services.available_actions(request.user, case)
+    # At registration the nearest standing case of the category reported shortly before is proposed as the one
+    # this case repeats (mark_duplicate, prefilled); the registrar decides.
+    proposal = (duplicate_proposal(case)
+                if case.status == CaseStatus.REPORTED and CaseAction.MARK_DUPLICATE in actions else None)
     forms = []
     for action in actions:
         initial = {"action": action}
         if action == CaseAction.DISPATCH:
             # the category's routing (权责清单) is proposed; the dispatcher may choose another unit
             initial["unit"] = case.category.department.code if case.category.department_id else "brigade"
+        if action == CaseAction.MARK_DUPLICATE and proposal is not None:
+            initial["duplicate_of"] = proposal.case.number
         f = form if (form is not None and failed_action == action) else TransitionForm(initial=initial)
         forms.append({"action": action, "label": CaseAction(action).label, "form": f})
     return render(request, "enforcement/case_detail.html", {
-        "case": case, "events": list(case.events.all()), "action_forms": forms,
+        "case": case, "events": list(case.events.all()), "action_forms": forms, "proposal": proposal,
         "show_originals": request.user.is_bureau_staff,
         "grid_geometry": case.grid.geometry, "revealed_phone": revealed_phone,
         "can_reveal_phone": request.user.is_bureau_staff and bool(case.reporter_phone_encrypted),
@@ -203,8 +217,11 @@ def case_new(request):
     else:
         cells = GridCell.objects.held_by(user)
     cell_shapes = [{"code": c.code, "geometry": c.geometry} for c in cells.only("code", "geometry")[:3000]]
-    return render(request, "enforcement/case_new.html", {"form": form, "cells": cell_shapes},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "enforcement/case_new.html", {
+        "form": form, "cells": cell_shapes,
+        # the box of standing cases near the point (static/enforcement/nearby.js fills in the numbers)
+        "nearby_title": _("附近已有 %(n)s 件同类未结案件（%(m)s 米、%(d)s 天内），请确认是否重复上报："),
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -324,3 +341,13 @@ def party_detail(request, pk):
         "penalties": PenaltyDecision.objects.visible_to(request.user).filter(party=party).for_list()[:500],
         "streets": sorted({c.street.name for c in cases[:500]}),
     })
+
+
+@login_required
+def repeat_offenders_page(request):
+    """The district view of repeat offenders: parties and spots met in two or more streets within the window,
+    each party's cases per month. Bureau staff only (it crosses every street)."""
+    if not can_read_repeat_offenders(request.user):
+        raise PermissionDenied
+    report = repeat_offenders()
+    return render(request, "enforcement/repeat_offenders.html", {"report": report})

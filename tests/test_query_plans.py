@@ -114,6 +114,12 @@ def test_the_hot_requests_read_no_big_table_whole(city):
         (bureau, "/api/v1/rankings/weekly/latest/"),
         (leader, "/api/v1/patrol-reports/?page_size=50"),
     ]
+    # duplicates offered where a case is made, around a real case's point, and the repeat offenders' report
+    from enforcement.models import Case
+
+    case = Case.objects.select_related("category").get(pk=city["case"])
+    near = f"/api/v1/cases/nearby/?lat={case.lat}&lng={case.lng}&category={case.category.code}"
+    requests += [(bureau, near), (leader, near), (bureau, "/api/v1/repeat-offenders/")]
     found = []
     for client, url in requests:
         cache.clear()  # cold: the counts and documents the cache would keep are read from the database

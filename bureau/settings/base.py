@@ -395,6 +395,14 @@ JOB_LOG_RETENTION_DAYS = env.int("JOB_LOG_RETENTION_DAYS", default=90)
 # Idempotency-Key records: kept this long for replays. A request in progress holds a lock that ends with its
 # transaction or connection (bureau/api/idempotency.py), never a timer.
 IDEMPOTENCY_RETENTION_DAYS = env.int("IDEMPOTENCY_RETENTION_DAYS", default=30)
+# Duplicates found where they are made: open cases of the same category within this distance (metres) of a new
+# report, reported within this many days before it, are offered to the reporter and proposed at registration.
+DUPLICATE_DISTANCE_M = env.float("DUPLICATE_DISTANCE_M", default=50.0)
+DUPLICATE_WINDOW_DAYS = env.int("DUPLICATE_WINDOW_DAYS", default=7)
+# Repeat offenders across streets: a party, or a spot (cases of one category within this distance, metres), met
+# in two or more streets within this many days (enforcement/offenders.py).
+REPEAT_OFFENDER_DISTANCE_M = env.float("REPEAT_OFFENDER_DISTANCE_M", default=50.0)
+REPEAT_OFFENDER_WINDOW_DAYS = env.int("REPEAT_OFFENDER_WINDOW_DAYS", default=90)
 # Patrol reports: amendable on their own day and this many hours after it; bureau staff always.
 PATROL_AMEND_GRACE_HOURS = env.int("PATROL_AMEND_GRACE_HOURS", default=6)
 

@@ -3,6 +3,7 @@ because the case list is the hottest read of the product (bench/cases_list.py)."
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -69,6 +70,8 @@ class CaseSerializer(serializers.Serializer):
     duplicate_of = serializers.IntegerField(allow_null=True)
     reporter_name = serializers.CharField()
     reporter_phone = serializers.CharField(help_text="masked, e.g. 138****5678")
+    repeat_offender = serializers.BooleanField(
+        help_text="its party had a case in another street within the repeat-offender window before it")
 
     def to_representation(self, case: Case):
         dept = case.handling_department
@@ -98,6 +101,7 @@ class CaseSerializer(serializers.Serializer):
             "duplicate_of": case.duplicate_of_id,
             "reporter_name": case.reporter_name,
             "reporter_phone": case.reporter_phone_masked,
+            "repeat_offender": bool(getattr(case, "repeat_offender", False)),
         }
 
 
@@ -142,6 +146,7 @@ def case_row(r: dict) -> dict:
         "duplicate_of": r["duplicate_of"],
         "reporter_name": r["reporter_name"],
         "reporter_phone": r["reporter_phone_masked"],
+        "repeat_offender": bool(r.get("repeat_offender", False)),
     }
 
 
@@ -386,3 +391,149 @@ class DiscretionStandardSerializer(serializers.Serializer):
         return {"code": s.code, "version": s.version, "name": s.name, "rules": s.rules,
                 "first_offence": s.first_offence, "legal_review_threshold": str(s.legal_review_threshold),
                 "created_at": _dt(s.created_at)}
+
+
+# ---------------------------------------------------------------------------------------------- duplicates and
+# repeat offenders (enforcement/offenders.py)
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    """`?lat=&lng=&category=` (and `exclude`, a case id left out: the case being registered)."""
+
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    category = serializers.CharField(max_length=5)
+    exclude = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        from ..effects import parse_point
+
+        try:
+            attrs["lat"], attrs["lng"] = parse_point(attrs["lat"], attrs["lng"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        category = Category.objects.filter(code=attrs["category"], is_active=True).first()
+        if category is None:
+            raise serializers.ValidationError({"category": [_("未知的案件类别：%(code)s") % {"code": attrs["category"]}]})
+        attrs["category"] = category
+        return attrs
+
+
+class NearbyCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    category = CodeNameSerializer()
+    street = CodeNameSerializer()
+    address = serializers.CharField()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    reported_at = serializers.DateTimeField()
+    distance_m = serializers.FloatField(help_text="metres from the point asked about")
+    url = serializers.CharField(help_text="the case page")
+
+    def to_representation(self, nearby):
+        case = nearby.case
+        return {
+            "id": case.pk, "number": case.number, "status": case.status,
+            "category": {"code": case.category.code, "name": case.category.name},
+            "street": {"code": case.street.code, "name": case.street.name},
+            "address": case.address, "lat": case.lat, "lng": case.lng, "reported_at": _dt(case.reported_at),
+            "distance_m": round(nearby.distance_m, 1), "url": reverse("enforcement:case", args=[case.pk]),
+        }
+
+
+class NearbyListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    distance_m = serializers.FloatField(help_text="the radius searched, metres")
+    days = serializers.IntegerField(help_text="cases reported within this many days before now")
+    results = NearbyCaseSerializer(many=True)
+
+
+class RepeatQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(required=False, min_value=1, max_value=366)
+    distance_m = serializers.FloatField(required=False, min_value=1, max_value=1000)
+    months = serializers.IntegerField(required=False, min_value=1, max_value=36, default=12)
+
+    def validate_distance_m(self, value):
+        if value != value:  # NaN passes every comparison
+            raise serializers.ValidationError(_("请输入有效的数字"))
+        return value
+
+
+class StreetCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class MonthCountSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    count = serializers.IntegerField()
+
+
+class RepeatPartySerializer(serializers.Serializer):
+    party = PartySerializer()
+    streets = StreetCountSerializer(many=True)
+    case_count = serializers.IntegerField()
+    first_reported_at = serializers.DateTimeField()
+    last_reported_at = serializers.DateTimeField()
+    monthly = MonthCountSerializer(many=True)
+
+    def to_representation(self, row):
+        return {
+            "party": party_brief(row.party),
+            "streets": [{"code": s.code, "name": s.name, "count": s.count} for s in row.streets],
+            "case_count": row.case_count, "first_reported_at": _dt(row.first_reported_at),
+            "last_reported_at": _dt(row.last_reported_at),
+            "monthly": [{"month": m, "count": n} for m, n in row.monthly],
+        }
+
+
+class SpotCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    street = serializers.CharField(help_text="street code")
+    reported_at = serializers.DateTimeField()
+    distance_m = serializers.FloatField(help_text="metres from the spot's anchor case")
+
+
+class RepeatSpotSerializer(serializers.Serializer):
+    category = CodeNameSerializer()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    streets = StreetCountSerializer(many=True)
+    cases = SpotCaseSerializer(many=True)
+
+    def to_representation(self, spot):
+        return {
+            "category": {"code": spot.category_code, "name": spot.category_name}, "lat": spot.lat, "lng": spot.lng,
+            "streets": [{"code": s.code, "name": s.name, "count": s.count} for s in spot.streets],
+            "cases": [{"id": c.id, "number": c.number, "street": c.street_code, "reported_at": _dt(c.reported_at),
+                       "distance_m": c.distance_m} for c in spot.cases],
+        }
+
+
+class RepeatReportSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    start = serializers.DateTimeField()
+    days = serializers.IntegerField()
+    distance_m = serializers.FloatField()
+    months = serializers.ListField(child=serializers.CharField())
+    parties = RepeatPartySerializer(many=True)
+    spots = RepeatSpotSerializer(many=True)
+
+    def to_representation(self, report):
+        return {
+            "at": _dt(report.at), "start": _dt(report.start), "days": report.days, "distance_m": report.distance_m,
+            "months": report.months,
+            "parties": [RepeatPartySerializer().to_representation(p) for p in report.parties],
+            "spots": [RepeatSpotSerializer().to_representation(s) for s in report.spots],
+        }
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    """The case just reported, with the standing cases of its category it may repeat (never blocking)."""
+
+    nearby = NearbyCaseSerializer(many=True, help_text="standing cases of the category within the duplicate "
+                                                       "distance, reported within the window before this one")

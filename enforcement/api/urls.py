@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
@@ -7,6 +8,7 @@ from .views import (
     OrderViewSet,
     PartyViewSet,
     PenaltyViewSet,
+    RepeatOffenderView,
 )
 
 router = SimpleRouter()
@@ -17,4 +19,7 @@ router.register("orders", OrderViewSet, basename="order")
 router.register("penalties", PenaltyViewSet, basename="penalty")
 router.register("discretion-standards", DiscretionStandardViewSet, basename="discretion-standard")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("repeat-offenders/", RepeatOffenderView.as_view(), name="repeat-offenders"),
+]

@@ -9,6 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from bureau import clock
 from bureau.api.exceptions import conflict_response
@@ -34,6 +35,7 @@ from ..permissions import (
     CategoryPermission,
     EnforcementDocumentPermission,
     PartyPermission,
+    RepeatOffenderPermission,
     can_register_parties,
     may_report,
     role_may_enforce,
@@ -46,12 +48,16 @@ from ..services import penalties as penalty_services
 from ..workflow import TRANSITIONS
 from .serializers import (
     LIST_FIELDS,
+    CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CasePartySerializer,
     CaseSerializer,
     CategorySerializer,
     DiscretionStandardSerializer,
+    NearbyCaseSerializer,
+    NearbyListSerializer,
+    NearbyQuerySerializer,
     OrderCreateSerializer,
     OrderEscalateSerializer,
     OrderFollowUpSerializer,
@@ -61,10 +67,15 @@ from .serializers import (
     PenaltyCreateSerializer,
     PenaltySerializer,
     PenaltyStepSerializer,
+    RepeatQuerySerializer,
+    RepeatReportSerializer,
     TransitionSerializer,
     _dt,
     case_row,
 )
+
+# The nearest this many are listed: within 50 m and 7 days there are rarely more than a few.
+NEARBY_LIMIT = 50
 
 
 def request_photos(request, *, allowed=True) -> list[CheckedPhoto]:
@@ -104,7 +115,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _with_history(self, qs):
         """The case page's reads: the case (with whether the viewer leads its street, for its actions), its
         events with their actors, their photos: three queries however long the history."""
-        return qs.with_viewer_leads_street(self.request.user).prefetch_related(
+        return qs.with_viewer_leads_street(self.request.user).with_repeat_flag().prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.select_related("actor").prefetch_related("photos"))
         )
 
@@ -112,7 +123,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def list(self, request, *args, **kwargs):
         rows = self.filter_queryset(self.get_queryset())
         self.paginator.counted = rows  # counted without the joins `.values()` of the related columns adds
-        page = self.paginate_queryset(rows.values(*LIST_FIELDS))
+        page = self.paginate_queryset(rows.with_repeat_flag().values(*LIST_FIELDS, "repeat_offender"))
         return self.get_paginated_response([case_row(r) for r in page])
 
     def get_serializer_class(self):
@@ -125,7 +136,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                                   ).get(pk=case.pk)
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
     # Phones resend queued reports (Idempotency-Key, see bureau/api/idempotency.py); the photos are decoded
     # before its transaction begins.
     @idempotent(prepare=lambda view, request: request_photos(request, allowed=may_report(request.user)))
@@ -135,7 +146,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.case_report(acting_user=request.user, **{**data.validated_data, "photos": prepared})
-        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+        from ..offenders import earlier_nearby
+
+        # offered, never blocking: the standing cases this one may repeat, as the caller may see them
+        nearby = earlier_nearby(case, user=request.user)[:NEARBY_LIMIT]
+        return Response({**self._detail(case), "nearby": [NearbyCaseSerializer().to_representation(n) for n in nearby]},
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"], url_path="transitions")
@@ -197,6 +213,24 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         obj = get_object_or_404(CasePhoto, pk=photo_id, case=case)
         field = obj.display_file or obj.file
         return FileResponse(field.open("rb"), content_type=obj.content_type)
+
+    @extend_schema(parameters=[NearbyQuerySerializer], responses={200: NearbyListSerializer})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def nearby(self, request):
+        """Standing cases of a category near a point, reported in the last days, in the caller's scope, nearest
+        first: what a reporter is offered before filing a duplicate (enforcement/offenders.py)."""
+        from django.conf import settings
+
+        from ..offenders import nearby_cases
+
+        query = NearbyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        found = nearby_cases(user=request.user, category=params["category"], lat=params["lat"], lng=params["lng"],
+                             exclude=params.get("exclude"))[:NEARBY_LIMIT]
+        return Response({"count": len(found), "distance_m": settings.DUPLICATE_DISTANCE_M,
+                         "days": settings.DUPLICATE_WINDOW_DAYS,
+                         "results": [NearbyCaseSerializer().to_representation(n) for n in found]})
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["get"], url_path="counts-by-cell", filter_backends=[])
@@ -416,3 +450,20 @@ class DiscretionStandardViewSet(viewsets.ReadOnlyModelViewSet):
                          "min": str(rule["fine_min"]), "max": str(rule["fine_max"]),
                          "measures": rule.get("measures", ""),
                          "first_offence": standard.first_offence_entry(params.get("category", "")) is not None})
+
+
+class RepeatOffenderView(APIView):
+    """The district view of repeat offenders: parties and spots met in two or more streets within the window
+    (`?days=`, `?distance_m=` override the settings; `?months=` the monthly counts shown). Bureau staff only."""
+
+    permission_classes = [RepeatOffenderPermission]
+
+    @extend_schema(parameters=[RepeatQuerySerializer], responses={200: RepeatReportSerializer})
+    def get(self, request):
+        from ..offenders import repeat_offenders
+
+        query = RepeatQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        report = repeat_offenders(days=params.get("days"), metres=params.get("distance_m"), months=params["months"])
+        return Response(RepeatReportSerializer().to_representation(report))

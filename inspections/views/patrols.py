@@ -33,7 +33,7 @@ from ..services.patrols import patrol_coverage_detail
 FORM_ASSETS = (
     "css/bureau.css", "leaflet/leaflet.css", "leaflet/leaflet.js", "inspections/offline-queue.js",
     "inspections/field-map.js", "inspections/patrol-form.js", "inspections/report-problem.js",
-    "inspections/field.css", "inspections/site-form.js",
+    "inspections/field.css", "inspections/site-form.js", "enforcement/nearby.js",
 )
 
 
@@ -88,6 +88,7 @@ def _field_config(request, api_url, kind):
     """What the form's script needs: where to send, whose queue it is, and its messages in the page's language."""
     return {
         "apiUrl": api_url,
+        "nearbyUrl": reverse("case-nearby"),
         "kind": kind,
         "serviceWorker": reverse("inspections:service-worker"),
         "owner": request.user.get_username(),
@@ -104,6 +105,8 @@ def _field_config(request, api_url, kind):
             "photoFailed": _("照片无法读取"), "needCategory": _("请选择问题类别"),
             "stuck": _("无法发送"), "retry": _("重试"),
             "stuckNote": _("服务器不接受此项（%(status)s），其余内容照常发送；可重试或删除"),
+            "nearbyTitle": _("附近已有 %(n)s 件同类未结案件（%(m)s 米、%(d)s 天内），请确认是否重复上报："),
+            "metres": _("米"),
         },
     }
 

@@ -14,6 +14,13 @@
   group.addTo(map);
   var latInput = document.getElementById("id_lat"), lngInput = document.getElementById("id_lng");
   var marker = null;
+  // Standing cases of the category near the point, offered before filing (nearby.js).
+  var box = document.getElementById("nearby-cases");
+  var nearby = box && window.BureauNearby ? window.BureauNearby.attach({
+    lat: latInput, lng: lngInput, category: document.getElementById("id_category"), box: box,
+    url: box.getAttribute("data-url"),
+    messages: { title: box.getAttribute("data-title"), metres: box.getAttribute("data-metres") }
+  }) : null;
   function place(lat, lng) {
     if (marker) { marker.setLatLng([lat, lng]); } else { marker = L.circleMarker([lat, lng], { radius: 8, color: "#c0392b", fillOpacity: 0.9 }).addTo(map); }
   }
@@ -21,6 +28,10 @@
     latInput.value = e.latlng.lat.toFixed(6);
     lngInput.value = e.latlng.lng.toFixed(6);
     place(e.latlng.lat, e.latlng.lng);
+    if (nearby) { nearby.check(); }
   });
-  if (latInput.value && lngInput.value) { place(parseFloat(latInput.value), parseFloat(lngInput.value)); }
+  if (latInput.value && lngInput.value) {
+    place(parseFloat(latInput.value), parseFloat(lngInput.value));
+    if (nearby) { nearby.check(); }
+  }
 })();

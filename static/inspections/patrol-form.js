@@ -12,6 +12,7 @@
 
   var state = { findings: [], photos: [], selected: {} };
   var map = null;
+  var nearby = null;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function localInput(d) {
@@ -70,6 +71,7 @@
     $("fd-lat").value = lat.toFixed(6);
     $("fd-lng").value = lng.toFixed(6);
     if (map) { map.pick(lat, lng, true); }
+    if (nearby) { nearby.check(); }
     saveDraft();
   }
 
@@ -292,10 +294,12 @@
     global.addEventListener("offline", renderConnection);
     renderConnection();
     map = global.BureauFieldMap.create($("fd-map"), { cells: cells, onPick: setPoint });
+    nearby = global.BureauNearby ? global.BureauNearby.attachEditor(config) : null;
     Q.loadDraft(DRAFT).then(restore).then(function () {
       renderCells(); renderFindings(); renderThumbs();
       var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);
       if (map && !isNaN(lat) && !isNaN(lng)) { map.pick(lat, lng, true); }
+      if (nearby) { nearby.check(); }
       document.body.setAttribute("data-ready", "1");
     }, function () { renderCells(); renderFindings(); document.body.setAttribute("data-ready", "1"); });
     Q.start({ owner: config.owner, serviceWorker: config.serviceWorker, onChange: renderOutbox });

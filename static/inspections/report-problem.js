@@ -11,6 +11,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var photos = [];
   var map = null;
+  var nearby = null;
 
   function text(s) { return document.createTextNode(s == null ? "" : String(s)); }
   function el(tag, attrs, children) {
@@ -24,6 +25,7 @@
     $("fd-lat").value = lat.toFixed(6);
     $("fd-lng").value = lng.toFixed(6);
     if (map) { map.pick(lat, lng, true); }
+    if (nearby) { nearby.check(); }
     saveDraft();
   }
 
@@ -69,6 +71,7 @@
       $("fd-description").value = ""; $("fd-photos").value = ""; photos = []; renderThumbs();
       if (map) { map.clear(); }
       $("fd-lat").value = ""; $("fd-lng").value = "";
+      if (nearby) { nearby.clear(); }
       return Q.clearDraft(DRAFT);
     }).then(function () { $("submit-problem").disabled = false; return Q.flush(); },
             function () { $("submit-problem").disabled = false; });
@@ -134,10 +137,12 @@
   global.addEventListener("offline", renderConnection);
   renderConnection();
   map = global.BureauFieldMap.create($("fd-map"), { cells: cells, onPick: setPoint });
+  nearby = global.BureauNearby ? global.BureauNearby.attachEditor(config) : null;
   Q.loadDraft(DRAFT).then(restore).then(function () {
     renderThumbs();
     var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);
     if (map && !isNaN(lat) && !isNaN(lng)) { map.pick(lat, lng, true); }
+    if (nearby) { nearby.check(); }
     document.body.setAttribute("data-ready", "1");
   }, function () { document.body.setAttribute("data-ready", "1"); });
   Q.start({ owner: config.owner, serviceWorker: config.serviceWorker, onChange: renderOutbox });

@@ -5,6 +5,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bureau import clock
+from tests.enforcement.offenders_support import (  # noqa: F401 - fixtures of the three-street tests
+    file_case,
+    three_streets,
+)
 from tests.factories import centre_of
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -44,6 +44,7 @@ RULES = {
     "GET api/v1/cases/": FIELD,
     "POST api/v1/cases/": FIELD,
     "GET api/v1/cases/counts-by-cell/": FIELD,
+    "GET api/v1/cases/nearby/": FIELD,  # standing cases near a point, in the caller's scope
     "GET api/v1/cases/{pk}/": FIELD,
     "GET api/v1/cases/{pk}/photos/{photo_id}/": FIELD,
     "POST api/v1/cases/{pk}/transitions/": FIELD,
@@ -257,6 +258,10 @@ RULES = {
     "POST inspections/sites/{pk}/": FIELD,
     "PUT api/v1/construction-sites/{pk}/": BUREAU_LEADER,
     "PUT api/v1/vendor-zones/{pk}/": BUREAU,
+    # repeat offenders across streets: the district view crosses every street, the bureau's alone
+    "GET api/v1/repeat-offenders/": BUREAU,
+    "GET cases/repeat-offenders/": BUREAU,
+    "POST cases/repeat-offenders/": BUREAU,
 }
 
 
