@@ -34,7 +34,7 @@ def public_url(request, zone) -> str:
 
 def qr_svg(text: str) -> str:
     """The QR code of `text` as an inline SVG element (no file, no request)."""
-    return segno.make(text, error="m").svg_inline(scale=5, border=2, title="QR")
+    return segno.make(text, error="m").svg_inline(scale=5, border=2, title="QR", omitsize=True)
 
 
 @login_required
