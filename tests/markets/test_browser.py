@@ -23,9 +23,8 @@ RULES = ["location", "signage", "hygiene", "property", "hours"]
 
 @pytest.fixture
 def night_zone(two_streets):
-    from grids.models import StreetLeaderAssignment
-
     from bureau import clock
+    from grids.models import StreetLeaderAssignment
 
     StreetLeaderAssignment.objects.update(start=clock.now().replace(year=2020))
     bureau = make_user("t-bureau", Role.BUREAU)
