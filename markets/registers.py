@@ -71,6 +71,17 @@ def _streets(user):
     return Street.objects.visible_to(user).order_by("code")
 
 
+def _register(request, rows, *, export, name, template, each=None, **context):
+    """A register's list: `?format=xlsx` as a spreadsheet of the filtered rows, else a page of them (`each`
+    called on every row of the page)."""
+    if _wants_xlsx(request):
+        return _xlsx(export(rows[:EXPORT_LIMIT]), name)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page if each else ():
+        each(row)
+    return render(request, template, {"page": page, "streets": _streets(request.user), **context})
+
+
 # ---------------------------------------------------------------------------------------------- zones
 
 
@@ -83,15 +94,13 @@ def zone_list(request):
     zones = _filtered(request, VendorZoneFilterSet, base)
     if request.GET.get("active") == "1":
         zones = zones.active()
-    if _wants_xlsx(request):
-        return _xlsx(zones_xlsx(zones[:EXPORT_LIMIT]), "vendor-zones")
-    page = Paginator(zones, PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
-    for zone in page:
+
+    def mark_open(zone):
         zone.open_now = zone.is_open_at(now)
-    return render(request, "markets/zone_list.html", {
-        "page": page, "streets": _streets(user), "kinds": ZoneKind.choices, "now": now,
-    })
+
+    return _register(request, zones, export=zones_xlsx, name="vendor-zones", template="markets/zone_list.html",
+                     each=mark_open, kinds=ZoneKind.choices, now=now)
 
 
 def _zone_for(user, pk):
@@ -141,13 +150,8 @@ def _vendor_rows(request, user):
 def vendor_list(request):
     user = request.user
     _require_reader(user)
-    vendors = _vendor_rows(request, user)
-    if _wants_xlsx(request):
-        return _xlsx(vendors_xlsx(vendors[:EXPORT_LIMIT]), "vendors")
-    page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "markets/vendor_list.html", {
-        "page": page, "streets": _streets(user), "kinds": VendorKind.choices,
-    })
+    return _register(request, _vendor_rows(request, user), export=vendors_xlsx, name="vendors",
+                     template="markets/vendor_list.html", kinds=VendorKind.choices)
 
 
 @login_required
@@ -179,14 +183,9 @@ def _permit_rows(request, user):
 def permit_list(request):
     user = request.user
     _require_reader(user)
-    permits = _permit_rows(request, user)
-    if _wants_xlsx(request):
-        return _xlsx(permits_xlsx(permits[:EXPORT_LIMIT]), "stall-permits")
-    page = Paginator(permits, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "markets/permit_list.html", {
-        "page": page, "streets": _streets(user), "statuses": PermitStatus.choices,
-        "pending_count": StallPermit.objects.visible_to(user).pending().count(),
-    })
+    return _register(request, _permit_rows(request, user), export=permits_xlsx, name="stall-permits",
+                     template="markets/permit_list.html", statuses=PermitStatus.choices,
+                     pending_count=StallPermit.objects.visible_to(user).pending().count())
 
 
 def _permit_for(user, pk):

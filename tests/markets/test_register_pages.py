@@ -277,3 +277,14 @@ def test_night_zone_open_at_night(registers, bureau_user):
     with clock.frozen(at(2026, 11, 27, 1, 30)):
         html = _client(bureau_user).get(f"/markets/public/zones/{registers['night'].pk}/").content.decode()
     assert "营业中" in html
+
+
+def test_zone_list_marks_the_night_zone_open_past_midnight(registers, bureau_user):
+    from bureau import clock
+
+    with clock.frozen(at(2026, 11, 27, 1, 30)):
+        html = _client(bureau_user).get("/markets/zones/?street=001").content.decode()
+    assert "鹭洲西路夜宵区" in html and "营业中" in html
+    with clock.frozen(at(2026, 11, 27, 12, 0)):
+        html = _client(bureau_user).get("/markets/zones/?street=001").content.decode()
+    assert "营业中" not in html
