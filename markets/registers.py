@@ -237,14 +237,14 @@ def permit_detail(request, pk, failed=None):
 def _call(user, permit, action, form):
     data = form.cleaned_data
     note = (data.get("note") or "").strip()
+    # the five unified requirements are a night-snack zone's: other zones' permits keep no checklist
+    checklist = form.checklist_dict() if permit.zone.kind == ZoneKind.NIGHT_SNACK else None
     if action == "review":
-        return services.stall_permit_review(acting_user=user, permit=permit, note=note,
-                                            checklist=form.checklist_dict())
+        return services.stall_permit_review(acting_user=user, permit=permit, note=note, checklist=checklist)
     if action == "reject":
         return services.stall_permit_reject(acting_user=user, permit=permit, reason=note)
     if action == "approve":
-        return services.stall_permit_approve(acting_user=user, permit=permit, note=note,
-                                             checklist=form.checklist_dict())
+        return services.stall_permit_approve(acting_user=user, permit=permit, note=note, checklist=checklist)
     if action == "revoke":
         return services.stall_permit_revoke(acting_user=user, permit=permit, reason=note)
     return services.stall_permit_renew(acting_user=user, permit=permit, valid_to=data.get("valid_to"))
@@ -256,13 +256,14 @@ def permit_act(request, pk):
     """The permit page's action forms post here; the service decides, the page shows the outcome."""
     user = request.user
     _require_reader(user)
-    permit = _permit_for(user, pk)
     action = request.POST.get("action") or ""
+    # permission before scope before state: a role that may never take the step gets 403, whatever the permit
+    if action in PAGE_ACTIONS and not workflow.may(user, action):
+        raise PermissionDenied(_("您无权执行此操作。"))
+    permit = _permit_for(user, pk)
     if action not in PAGE_ACTIONS:
         messages.error(request, _("未知的操作。"))
         return redirect("markets:permit", pk=pk)
-    if not workflow.may(user, action):
-        raise PermissionDenied(_("您无权执行此操作。"))
     form = PermitActionForm(request.POST, prefix=action)
     form.data = form.data.copy()
     form.data[f"{action}-action"] = action

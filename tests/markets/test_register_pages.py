@@ -288,3 +288,23 @@ def test_zone_list_marks_the_night_zone_open_past_midnight(registers, bureau_use
     with clock.frozen(at(2026, 11, 27, 12, 0)):
         html = _client(bureau_user).get("/markets/zones/?street=001").content.decode()
     assert "营业中" not in html
+
+
+def test_fixed_stall_review_and_approve_keep_no_checklist(registers, bureau_user, make_vendor):
+    zone = registers["other"]
+    permit = services.stall_permit_apply(acting_user=bureau_user, vendor=make_vendor(), slot=zone.slots.get(number="02"))
+    client = _client(bureau_user)
+    assert client.post(f"/markets/permits/{permit.pk}/act/", {"action": "review"}).status_code == 302
+    assert client.post(f"/markets/permits/{permit.pk}/act/", {"action": "approve"}).status_code == 302
+    permit.refresh_from_db()
+    assert permit.status == PermitStatus.ACTIVE and permit.checklist == {}
+
+
+def test_a_role_that_may_never_approve_gets_403_even_out_of_scope(registers):
+    # leader a may never approve: 403 comes before the 404 of street b's permit
+    response = _client(registers["leader_a"]).post(f"/markets/permits/{registers['active_b'].pk}/act/",
+                                                   {"action": "approve"})
+    assert response.status_code == 403
+    response = _client(registers["leader_a"]).post(f"/markets/permits/{registers['active_b'].pk}/act/",
+                                                   {"action": "reject", "reject-note": "x"})
+    assert response.status_code == 404
