@@ -308,3 +308,20 @@ def test_a_role_that_may_never_approve_gets_403_even_out_of_scope(registers):
     response = _client(registers["leader_a"]).post(f"/markets/permits/{registers['active_b'].pk}/act/",
                                                    {"action": "reject", "reject-note": "x"})
     assert response.status_code == 404
+
+
+def test_dashboard_tile_counts_the_applications_waiting_for_the_users_step(registers, bureau_user):
+    from django.test import RequestFactory
+
+    from markets.dashboard import market_tiles
+
+    def tile(user):
+        request = RequestFactory().get("/")
+        request.user = user
+        return {t["key"]: t for t in market_tiles(request)}["markets-permits-pending"]
+
+    assert tile(registers["leader_a"])["value"] == 1 and tile(registers["leader_b"])["value"] == 0
+    assert tile(bureau_user)["value"] == 0
+    services.stall_permit_review(acting_user=registers["leader_a"], permit=registers["pending"])
+    assert tile(registers["leader_a"])["value"] == 0
+    assert tile(bureau_user)["value"] == 1 and tile(bureau_user)["url"] == "/markets/permits/?status=reviewed"
