@@ -129,3 +129,35 @@ def test_leader_reviews_on_a_phone_bureau_approves_sign_prints_map_and_public_pa
     assert public.evaluate("document.documentElement.scrollWidth") <= 375
     _shot(public, "public-375")
     assert_clean(public)
+
+
+def test_patrol_form_asks_the_zone_check_for_a_vendor_finding(browser_page, live_server, night_zone):
+    zone, vendor = night_zone["zone"], night_zone["permit"].vendor
+    lat = sum(p[1] for p in zone.geometry["coordinates"][0][:4]) / 4
+    lng = sum(p[0] for p in zone.geometry["coordinates"][0][:4]) / 4
+    # given: the leader's patrol form on a phone
+    phone = browser_page(375, 740)
+    login(phone, live_server.url, night_zone["leader"].username, "pw-leader")
+    phone.goto(f"{live_server.url}/inspections/patrol/new/")
+    phone.wait_for_selector("body[data-ready='1']")
+    assert phone.locator("#fd-zone-check").is_hidden()
+    # when: a finding of 09001 (流动摊贩) at the zone's centre, on a Friday evening, against the vendor
+    phone.select_option("#fd-category", "09001")
+    phone.wait_for_selector(f"#fd-vendor option[value='{vendor.pk}']", state="attached")
+    phone.select_option("#fd-vendor", str(vendor.pk))
+    phone.fill("#fd-at", "2026-11-27T20:30")
+    phone.fill("#fd-lat", f"{lat:.6f}")
+    phone.fill("#fd-lng", f"{lng:.6f}")
+    phone.dispatch_event("#fd-lng", "change")
+    # then: the zone, open, and no permit yet (the application is not approved)
+    phone.wait_for_selector(f"#fd-check-result[data-zone='{zone.pk}']")
+    result = phone.locator("#fd-check-result")
+    assert result.get_attribute("data-open") == "1" and result.get_attribute("data-permitted") == "0"
+    assert "鹭洲西路夜宵摊点区" in result.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    _shot(phone, "patrol-zone-check-375")
+    # and: the finding keeps the vendor for the report
+    phone.fill("#fd-description", "无证摊贩在区内经营")
+    phone.click("#fd-add")
+    assert phone.locator(f"#finding-list [data-vendor='{vendor.pk}']").count() == 1
+    assert_clean(phone)
