@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -140,8 +141,10 @@ def _vendor_rows(request, user):
         vendors = vendors.filter(kind=kind)
     code = request.GET.get("street") or ""
     if code:
-        vendors = vendors.filter(pk__in=Vendor.objects.filter(permits__zone__street__code=code).values("pk")
-                                 .union(Vendor.objects.filter(case_links__case__street__code=code).values("pk")))
+        # where they hold a permit or were caught: two subqueries, so no join multiplies the rows
+        vendors = vendors.filter(
+            Q(pk__in=StallPermit.objects.filter(zone__street__code=code).values("vendor_id"))
+            | Q(pk__in=VendorCaseLink.objects.filter(case__street__code=code).values("vendor_id")))
     return vendors.order_by("name", "pk")
 
 

@@ -325,3 +325,18 @@ def test_dashboard_tile_counts_the_applications_waiting_for_the_users_step(regis
     services.stall_permit_review(acting_user=registers["leader_a"], permit=registers["pending"])
     assert tile(registers["leader_a"])["value"] == 0
     assert tile(bureau_user)["value"] == 1 and tile(bureau_user)["url"] == "/markets/permits/?status=reviewed"
+
+
+def test_vendor_filters(registers, bureau_user, make_case):
+    client = _client(bureau_user)
+    services.vendor_link_case(acting_user=None, vendor=registers["vendor"], case=make_case(cell="b1"))
+
+    def names(query):
+        rows = _sheet_text(client.get("/markets/vendors/?format=xlsx&" + query))
+        return sorted(r[1] for r in rows[1:])
+
+    # street 002: 李四 holds a permit there, 张三 was caught there
+    assert names("street=002") == ["张三", "李四"]
+    assert names("street=001") == ["张三"]
+    assert names("q=李") == ["李四"]
+    assert names("kind=business") == []
