@@ -38,10 +38,14 @@ def _require_reader(user):
 
 
 def _params(request):
+    """The filters given, without paging and format; NUL removed (PostgreSQL refuses it in a query: a 500)."""
     params = request.GET.copy()
     for key in list(params):
-        if params.get(key) in ("", None) or key in ("page", "format"):
+        value = (params.get(key) or "").replace("\x00", "")
+        if value == "" or key in ("page", "format"):
             del params[key]
+        else:
+            params[key] = value
     return params
 
 
@@ -133,13 +137,14 @@ def zone_detail(request, pk):
 
 def _vendor_rows(request, user):
     vendors = Vendor.objects.visible_to(user).distinct()
-    name = (request.GET.get("q") or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL (a 500)
+    params = _params(request)
+    name = (params.get("q") or "").strip()
     if name:
         vendors = vendors.filter(name__icontains=name)
-    kind = request.GET.get("kind") or ""
+    kind = params.get("kind") or ""
     if kind in VendorKind.values:
         vendors = vendors.filter(kind=kind)
-    code = request.GET.get("street") or ""
+    code = params.get("street") or ""
     if code:
         # where they hold a permit or were caught: two subqueries, so no join multiplies the rows
         vendors = vendors.filter(

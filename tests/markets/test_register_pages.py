@@ -340,3 +340,11 @@ def test_vendor_filters(registers, bureau_user, make_case):
     assert names("street=001") == ["张三"]
     assert names("q=李") == ["李四"]
     assert names("kind=business") == []
+
+
+@pytest.mark.parametrize("url", ["/markets/zones/", "/markets/vendors/", "/markets/permits/"])
+def test_nul_and_junk_in_filters_is_never_a_500(registers, bureau_user, url):
+    client = _client(bureau_user)
+    for query in ("street=%00", "street=0%0001", "q=%00", "kind=%00x", "status=%00", "due_for_renewal=maybe",
+                  "open_at=2026-13-45T99:99", "page=-1", "page=%00", "format=xlsx&street=%00"):
+        assert client.get(f"{url}?{query}").status_code == 200, query
