@@ -8,8 +8,16 @@ class MarketsConfig(AppConfig):
 
     def ready(self):
         from bureau import dashboard, navigation
+        from enforcement import party_sources
+        from grids import maplayers
 
+        from . import services
         from .dashboard import market_tiles
 
         dashboard.register(50, market_tiles)
         navigation.register("markets", _("街面经营"), "markets:index", 50, navigation.field_staff)
+        # the zones on the district map, from the zones API (scoped as the rest of it)
+        maplayers.register("vendor-zones", _("摊点区域"), "vendor-zone-geojson", 50, navigation.field_staff,
+                           colour="#e07b00")
+        # a patrol finding (or any other report) naming a vendor is a case against the vendor's party
+        party_sources.register("vendor", services.vendor_party, services.vendor_case_reported)

@@ -41,12 +41,15 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
     from grids.models import Street
 
     if VendorZone.objects.exists():
-        _say(stdout, "  markets: already present, left as it is")
+        with transaction.atomic():
+            pending = _applications(_actor(), timezone.localdate(clock.now()))
+        _say(stdout, "  markets: already present, left as it is"
+             + (f" (added {pending} pending applications)" if pending else ""))
         return 0
     streets = list(Street.objects.order_by("code"))
     if not streets:
         return 0
-    actor = User.objects.filter(username="bureau").first() or User.objects.filter(role=Role.BUREAU).first()
+    actor = _actor()
     rng = random.Random(2030)
     today = timezone.localdate(clock.now())
     with transaction.atomic():
@@ -56,9 +59,47 @@ def seed(*, stdout=None, quick: bool = False, **kwargs):
         links = _links(actor, vendors[VENDOR_COUNT - OFFENDERS:])
         shops = _shops(actor, rng, streets, quick, today)
         ads = _ads(actor, rng, streets, today)
+        pending = _applications(actor, today)
     _say(stdout, f"  markets: {len(zones)} zones, {len(vendors)} vendors, {permits} permits, {links} case links, "
-                 f"{shops} shops, {ads} ads")
+                 f"{shops} shops, {ads} ads, {pending} pending applications")
     return len(zones)
+
+
+def _actor():
+    return User.objects.filter(username="bureau").first() or User.objects.filter(role=Role.BUREAU).first()
+
+
+# Applications waiting in the demo: in each of the first streets, one the street's leader has taken and must
+# review, and one already reviewed, waiting for the bureau's approval. Their vendors have fixed phones, so a
+# second run finds them again and adds nothing.
+APPLICANTS = [("申请人{code}甲", "1370796{code}1", False), ("申请人{code}乙", "1370796{code}2", True)]
+APPLICATION_STREETS = 3
+
+
+def _applications(actor, today):
+    from grids.models import Street
+
+    made = 0
+    for street in Street.objects.order_by("code")[:APPLICATION_STREETS]:
+        zone = VendorZone.objects.filter(street=street, kind=ZoneKind.FIXED_STALL).order_by("name").first()
+        if zone is None:
+            continue
+        leader = User.objects.filter(username=f"leader-{street.code}").first() or actor
+        for name, phone, reviewed in APPLICANTS:
+            vendor = services.vendor_register(acting_user=leader, name=name.format(code=street.code),
+                                              phone=phone.format(code=street.code))
+            if vendor.permits.exists():
+                continue
+            slot = zone.slots.filter(permits__isnull=True, is_active=True).order_by("-number").first()
+            if slot is None:
+                continue
+            permit = services.stall_permit_apply(acting_user=leader, vendor=vendor, slot=slot,
+                                                 valid_from=today + timedelta(days=7),
+                                                 note="摊贩本人到街道办理")
+            if reviewed:
+                services.stall_permit_review(acting_user=leader, permit=permit, note="材料齐全，同意上报")
+            made += 1
+    return made
 
 
 def _square_in(street, n):

@@ -38,3 +38,35 @@ def window_at(windows, moment: datetime, season=None):
         if day is not None and (season is None or season(day)):
             return w
     return None
+
+
+def hours_lines(windows) -> list[dict]:
+    """A zone's windows for a sign or page: weekdays with the same hours together, e.g.
+    [{"days": "星期一至星期五", "times": ["06:00–09:00"]}, {"days": "星期六、星期日", "times": [...]}]."""
+    from django.utils.translation import gettext as _
+
+    from .choices import Weekday
+
+    by_day: dict[int, list[str]] = {}
+    for w in sorted(windows, key=lambda w: (w.weekday, w.opens)):
+        late = _("次日") if crosses_midnight(w.opens, w.closes) else ""
+        by_day.setdefault(w.weekday, []).append(f"{w.opens:%H:%M}–{late}{w.closes:%H:%M}")
+    groups: list[tuple[list[int], list[str]]] = []
+    for day in sorted(by_day):
+        if groups and groups[-1][1] == by_day[day] and groups[-1][0][-1] == day - 1:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], by_day[day]))
+    if len(groups) == 1 and len(groups[0][0]) == 7:
+        return [{"days": _("每天"), "times": groups[0][1]}]
+    lines = []
+    for days, times in groups:
+        first, last = Weekday(days[0]).label, Weekday(days[-1]).label
+        if len(days) == 1:
+            label = str(first)
+        elif len(days) == 2:
+            label = f"{first}、{last}"
+        else:
+            label = _("%(first)s至%(last)s") % {"first": first, "last": last}
+        lines.append({"days": label, "times": times})
+    return lines

@@ -500,6 +500,34 @@ def vendor_link_case(*, acting_user, vendor, case, note="") -> VendorCaseLink:
     return link
 
 
+def _vendor_by_ref(ref) -> Vendor:
+    vendor = None
+    if isinstance(ref, int) and not isinstance(ref, bool) and ref > 0:
+        vendor = Vendor.objects.select_related("party").filter(pk=ref).first()
+    if vendor is None:
+        raise ValidationError({"vendor": [_("没有该摊贩。")]})
+    return vendor
+
+
+@transaction.atomic
+def vendor_party(ref, acting_user):
+    """The register-of-parties entry of vendor `ref` (an id, district-wide: a vendor met in one street is the same
+    party in the next), added for a vendor registered before parties existed. Enforcement's party source
+    "vendor" (registered in MarketsConfig.ready())."""
+    vendor = _vendor_by_ref(ref)
+    if vendor.party_id is None:
+        vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+        if vendor.party_id is None:
+            vendor.party = party_match_or_add(acting_user=acting_user, name=vendor.name)
+            vendor.save(update_fields=["party"])
+    return vendor.party
+
+
+def vendor_case_reported(ref, case, acting_user) -> None:
+    """A case reported against vendor `ref` (a patrol finding): kept on the vendor's trail of cases too."""
+    vendor_link_case(acting_user=acting_user, vendor=_vendor_by_ref(ref), case=case, note=_("巡查发现"))
+
+
 @transaction.atomic
 def shop_register(*, acting_user, name, address, street, grid=None) -> Shop:
     if grid is not None and grid.street_id != street.pk:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.audit.services import audit_record
+from enforcement import party_sources
 from enforcement.photos import CheckedPhoto, photo_check
 from grids.models import GridCell, Street
 
@@ -242,7 +243,12 @@ def _check_findings(findings, errors):
             errors.setdefault("findings", []).append(_("第 %(n)d 项发现：请填写问题描述") % {"n": n})
         elif len(description) > 1000:
             errors.setdefault("findings", []).append(_("第 %(n)d 项发现：描述最多 1000 字") % {"n": n})
-        cleaned.append({**finding, "description": description, "photos": decoded})
+        vendor = finding.get("vendor")
+        if vendor in ("", None):
+            vendor = None
+        elif isinstance(vendor, bool) or not isinstance(vendor, int) or vendor < 1:
+            errors.setdefault("findings", []).append(_("第 %(n)d 项发现：无效的摊贩编号") % {"n": n})
+        cleaned.append({**finding, "description": description, "photos": decoded, "vendor": vendor})
     return cleaned
 
 
@@ -325,15 +331,21 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
     rows = []
     for n, finding in enumerate(findings, start=1):
         handled = bool(finding.get("handled_on_spot"))
+        vendor, party = finding.get("vendor"), None
         try:
+            if vendor is not None:
+                # a finding against a registered vendor: the case is against the vendor's party, district-wide
+                party = party_sources.resolve("vendor", vendor, acting_user=acting_user)
             case = case_report(
                 acting_user=acting_user, category=finding.get("category"), lat=finding.get("lat"),
                 lng=finding.get("lng"), description=finding["description"], source=report.source,
                 photos=finding["photos"], self_handled=handled, address=(finding.get("address") or "")[:255],
-                note=_("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()},
+                note=_("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()}, party=party,
             )
         except ValidationError as exc:
             raise _finding_error(n, exc) from exc
+        if vendor is not None:
+            party_sources.case_reported("vendor", vendor, case, acting_user=acting_user)
         rows.append(PatrolFinding(
             report=report, seq=n, category=case.category, lat=case.lat, lng=case.lng, grid=case.grid,
             description=finding["description"], handled_on_spot=handled, photo_count=len(finding["photos"]),

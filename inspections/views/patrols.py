@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -107,6 +107,10 @@ def _field_config(request, api_url, kind):
             "stuckNote": _("服务器不接受此项（%(status)s），其余内容照常发送；可重试或删除"),
             "nearbyTitle": _("附近已有 %(n)s 件同类未结案件（%(m)s 米、%(d)s 天内），请确认是否重复上报："),
             "metres": _("米"),
+            "checkNeedPoint": _("确定位置后自动查询摊点区域"), "checking": _("正在查询…"),
+            "checkOffline": _("无网络，暂时无法查询摊点区域"), "noZone": _("不在任何摊点区域内"), "zone": _("摊点区域"),
+            "zoneOpen": _("营业时段内"), "zoneClosed": _("不在营业时段内"), "permit": _("摊位许可"),
+            "permitted": _("有效"), "notPermitted": _("无"), "vendor": _("摊贩"),
         },
     }
 
@@ -135,10 +139,25 @@ def patrol_new(request):
         "shifts": [{"value": v, "label": str(label), "usual": SHIFT_USUAL_TIMES[v]} for v, label in PatrolShift.choices],
         "is_supervision": user.is_bureau_staff,
         "duty_squads": [{"id": s.pk, "name": s.name} for s in Squad.objects.visible_to(user).active()],
-        "config": _field_config(request, reverse("patrol-report-list"), "patrol"),
+        "config": {**_field_config(request, reverse("patrol-report-list"), "patrol"), **_zone_check_config()},
         "today": timezone.localtime(clock.now()).date().isoformat(),
     }
     return render(request, "inspections/patrol_form.html", context)
+
+
+# Findings of street commerce: the form asks the zones' check for the point and time, and may name a vendor.
+STREET_COMMERCE_CATEGORIES = ("09001", "09002", "09006")
+
+
+def _zone_check_config() -> dict:
+    """Where the street-commerce check and the vendor list are, if the markets API offers them (resolved by
+    name: inspections does not import the markets app); nothing when it does not."""
+    try:
+        check_url, vendors_url = reverse("vendor-zone-check"), reverse("vendor-list")
+    except NoReverseMatch:
+        return {}
+    return {"zoneCheck": {"url": check_url, "vendorsUrl": vendors_url + "?page_size=200",
+                          "categories": list(STREET_COMMERCE_CATEGORIES)}}
 
 
 @login_required

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -124,6 +125,29 @@ class VendorZoneViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         except UnknownVendor:
             raise ValidationError({"vendor": [_("没有该摊贩。")]}) from None
         return Response(body)
+
+    @extend_schema(
+        summary="The zones in scope as GeoJSON (the district map's zones layer); filters as the list",
+        responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
+            "GeoJSON FeatureCollection (RFC 7946, WGS84) of the zones that have an area: a Polygon, MultiPolygon "
+            "or a road segment (LineString). Properties: id, name, kind, kind_label, street {code, name}, "
+            "road, open_now, is_active, capacity, url (the zone's page)."))},
+    )
+    @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
+    def geojson(self, request):
+        from django.urls import reverse
+
+        zones = self.filter_queryset(VendorZone.objects.visible_to(request.user).select_related("street")
+                                     .prefetch_related("windows").exclude(geometry__isnull=True))
+        now = clock.now()
+        features = [{
+            "type": "Feature", "id": z.pk, "geometry": z.geometry,
+            "properties": {"id": z.pk, "name": z.name, "kind": z.kind, "kind_label": str(z.get_kind_display()),
+                           "street": {"code": z.street.code, "name": z.street.name}, "road": z.road,
+                           "open_now": z.is_open_at(now), "is_active": z.is_active, "capacity": z.capacity,
+                           "url": reverse("markets:zone", kwargs={"pk": z.pk})},
+        } for z in zones if z.geometry]
+        return Response({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
 
     def get_queryset(self):
         return (VendorZone.objects.visible_to(self.request.user).select_related("street")

@@ -65,6 +65,74 @@
     saveDraft();
   }
 
+  // ------------------------------------------------------------------------------------------ zone check
+  // Street-commerce findings (流动摊贩, 早夜市, 占道经营): the form asks "may this vendor trade here now?" for the
+  // finding's point and time, and may name a registered vendor, whose party the case is then against.
+
+  var ZC = config.zoneCheck || null;
+  var checkSeq = 0;
+
+  function isStreetCommerce() {
+    return !!ZC && ZC.categories.indexOf($("fd-category").value) >= 0;
+  }
+
+  function showZoneBox() {
+    var box = $("fd-zone-check");
+    if (!box) { return; }
+    box.hidden = !isStreetCommerce();
+    if (!box.hidden) { zoneCheck(); }
+  }
+
+  function loadVendors() {
+    if (!ZC || !ZC.vendorsUrl || !$("fd-vendor")) { return; }
+    fetch(ZC.vendorsUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+      .then(function (body) {
+        var select = $("fd-vendor");
+        var keep = select.getAttribute("data-restore") || select.value;
+        (body.results || []).forEach(function (v) {
+          select.appendChild(el("option", { value: String(v.id) }, [v.name + (v.phone ? " " + v.phone : "")]));
+        });
+        if (keep) { select.value = keep; }
+      })
+      .catch(function () { /* offline: the vendor list stays empty */ });
+  }
+
+  function zoneCheck() {
+    var out = $("fd-check-result");
+    if (!out || !isStreetCommerce()) { return; }
+    var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);
+    if (isNaN(lat) || isNaN(lng)) { out.textContent = M.checkNeedPoint; out.removeAttribute("data-zone"); return; }
+    var at = $("fd-at").value;
+    var url = ZC.url + "?lat=" + encodeURIComponent(lat) + "&lng=" + encodeURIComponent(lng) +
+      (at ? "&at=" + encodeURIComponent(withOffset(at)) : "") +
+      ($("fd-vendor").value ? "&vendor=" + encodeURIComponent($("fd-vendor").value) : "");
+    var seq = ++checkSeq;
+    out.textContent = M.checking;
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+      .then(function (res) {
+        if (seq !== checkSeq) { return; }
+        var b = res.body || {};
+        if (!res.ok) {
+          out.textContent = Object.keys(b).map(function (k) { return [].concat(b[k]).join(" "); }).join("；");
+          return;
+        }
+        var zone = b.zone ? b.zone.name + "（" + b.zone.street.name + "）" : M.noZone;
+        var permitted = b.permitted === null ? "—" : (b.permitted ? M.permitted : M.notPermitted);
+        out.textContent = "";
+        out.appendChild(el("strong", {}, [M.zone + "：" + zone]));
+        out.appendChild(el("br"));
+        out.appendChild(text((b.open ? M.zoneOpen : M.zoneClosed) + " · " + M.permit + "：" + permitted));
+        out.appendChild(el("br"));
+        out.appendChild(text(b.reason || ""));
+        out.setAttribute("data-zone", b.zone ? String(b.zone.id) : "none");
+        out.setAttribute("data-open", b.open ? "1" : "0");
+        out.setAttribute("data-permitted", b.permitted === null ? "null" : (b.permitted ? "1" : "0"));
+      })
+      .catch(function () { if (seq === checkSeq) { out.textContent = M.checkOffline; } });
+  }
+
   // ------------------------------------------------------------------------------------------ findings
 
   function setPoint(lat, lng) {
@@ -73,6 +141,7 @@
     if (map) { map.pick(lat, lng, true); }
     if (nearby) { nearby.check(); }
     saveDraft();
+    zoneCheck();
   }
 
   function renderThumbs() {
@@ -91,6 +160,8 @@
       list.appendChild(el("li", { "data-finding": String(i + 1) }, [
         el("strong", {}, [(i + 1) + ". " + f.categoryLabel]), el("br"),
         f.description, el("br"),
+        f.vendor ? el("span", { className: "muted", "data-vendor": String(f.vendor) }, [M.vendor + "：" + f.vendorLabel]) : text(""),
+        f.vendor ? el("br") : text(""),
         el("span", { className: "muted" }, [f.lat + ", " + f.lng + " · " + (f.handled_on_spot ? M.handled : M.notHandled) +
           (f.photos.length ? " · " + f.photos.length + " 📷" : "")]), " ", remove
       ]));
@@ -106,13 +177,18 @@
     if (!category.value) { error.textContent = M.needCategory; return; }
     if (isNaN(lat) || isNaN(lng)) { error.textContent = M.needPoint; return; }
     if (!description) { error.textContent = M.needDescription; return; }
+    var vendorSelect = $("fd-vendor");
+    var vendor = vendorSelect && isStreetCommerce() && vendorSelect.value ? parseInt(vendorSelect.value, 10) : null;
     state.findings.push({
       category: category.value,
       categoryLabel: category.options[category.selectedIndex].text,
       lat: lat, lng: lng, description: description,
       handled_on_spot: $("fd-handled").checked,
-      photos: state.photos.slice()
+      photos: state.photos.slice(),
+      vendor: vendor,
+      vendorLabel: vendor ? vendorSelect.options[vendorSelect.selectedIndex].text : ""
     });
+    if (vendorSelect) { vendorSelect.value = ""; }
     $("fd-description").value = "";
     $("fd-handled").checked = false;
     $("fd-photos").value = "";
@@ -145,7 +221,8 @@
       duty_squad: $("f-duty_squad") ? $("f-duty_squad").value : "",
       street: streetFilter(), selected: Object.keys(state.selected), counts: counts, findings: state.findings,
       editor: { category: $("fd-category").value, lat: $("fd-lat").value, lng: $("fd-lng").value,
-                description: $("fd-description").value, handled: $("fd-handled").checked, photos: state.photos }
+                description: $("fd-description").value, handled: $("fd-handled").checked, photos: state.photos,
+                vendor: $("fd-vendor") ? $("fd-vendor").value : "" }
     };
   }
 
@@ -171,6 +248,7 @@
     $("fd-lat").value = e.lat || ""; $("fd-lng").value = e.lng || "";
     $("fd-description").value = e.description || "";
     $("fd-handled").checked = !!e.handled;
+    if (e.vendor && $("fd-vendor")) { $("fd-vendor").setAttribute("data-restore", e.vendor); }
     state.photos = e.photos || [];
   }
 
@@ -198,8 +276,10 @@
       summary: v.summary, squad: v.squad, team: v.team, counts: counts,
       duty_squad: v.duty_squad ? parseInt(v.duty_squad, 10) : null,
       findings: v.findings.map(function (f) {
-        return { category: f.category, lat: f.lat, lng: f.lng, description: f.description,
-                 handled_on_spot: !!f.handled_on_spot, photos: f.photos };
+        var finding = { category: f.category, lat: f.lat, lng: f.lng, description: f.description,
+                        handled_on_spot: !!f.handled_on_spot, photos: f.photos };
+        if (f.vendor) { finding.vendor = f.vendor; }
+        return finding;
       })
     };
     var label = v.date + " · " + $("f-shift").options[$("f-shift").selectedIndex].text + " · " +
@@ -282,6 +362,12 @@
     $("cells-all").addEventListener("click", function () { setVisibleCells(true); });
     $("cells-none").addEventListener("click", function () { setVisibleCells(false); });
     $("fd-add").addEventListener("click", addFinding);
+    if (ZC && $("fd-zone-check")) {
+      $("fd-at").value = localInput(new Date());
+      $("fd-category").addEventListener("change", showZoneBox);
+      ["fd-lat", "fd-lng", "fd-at", "fd-vendor"].forEach(function (id) { $(id).addEventListener("change", zoneCheck); });
+      loadVendors();
+    }
     $("fd-photos").addEventListener("change", onPhotos);
     $("fd-locate").addEventListener("click", function () {
       global.BureauFieldMap.locate(setPoint, function () { $("fd-error").textContent = M.noLocation; });
@@ -300,6 +386,7 @@
       var lat = parseFloat($("fd-lat").value), lng = parseFloat($("fd-lng").value);
       if (map && !isNaN(lat) && !isNaN(lng)) { map.pick(lat, lng, true); }
       if (nearby) { nearby.check(); }
+      showZoneBox();
       document.body.setAttribute("data-ready", "1");
     }, function () { renderCells(); renderFindings(); document.body.setAttribute("data-ready", "1"); });
     Q.start({ owner: config.owner, serviceWorker: config.serviceWorker, onChange: renderOutbox });

@@ -140,6 +140,20 @@ RULES = {
     "POST inspections/sw.js": EVERYONE,
     "GET markets/": FIELD,
     "POST markets/": FIELD,
+    # street commerce's registers (read by field staff in scope; the permit actions decided by the workflow)
+    "GET markets/zones/": FIELD,
+    "GET markets/zones/{pk}/": FIELD,
+    "GET markets/zones/{pk}/sign/": FIELD,
+    "GET markets/vendors/": FIELD,
+    "GET markets/vendors/{pk}/": FIELD,
+    "GET markets/permits/": FIELD,
+    "GET markets/permits/{pk}/": FIELD,
+    "POST markets/permits/{pk}/": FIELD,
+    # an officer passes the reader check, then the workflow refuses (403) before the form is read: the matrix
+    # sees an empty body's "unknown action", a redirect, for the roles that read permits
+    "POST markets/permits/{pk}/act/": FIELD,
+    "GET markets/public/zones/{pk}/": EVERYONE,  # the page a zone's sign's QR code opens: public by design
+    "GET api/v1/vendor-zones/geojson/": FIELD,
     "GET open311/": EVERYONE,  # the integrators' guide
     "POST open311/": EVERYONE,
     "GET open311/keys/": BUREAU,

@@ -29,7 +29,11 @@ def test_demo_quick_is_idempotent(bureau_user):
     assert _counts() == first
     assert VendorZone.objects.filter(kind=ZoneKind.FIXED_STALL).count() == 2 * 3
     assert VendorZone.objects.filter(kind=ZoneKind.NIGHT_SNACK).count() == 3
-    assert Vendor.objects.count() == 20
+    # 20 vendors, and two applicants in each of the three streets
+    assert Vendor.objects.count() == 20 + 2 * 3
+    # a leader has an application to review, the bureau one to approve, in each street
+    assert StallPermit.objects.filter(status="applied").count() == 3
+    assert StallPermit.objects.filter(status="reviewed").count() == 3
     assert OutdoorAd.objects.problem().exists()
     from django.utils import timezone
 
@@ -46,5 +50,6 @@ def test_whole_seed_demo_quick_links_vendor_cases_and_reruns_unchanged():
     call_command("seed_demo", quick=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     # then
     assert _counts() == first
+    assert StallPermit.objects.filter(status="applied", zone__street__code="001").exists()
     if VendorCaseLink.objects.exists():
         assert Vendor.objects.repeat_offenders().filter(street_count__gte=2).exists()

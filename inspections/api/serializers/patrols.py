@@ -50,6 +50,9 @@ class FindingInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     photos = serializers.ListField(child=serializers.CharField(trim_whitespace=False), required=False, default=list,
                                    max_length=services.MAX_PHOTOS_PER_FINDING)
+    vendor = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1,
+        help_text="a registered vendor's id (street commerce): the case is against the vendor's party")
 
 
 class PatrolReportInputSerializer(serializers.Serializer):
@@ -105,7 +108,8 @@ class PatrolFindingSerializer(serializers.Serializer):
         if not obj.case_id:
             return None
         case = obj.case
-        return {"id": case.pk, "number": case.number, "status": case.status, "self_handled": case.self_handled}
+        return {"id": case.pk, "number": case.number, "status": case.status, "self_handled": case.self_handled,
+                "party": case.party_id}
 
 
 class PatrolReportSerializer(serializers.Serializer):
