@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "markets"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("farmers/", include("markets.farmers.urls")),  # farmers markets
 ]
