@@ -51,7 +51,8 @@ def market_list(request):
                                           distinct=True),
                     overdue_complaints=Count("complaints", filter=Q(complaints__status=ComplaintStatus.OPEN,
                                                                     complaints__due_at__lt=now), distinct=True),
-                    pending_repairs=Count("repairs", filter=Q(repairs__status="reported"), distinct=True)))
+                    pending_repairs=Count("repairs", filter=Q(repairs__status="reported"), distinct=True))
+          .order_by("street__code", "name"))
     street = request.GET.get("street") or ""
     if street:
         qs = qs.filter(street__code=street)

@@ -161,7 +161,8 @@ class MarketInspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
 
     def get_queryset(self):
         return (MarketInspection.objects.visible_to(self.request.user)
-                .select_related("market__street", "inspector").annotate(photo_count=Count("photos")))
+                .select_related("market__street", "inspector").annotate(photo_count=Count("photos"))
+                .order_by("-inspected_at", "-pk"))
 
     # the photos are decoded before the key's transaction begins
     @idempotent(prepare=lambda view, request: request_photos(request, allowed=may_record(request.user)))
