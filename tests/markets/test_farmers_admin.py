@@ -45,3 +45,17 @@ def test_admin_adds_a_station_a_market_and_a_post_through_the_services(admin_cli
         assert admin_client_.get(f"{prefix}{name}/").status_code == 200, name
     assert admin_client_.get(f"{prefix}farmersmarket/{market.pk}/change/").status_code == 200
     assert admin_client_.get(f"{prefix}marketcomplaint/add/").status_code == 403
+
+
+def test_the_demo_makes_farmers_markets_through_the_services_once(bureau_user):
+    from grids.demo import seed as grids_seed
+    from markets.demo import seed
+    from markets.farmers.models import CleaningRound, MarketComplaint, MarketRepair
+
+    grids_seed(quick=True)
+    seed(quick=True)
+    counts = [m.objects.count() for m in (FarmersMarket, CleaningRound, MarketComplaint, MarketRepair)]
+    seed(quick=True)
+    assert [m.objects.count() for m in (FarmersMarket, CleaningRound, MarketComplaint, MarketRepair)] == counts
+    assert counts[0] == 3 and FarmersMarket.objects.filter(name="城北农贸市场").exists()
+    assert AuditEntry.objects.filter(action="farmers_market.register").count() == 3
