@@ -179,3 +179,68 @@ def test_an_inspection_takes_photos_in_a_multipart_form(markets, place, now):
 def test_anonymous_is_401_and_the_api_client_403(markets, api_user, anon_client):
     assert anon_client.get("/api/v1/farmers-markets/").status_code == 401
     assert client_for(api_user).get("/api/v1/market-complaints/").status_code == 403
+
+
+@pytest.mark.parametrize(("path", "query", "expected"), [
+    ("farmers-markets", "street=002", ["b"]),
+    ("farmers-markets", "street=999", []),
+    ("market-complaints", "street=001", ["a-price", "a-hygiene"]),
+    ("market-complaints", "kind=hygiene", ["a-hygiene"]),
+    ("market-complaints", "status=handled", ["a-price"]),
+    ("market-complaints", "overdue=true", ["a-hygiene"]),
+    ("market-complaints", "overdue=false", ["a-price", "b-price"]),
+    ("market-complaints", "market={b}", ["b-price"]),
+    ("market-repairs", "status=fixed", ["a-秤"]),
+    ("market-repairs", "street=002", ["b-灯"]),
+    ("market-cleaning-rounds", "date=2026-11-25", ["a-上午保洁"]),
+    ("market-inspections", "date_from=2026-11-26", ["b-insp"]),
+    ("market-inspections", "date_to=2026-11-25", ["a-insp"]),
+])
+def test_each_filter_narrows_the_list(markets, place, bureau_user, path, query, expected):
+    # given: rows a day apart, a complaint past its deadline (hygiene: 1 working day from Monday 23 November)
+    a, b = markets["a"], markets["b"]
+    with clock.frozen(datetime(2026, 11, 25, 9, 0, tzinfo=SH)):
+        services.cleaning_round_record(acting_user=bureau_user, slot=a.cleaning_slots.order_by("starts").first(),
+                                       date=date(2026, 11, 25))
+        services.market_inspection_record(acting_user=bureau_user, market=a, note="insp",
+                                          checklist=dict.fromkeys(MarketCheck.values, True))
+        price = services.market_complaint_receive(acting_user=bureau_user, market=a, kind="price", content="x")
+        services.market_complaint_handle(acting_user=bureau_user, complaint=price, reply="好")
+        services.market_complaint_receive(acting_user=bureau_user, market=a, kind="hygiene", content="y",
+                                          received_at=datetime(2026, 11, 23, 9, 0, tzinfo=SH))
+        fix = services.market_repair_report(acting_user=bureau_user, market=a, facility="秤", description="坏")
+        services.market_repair_fix(acting_user=bureau_user, repair=fix)
+        services.market_repair_report(acting_user=bureau_user, market=b, facility="灯", description="坏")
+    with clock.frozen(NOON):
+        services.market_inspection_record(acting_user=bureau_user, market=b, note="insp",
+                                          checklist=dict.fromkeys(MarketCheck.values, True))
+        services.market_complaint_receive(acting_user=bureau_user, market=b, kind="price", content="z")
+        # when
+        rows = client_for(bureau_user).get(f"/api/v1/{path}/?{query.replace('{b}', str(b.pk))}").json()["results"]
+
+    # then
+    def label(row):
+        if path == "farmers-markets":
+            return "a" if row["id"] == a.pk else "b"
+        side = "a" if row["market"] == a.pk else "b"
+        tail = {"market-complaints": "kind", "market-repairs": "facility", "market-cleaning-rounds": "slot_name",
+                "market-inspections": "note"}[path]
+        return f"{side}-{row[tail]}"
+
+    assert sorted(label(r) for r in rows) == sorted(expected)
+
+
+def test_the_list_page_query_count_does_not_grow_with_markets(place, bureau_user, django_assert_num_queries):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bureau_user)
+    with clock.frozen(NOON):
+        make_market(bureau_user, place, "a")
+        client.get("/markets/farmers/")  # warm the session and the calendar
+        with django_assert_num_queries(9) as one:
+            client.get("/markets/farmers/")
+        make_market(bureau_user, place, "b")
+        make_market(bureau_user, place, "a", name="二号市场", with_station=False)
+        with django_assert_num_queries(len(one.captured_queries)):
+            assert client.get("/markets/farmers/").status_code == 200
