@@ -3,7 +3,7 @@ street (`scope_street`), as the rest of street commerce: no row here is scoped b
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from grids.querysets import PlacedQuerySet
@@ -36,7 +36,13 @@ class CleaningSlotQuerySet(models.QuerySet):
             return self.none()
         recorded = CleaningRound.objects.filter(slot=OuterRef("pk"), date=day)
         ended = Q() if day < local.date() else Q(ends__lte=local.time())
-        return self.filter(ended, market__is_active=True).exclude(Exists(recorded))
+        return self.filter(ended, market__is_active=True).exclude(Exists(recorded)).exclude(not_owed_q(day))
+
+
+def not_owed_q(day: date) -> Q:
+    """Slots a market did not yet owe on `day`: it was registered after the slot's end that day (or later)."""
+    return (Q(market__registered_at__date__gt=day)
+            | Q(market__registered_at__date=day, market__registered_at__time__gt=F("ends")))
 
 
 class CleaningRoundQuerySet(PlacedQuerySet):
@@ -80,7 +86,8 @@ def cleaning_status(market_ids, day: date, now: datetime) -> dict:
     local = timezone.localtime(now)
     rounds = {r.slot_id: r for r in CleaningRound.objects.filter(market_id__in=market_ids, date=day)}
     out: dict = {pk: [] for pk in market_ids}
-    for slot in CleaningSlot.objects.filter(market_id__in=market_ids).order_by("market_id", "starts"):
+    slots = CleaningSlot.objects.filter(market_id__in=market_ids).exclude(not_owed_q(day))
+    for slot in slots.order_by("market_id", "starts"):
         found = rounds.get(slot.pk)
         if found is not None:
             found.slot = slot

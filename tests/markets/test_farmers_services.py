@@ -145,3 +145,16 @@ def test_a_repair_is_reported_then_fixed_with_dates(market, place):
             services.market_repair_fix(acting_user=place["leader_a"], repair=repair, fixed_on=date(2026, 11, 19))
         fixed = services.market_repair_fix(acting_user=place["leader_a"], repair=repair, note="已更换")
     assert (fixed.reported_on, fixed.fixed_on, fixed.status) == (date(2026, 11, 20), date(2026, 11, 26), "fixed")
+
+
+def test_a_market_registered_after_a_slot_ended_did_not_miss_it(place, bureau_user):
+    # given: a market registered at 15:00, after the morning slot (11:00-13:00) ended
+    with clock.frozen(at(2026, 11, 26, 15, 0)):
+        market = make_market(bureau_user, place, "b")
+    # when: evening, after both slots' ends
+    evening = at(2026, 11, 26, 20, 0)
+    # then: only the afternoon slot was owed, and missed; the next day both are owed
+    assert [s.name for s in CleaningSlot.objects.missed_on(date(2026, 11, 26), evening)] == ["下午保洁"]
+    assert [status for _s, status, _r in cleaning_status([market.pk], date(2026, 11, 26), evening)[market.pk]] == [
+        RoundStatus.MISSED]
+    assert CleaningSlot.objects.missed_on(date(2026, 11, 27), at(2026, 11, 27, 20, 0)).count() == 2
