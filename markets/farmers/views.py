@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from ..permissions import can_read_markets
 from . import services
 from .choices import ComplaintKind, ComplaintStatus, RoundStatus
 from .exports import XLSX, complaints_xlsx, markets_xlsx
-from .models import CleaningSlot, FarmersMarket, MarketComplaint, StationPost
+from .models import CleaningSlot, FarmersMarket, MarketComplaint, MarketInspection, MarketInspectionPhoto, StationPost
 from .permissions import may_record
 from .querysets import cleaning_status
 
@@ -133,3 +133,15 @@ def complaint_list(request):
         "page": page, "f": f, "streets": _streets(request.user), "kinds": ComplaintKind.choices,
         "statuses": ComplaintStatus.choices, "now": now,
     })
+
+
+@login_required
+def inspection_photo(request, pk):
+    """An inspection photo, within its market's scope: the copy without EXIF/GPS."""
+    _require_reader(request.user)
+    photo = get_object_or_404(MarketInspectionPhoto.objects.filter(
+        inspection__in=MarketInspection.objects.visible_to(request.user)), pk=pk)
+    field = photo.display_file or photo.file
+    response = FileResponse(field.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

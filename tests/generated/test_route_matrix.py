@@ -282,6 +282,8 @@ RULES = {
     "POST markets/farmers/complaints/": FIELD,
     "GET markets/farmers/{pk}/": FIELD,
     "POST markets/farmers/{pk}/": FIELD,
+    "GET markets/farmers/photos/{pk}/": FIELD,
+    "POST markets/farmers/photos/{pk}/": FIELD,
 }
 
 

@@ -97,3 +97,19 @@ def test_a_round_is_recorded_from_the_market_page(markets, place):
 
 def test_the_pages_answer_the_api_client_403(markets, api_user):
     assert _client(api_user).get("/markets/farmers/").status_code == 403
+
+
+def test_inspection_photos_open_from_the_market_page_within_scope(markets, place):
+    from markets.farmers.choices import MarketCheck
+    from tests.markets.test_farmers_services import _png
+
+    with clock.frozen(at(2026, 11, 26, 10, 0)):
+        inspection = services.market_inspection_record(acting_user=place["leader_a"], market=markets["a"],
+                                                       checklist=dict.fromkeys(MarketCheck.values, True),
+                                                       photos=[_png()])
+        photo = inspection.photos.get()
+        page = _client(place["leader_a"]).get(f"/markets/farmers/{markets['a'].pk}/").content.decode()
+        assert f"/markets/farmers/photos/{photo.pk}/" in page
+        shown = _client(place["officer_a1"]).get(f"/markets/farmers/photos/{photo.pk}/")
+        assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+        assert _client(place["leader_b"]).get(f"/markets/farmers/photos/{photo.pk}/").status_code == 404
