@@ -235,3 +235,5 @@ class OutdoorAdAdmin(BureauStaffAdmin):
             obj.pk = ad.pk
             return
         services.outdoor_ad_update(acting_user=request.user, ad=obj, **_changes(form))
+
+from .farmers import admin as farmers_admin  # noqa: E402, F401 - farmers markets' screens

@@ -13,8 +13,11 @@ class MarketsConfig(AppConfig):
 
         from . import services
         from .dashboard import market_tiles
+        from .farmers.dashboard import farmers_tiles
 
         dashboard.register(50, market_tiles)
+        dashboard.register(51, farmers_tiles)
+        navigation.register("farmers-markets", _("农贸市场"), "markets:farmers:list", 51, navigation.field_staff)
         navigation.register("markets", _("街面经营"), "markets:index", 50, navigation.field_staff)
         # the zones on the district map, from the zones API (scoped as the rest of it)
         maplayers.register("vendor-zones", _("摊点区域"), "vendor-zone-geojson", 50, navigation.field_staff,

@@ -40,6 +40,12 @@ def _say(stdout, text):
 def seed(*, stdout=None, quick: bool = False, **kwargs):
     from grids.models import Street
 
+    from .farmers.demo import seed as farmers_seed
+
+    with transaction.atomic():
+        farmers_seed(actor=User.objects.filter(username="bureau").first()
+                     or User.objects.filter(role=Role.BUREAU).first(), streets=list(Street.objects.order_by("code")),
+                     stdout=stdout)
     if VendorZone.objects.exists():
         with transaction.atomic():
             pending = _applications(_actor(), timezone.localdate(clock.now()))

@@ -427,3 +427,6 @@ class OutdoorAd(models.Model):
 
     def __str__(self):
         return f"{self.owner} {self.location}"
+
+# Farmers markets live in their own sub-package (markets/farmers/), registered under this app's label.
+from .farmers.models import *  # noqa: E402, F403

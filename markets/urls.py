@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import public, registers, views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("permits/<int:pk>/act/", registers.permit_act, name="permit-act"),
     # the page a zone's sign's QR code opens: public, no login
     path("public/zones/<int:pk>/", public.zone_public, name="zone-public"),
+    path("farmers/", include("markets.farmers.urls")),  # farmers markets
 ]

@@ -207,6 +207,21 @@ def district(db):
         m.frontage_agreement_sign(acting_user=bureau, shop=shop, signed_on=today, signer_name="店主")
         m.outdoor_ad_register(acting_user=bureau, owner=f"广告主{street.code}", location="路口", street=street)
 
+    # a farmers market in each street with a station, a round, an inspection, a complaint, a repair, a point
+    from markets.farmers import services as fm
+
+    for street, cell in ((a, a1), (b, b1)):
+        lat, lng = centre_of(cell)
+        station = fm.station_create(acting_user=bureau, street=street, name=f"管理站{street.code}")
+        market = fm.farmers_market_register(acting_user=bureau, street=street, name=f"农贸市场{street.code}",
+                                            address="路", lat=lat, lng=lng, station=station, operator_name="市场公司")
+        fm.cleaning_round_record(acting_user=bureau, slot=market.cleaning_slots.first(), date=today)
+        fm.market_inspection_record(acting_user=bureau, market=market, checklist={c: True for c in (
+            "hygiene", "zoning", "order", "facilities", "fire_safety", "scales", "food_testing", "waste")})
+        fm.market_complaint_receive(acting_user=bureau, market=market, kind="price", content="未明码标价")
+        fm.market_repair_report(acting_user=bureau, market=market, facility="公平秤", description="失准")
+        fm.volunteer_point_add(acting_user=bureau, market=market, name="志愿服务点", services="咨询")
+
     # inspections, through its models only (its modules are being rearranged)
     count_field = apps.get_model("inspections", "PatrolCountField")
     report_model = apps.get_model("inspections", "PatrolReport")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
@@ -22,4 +22,5 @@ urlpatterns = [
     path("vendors/repeat-offenders/", RepeatOffenderListView.as_view(), name="vendor-repeat-offenders"),
     path("frontage-coverage/", FrontageCoverageView.as_view(), name="frontage-coverage"),
     *router.urls,
+    path("", include("markets.farmers.api.urls")),  # farmers markets
 ]

@@ -218,6 +218,10 @@ ROWLESS = {
     "api/v1/site-inspections/": ("pk",), "api/v1/squads/": ("pk",), "api/v1/vendors/": ("pk",),
     "cases/orders/": ("pk",), "cases/parties/": ("pk",), "inspections/campaigns/": ("pk",),
     "inspections/rotas/": ("pk",), "inspections/sites/": ("pk",),
+    # farmers markets
+    "api/v1/farmers-markets/": ("pk",), "api/v1/market-cleaning-rounds/": ("pk",),
+    "api/v1/market-complaints/": ("pk",), "api/v1/market-inspections/": ("pk",), "api/v1/market-repairs/": ("pk",),
+    "markets/farmers/": ("pk",),
 }
 for _prefix, _names in ROWLESS.items():
     PATH_PARAMS[_prefix] = lambda r, s, names=_names: dict.fromkeys(names, NO_ROWS)

@@ -276,6 +276,33 @@ RULES = {
     "GET api/v1/repeat-offenders/": BUREAU,
     "GET cases/repeat-offenders/": BUREAU,
     "POST cases/repeat-offenders/": BUREAU,
+    # farmers markets: registers by the street and the bureau; field work (rounds, inspections, complaints
+    # received, repairs reported) by any field staff; handling a complaint and signing off a repair by the street
+    "GET api/v1/farmers-markets/": FIELD,
+    "POST api/v1/farmers-markets/": BUREAU_LEADER,
+    "GET api/v1/farmers-markets/{pk}/": FIELD,
+    "GET api/v1/market-cleaning-rounds/": FIELD,
+    "POST api/v1/market-cleaning-rounds/": FIELD,
+    "GET api/v1/market-cleaning-rounds/{pk}/": FIELD,
+    "GET api/v1/market-complaints/": FIELD,
+    "POST api/v1/market-complaints/": FIELD,
+    "GET api/v1/market-complaints/{pk}/": FIELD,
+    "POST api/v1/market-complaints/{pk}/handle/": BUREAU_LEADER,
+    "GET api/v1/market-inspections/": FIELD,
+    "POST api/v1/market-inspections/": FIELD,
+    "GET api/v1/market-inspections/{pk}/": FIELD,
+    "GET api/v1/market-repairs/": FIELD,
+    "POST api/v1/market-repairs/": FIELD,
+    "GET api/v1/market-repairs/{pk}/": FIELD,
+    "POST api/v1/market-repairs/{pk}/fix/": BUREAU_LEADER,
+    "GET markets/farmers/": FIELD,
+    "POST markets/farmers/": FIELD,
+    "GET markets/farmers/complaints/": FIELD,
+    "POST markets/farmers/complaints/": FIELD,
+    "GET markets/farmers/{pk}/": FIELD,
+    "POST markets/farmers/{pk}/": FIELD,
+    "GET markets/farmers/photos/{pk}/": FIELD,
+    "POST markets/farmers/photos/{pk}/": FIELD,
 }
 
 
