@@ -14,6 +14,7 @@ class InspectionsConfig(AppConfig):
         from .permissions import may_patrol, may_read_assessment, may_read_sites, may_report_problem
         from .views.patrols import patrol_tiles
         from .views.reports import dashboard_tiles
+        from .views.rotas import brigade_time_tiles
         from .views.sites import site_tiles
 
         # Patrols: the phone form for leaders and bureau staff, the officer's report, coverage.
@@ -22,6 +23,7 @@ class InspectionsConfig(AppConfig):
         navigation.register("coverage", _("巡查覆盖"), "inspections:coverage", 35, may_patrol)
         navigation.register("rotas", _("值班排班"), "inspections:rotas", 39, may_patrol)
         dashboard.register(30, patrol_tiles)
+        dashboard.register(39, brigade_time_tiles)
         # Construction sites: the file, which links the monthly census and the phone inspection form.
         navigation.register("sites", _("建筑工地"), "inspections:site-list", 36, may_read_sites)
         navigation.register("campaigns", _("专项整治"), "inspections:campaigns", 38, may_read_sites)

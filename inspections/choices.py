@@ -56,3 +56,12 @@ class CampaignIndicator(models.TextChoices):
     PATROL_COUNT = "patrol_count", _("巡查统计项")
     DEMOLITIONS = "demolitions", _("拆除违建（处）")
     DEMOLISHED_AREA = "demolished_area", _("拆除违建面积（m²）")
+
+
+class OffRotaReason(models.TextChoices):
+    """Why a street took a squad off its planned duty for other street work (where the brigades' time goes)."""
+
+    CIVILISED_CITY = "civilised_city", _("创城")
+    FLOOD_CONTROL = "flood_control", _("防汛")
+    STREET_CENTRE = "street_centre", _("街道中心工作")
+    OTHER = "other", _("其他")

@@ -120,7 +120,7 @@ class SiteInspectionQuerySet(PlacedQuerySet):
         from .models import SiteInspectionItem
 
         return self.select_related("site", "site__street", "inspector").prefetch_related(
-            models.Prefetch("results", queryset=SiteInspectionItem.objects.select_related("item", "case")))
+            models.Prefetch("results", queryset=SiteInspectionItem.objects.select_related("item", "case", "order")))
 
 
 class SiteInspectionItemQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ urlpatterns = [
     # duty rotas, read against the patrol reports
     path("rotas/", rotas.rota_list, name="rotas"),
     path("rotas/<int:pk>/", rotas.rota_detail, name="rota-detail"),
+    path("rotas/time/", rotas.brigade_time_page, name="brigade-time"),
     # the assessment: rankings with trend chart, printable weekly bulletins
     path("rankings/", reports.ranking_page, name="rankings"),
     path("bulletins/", reports.bulletin_latest, name="bulletin-latest"),

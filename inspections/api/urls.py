@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    BrigadeTimeView,
     BulletinView,
     CampaignViewSet,
     ConstructionSiteViewSet,
@@ -35,6 +36,7 @@ router.register("rotas", RotaViewSet, basename="rota")
 urlpatterns = [
     path("patrol-coverage/", PatrolCoverageView.as_view(), name="patrol-coverage"),
     path("site-census/", SiteCensusView.as_view(), name="site-census"),
+    path("brigade-time/", BrigadeTimeView.as_view(), name="brigade-time"),
     *router.urls,
     # the published assessment: a period code (2026-W47, 2026-10) or `latest`
     path("rankings/weekly/<str:period>/", RankingView.as_view(), {"kind": "week"}, name="ranking-weekly"),

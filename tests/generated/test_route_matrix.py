@@ -257,6 +257,11 @@ RULES = {
     "POST inspections/sites/{pk}/": FIELD,
     "PUT api/v1/construction-sites/{pk}/": BUREAU_LEADER,
     "PUT api/v1/vendor-zones/{pk}/": BUREAU,
+    # added with where the brigades' time goes (squads taken off the rota, hours per street)
+    "GET api/v1/brigade-time/": BUREAU_LEADER,
+    "POST api/v1/rotas/{pk}/take-off/": BUREAU_LEADER,
+    "GET inspections/rotas/time/": BUREAU_LEADER,
+    "POST inspections/rotas/time/": BUREAU_LEADER,
 }
 
 
