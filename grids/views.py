@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from .maplayers import layers_for
 from .models import GridCell, OfficerAssignment, RoadSegment
 from .permissions import can_assign_officer, can_read_places
 
@@ -37,6 +38,7 @@ def district_map(request):
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "tile_gcj02": settings.MAP_TILE_GCJ02,
         "case_counts_url": _case_counts_url(),
+        "layers": layers_for(request.user),
     })
 
 

@@ -10,6 +10,7 @@ class InspectionsConfig(AppConfig):
         """Every navigation entry and dashboard tile of inspections, each shown to the audience its
         predicate in `permissions` names."""
         from bureau import dashboard, navigation
+        from grids import maplayers
 
         from .permissions import may_patrol, may_read_assessment, may_read_sites, may_report_problem
         from .views.patrols import patrol_tiles
@@ -28,6 +29,9 @@ class InspectionsConfig(AppConfig):
         navigation.register("sites", _("建筑工地"), "inspections:site-list", 36, may_read_sites)
         navigation.register("campaigns", _("专项整治"), "inspections:campaigns", 38, may_read_sites)
         dashboard.register(35, site_tiles)
+        # the sites under construction on the district map, from the site file's API (scoped as the rest of it)
+        maplayers.register("construction-sites", _("在建工地"), "construction-site-geojson", 60, may_read_sites,
+                           colour="#8e44ad")
         # Assessment: rankings, bulletins, and the week's cases and last ranking on the dashboard.
         navigation.register("rankings", _("排名"), "inspections:rankings", 40, may_read_assessment)
         navigation.register("bulletins", _("通报"), "inspections:bulletin-latest", 45, may_read_assessment)

@@ -103,6 +103,42 @@
     document.getElementById("map-legend").hidden = !counts;
   }
 
+  // Overlay layers registered by other apps (grids/maplayers.py): each a GeoJSON endpoint of theirs, asked
+  // one after the other; a layer that fails to load is left out, the cells stay.
+  var overlaySpecs = [];
+  try { overlaySpecs = JSON.parse((document.getElementById("map-layers") || {}).textContent || "[]") || []; } catch (e) { overlaySpecs = []; }
+  var overlays = {};
+  window.mapOverlays = overlays;
+
+  function overlayPopup(p) {
+    var state = p.open_now === undefined ? "" : "<br>" + esc(p.open_now ? labels.openNow : labels.closedNow);
+    return '<div class="overlay-popup"><strong>' + esc(p.name) + "</strong>" +
+      (p.kind_label ? "<br>" + esc(p.kind_label) : "") +
+      (p.street && p.street.name ? "<br>" + esc(p.street.name) : "") + state +
+      (p.url ? '<br><a href="' + esc(p.url) + '">' + esc(labels.openPage) + "</a>" : "") + "</div>";
+  }
+
+  function loadOverlays() {
+    if (!overlaySpecs.length) { return Promise.resolve(); }
+    var control = L.control.layers(null, null, { collapsed: false }).addTo(map);
+    return overlaySpecs.reduce(function (chain, spec) {
+      return chain.then(function () { return getJSON(spec.url); }).then(function (fc) {
+        var layer = L.geoJSON(fc, {
+          renderer: renderer, coordsToLatLng: coordsToLatLng,
+          style: function () { return { color: spec.colour, weight: 3, fillColor: spec.colour, fillOpacity: 0.45 }; },
+          onEachFeature: function (feature, l) {
+            l.bindPopup(function () { return overlayPopup(feature.properties || {}); }, { maxWidth: 240 });
+          }
+        }).addTo(map);
+        overlays[spec.key] = layer;
+        control.addOverlay(layer, esc(spec.label));
+        el.setAttribute("data-layer-" + spec.key, String((fc.features || []).length));
+      }).catch(function () {
+        el.setAttribute("data-layer-" + spec.key, "error");
+      });
+    }, Promise.resolve());
+  }
+
   // One request after the other: the session is saved on every request, and parallel requests racing
   // to save it can interrupt each other.
   var streets = null;
@@ -137,6 +173,7 @@
       counts = c && typeof c === "object" ? c : null;
       restyle();
       el.dataset.coloured = counts ? "1" : "0";
+      return loadOverlays();
     })
     .catch(function () {
       statusEl.textContent = labels.error;

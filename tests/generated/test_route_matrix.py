@@ -168,6 +168,7 @@ RULES = {
     "GET api/v1/campaigns/{pk}/progress/": FIELD,
     "GET api/v1/construction-sites/": FIELD,
     "GET api/v1/construction-sites/{pk}/": FIELD,
+    "GET api/v1/construction-sites/geojson/": FIELD,
     "GET api/v1/demolitions/": FIELD,
     "GET api/v1/demolitions/{pk}/": FIELD,
     "GET api/v1/discretion-standards/": FIELD,
