@@ -142,6 +142,14 @@ class MuckTransportApprovalQuerySet(PlacedQuerySet):
         return self.filter(valid_from__lte=day, valid_to__gte=day)
 
 
+class OccupationApprovalQuerySet(PlacedQuerySet):
+    # An approval is seen by the patrols of every street its area or route touches.
+    scope_street = ("streets",)
+
+    def valid_on(self, day):
+        return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+
 # ---------------------------------------------------------------------------------------------- campaigns
 
 

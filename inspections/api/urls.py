@@ -10,6 +10,7 @@ from .views import (
     DustCheckItemViewSet,
     KeyPointViewSet,
     MuckApprovalViewSet,
+    OccupationApprovalViewSet,
     PatrolCountFieldViewSet,
     PatrolCoverageView,
     PatrolReportViewSet,
@@ -27,6 +28,7 @@ router.register("construction-sites", ConstructionSiteViewSet, basename="constru
 router.register("dust-check-items", DustCheckItemViewSet, basename="dust-check-item")
 router.register("site-inspections", SiteInspectionViewSet, basename="site-inspection")
 router.register("muck-approvals", MuckApprovalViewSet, basename="muck-approval")
+router.register("occupation-approvals", OccupationApprovalViewSet, basename="occupation-approval")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("demolitions", DemolitionViewSet, basename="demolition")
 router.register("squads", SquadViewSet, basename="squad")

@@ -23,6 +23,7 @@ from ..querysets import (
 
 __all__ = [
     "DustCheckItem", "ConstructionSite", "SiteInspection", "SiteInspectionItem", "MuckTransportApproval",
+    "normalise_plate",
 ]
 
 
@@ -232,18 +233,19 @@ class MuckTransportApproval(models.Model):
     def allows(self, moment) -> bool:
         """Whether trucks may run at `moment` (aware): inside the hours of a day the approval is valid. A
         window that crosses midnight belongs to the evening it starts: at 01:30 the previous day's applies."""
-        from datetime import timedelta
+        return self.window_end(moment) is not None
 
-        from django.utils import timezone
+    def window_end(self, moment):
+        from .approvals import daily_window_end
 
-        local = timezone.localtime(moment)
-        day, at = local.date(), local.time()
-        if self.hours_from < self.hours_to:
-            in_window = self.hours_from <= at < self.hours_to
-        elif at >= self.hours_from:
-            in_window = True
-        elif at < self.hours_to:
-            in_window, day = True, day - timedelta(days=1)
-        else:
-            in_window = False
-        return in_window and self.valid_from <= day <= self.valid_to
+        return daily_window_end(self.valid_from, self.valid_to, self.hours_from, self.hours_to, moment)
+
+    def plates(self) -> set[str]:
+        """The approved vehicles' plates, normalised (no spaces, upper case)."""
+        import re
+
+        return {normalise_plate(p) for p in re.split(r"[、,，;；\s]+", self.vehicles or "") if p.strip()}
+
+
+def normalise_plate(plate) -> str:
+    return "".join(str(plate or "").split()).upper().replace("·", "")

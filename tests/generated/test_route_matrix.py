@@ -262,6 +262,11 @@ RULES = {
     "GET api/v1/brigade-time/": BUREAU_LEADER,
     "POST api/v1/rotas/{pk}/take-off/": BUREAU_LEADER,
     "GET inspections/rotas/time/": BUREAU_LEADER,
+    # added with district approvals of temporary occupation
+    "GET api/v1/occupation-approvals/": FIELD,
+    "GET api/v1/occupation-approvals/{pk}/": FIELD,
+    "GET api/v1/occupation-approvals/check/": FIELD,
+    "POST api/v1/occupation-approvals/": BUREAU,
     "POST inspections/rotas/time/": BUREAU_LEADER,
 }
 

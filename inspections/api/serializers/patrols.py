@@ -50,6 +50,10 @@ class FindingInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     photos = serializers.ListField(child=serializers.CharField(trim_whitespace=False), required=False, default=list,
                                    max_length=services.MAX_PHOTOS_PER_FINDING)
+    plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="",
+                                  help_text="a muck truck's plate, checked against the muck-transport approvals")
+    found_at = SafeDateTimeField(required=False, allow_null=True, default=None,
+                                 help_text="when the finding was made (within the patrol); checked against approvals' hours")
 
 
 class PatrolReportInputSerializer(serializers.Serializer):
@@ -94,6 +98,10 @@ class PatrolFindingSerializer(serializers.Serializer):
     handled_on_spot = serializers.BooleanField()
     photo_count = serializers.IntegerField()
     case = serializers.SerializerMethodField()
+    plate = serializers.CharField()
+    occupation_approval = serializers.IntegerField(source="occupation_approval_id", allow_null=True)
+    muck_approval = serializers.IntegerField(source="muck_approval_id", allow_null=True)
+    approval_note = serializers.CharField(help_text="what the district approvals make of the finding")
 
     def get_category(self, obj) -> dict:
         return {"code": obj.category.code, "name": obj.category.name}

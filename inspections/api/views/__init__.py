@@ -1,4 +1,5 @@
 """Views of the inspections API, one module per subject (patrols, reports, sites, campaigns, rotas)."""
+from .approvals import OccupationApprovalViewSet  # noqa: F401
 from .campaigns import CampaignViewSet, DemolitionViewSet  # noqa: F401
 from .patrols import PatrolCountFieldViewSet, PatrolCoverageView, PatrolReportViewSet  # noqa: F401
 from .reports import BulletinView, RankingView  # noqa: F401
