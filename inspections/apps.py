@@ -28,6 +28,7 @@ class InspectionsConfig(AppConfig):
         # Construction sites: the file, which links the monthly census and the phone inspection form.
         navigation.register("sites", _("建筑工地"), "inspections:site-list", 36, may_read_sites)
         navigation.register("campaigns", _("专项整治"), "inspections:campaigns", 38, may_read_sites)
+        navigation.register("approvals", _("区级审批"), "inspections:approvals", 37, may_read_sites)
         dashboard.register(35, site_tiles)
         # the sites under construction on the district map, from the site file's API (scoped as the rest of it)
         maplayers.register("construction-sites", _("在建工地"), "construction-site-geojson", 60, may_read_sites,

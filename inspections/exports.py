@@ -131,3 +131,25 @@ def illegal_building_xlsx(week, first, last, rows, totals) -> bytes:
     _about(wb, [("周", week), ("时间", f"{first} 至 {last}"),
                 ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
     return _bytes(wb)
+
+
+# ---------------------------------------------------------------------------------------------- approvals
+
+
+def approvals_xlsx(occupations, muck) -> bytes:
+    """District approvals in a user's scope: temporary occupation on one sheet, muck transport on another."""
+    def streets(a):
+        return "、".join(s.name for s in sorted(a.streets.all(), key=lambda s: s.code))
+
+    wb = Workbook()
+    _sheet(wb, "临时占道审批", ["审批编号", "类型", "名称", "申请单位", "涉及街道", "有效期起", "有效期止", "每日时段起",
+                          "每日时段止", "审批条件"],
+           ([a.number, str(a.get_kind_display()), a.title, a.applicant, streets(a), a.valid_from.isoformat(),
+             a.valid_to.isoformat(), a.hours_from.strftime("%H:%M"), a.hours_to.strftime("%H:%M"), a.conditions]
+            for a in occupations), first=True)
+    _sheet(wb, "渣土运输核准", ["核准编号", "运输单位", "车辆号牌", "途经街道", "有效期起", "有效期止", "运输时段起",
+                          "运输时段止", "路线说明", "核准条件"],
+           ([a.number, a.carrier, a.vehicles, streets(a), a.valid_from.isoformat(), a.valid_to.isoformat(),
+             a.hours_from.strftime("%H:%M"), a.hours_to.strftime("%H:%M"), a.route_description, a.conditions]
+            for a in muck))
+    return _bytes(wb)

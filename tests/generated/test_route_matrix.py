@@ -267,6 +267,8 @@ RULES = {
     "GET api/v1/occupation-approvals/{pk}/": FIELD,
     "GET api/v1/occupation-approvals/check/": FIELD,
     "POST api/v1/occupation-approvals/": BUREAU,
+    "GET inspections/approvals/": FIELD,
+    "POST inspections/approvals/": FIELD,
     "POST inspections/rotas/time/": BUREAU_LEADER,
 }
 

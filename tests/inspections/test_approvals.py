@@ -206,3 +206,26 @@ def test_access_matrix_and_query_counts(approvals, place, anon_client, api_clien
     assert client_for(place["officer_a1"]).get(URL).status_code == 200
     with django_assert_num_queries(4):
         assert len(bureau_client.get(URL).json()["results"]) == 2
+
+
+def test_the_approvals_page_and_xlsx_list_those_touching_the_users_street(approvals, muck, place):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(place["leader_b"])
+    with clock.frozen(at(2026, 11, 24, 12)):
+        body = client.get("/inspections/approvals/").content.decode()
+        book = load_workbook(io.BytesIO(client.get("/inspections/approvals/", {"format": "xlsx"}).content))
+    # street 002 sees the night market and the muck route, not street 001's promotion
+    assert "鹭洲西路夜市" in body and "渣准2026-031" in body and "悦景商场门前促销" not in body
+    rows = list(book["临时占道审批"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["占审2026-102"] and rows[1][7] == "18:00"
+    assert [r[0] for r in list(book["渣土运输核准"].iter_rows(values_only=True))[1:]] == ["渣准2026-031"]
+    # before the promotion's dates, street 001 sees it only among all
+    client.force_login(place["leader_a"])
+    with clock.frozen(at(2026, 11, 10, 12)):
+        assert "悦景商场门前促销" not in client.get("/inspections/approvals/").content.decode()
+        assert "悦景商场门前促销" in client.get("/inspections/approvals/", {"all": "1"}).content.decode()
