@@ -86,3 +86,8 @@ def test_a_leader_inspects_a_site_offline_and_the_order_reaches_the_workbench(br
     assert row.count() == 1 and "江西建工" in row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     clean(page)
+
+    # and: the site is on the district map's sites layer
+    page.goto(server.url + "/grids/map/")
+    page.wait_for_selector("#map[data-layer-construction-sites='1']", timeout=20000)
+    clean(page)
