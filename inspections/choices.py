@@ -56,3 +56,33 @@ class CampaignIndicator(models.TextChoices):
     PATROL_COUNT = "patrol_count", _("巡查统计项")
     DEMOLITIONS = "demolitions", _("拆除违建（处）")
     DEMOLISHED_AREA = "demolished_area", _("拆除违建面积（m²）")
+
+
+class OffRotaReason(models.TextChoices):
+    """Why a street took a squad off its planned duty for other street work (where the brigades' time goes)."""
+
+    CIVILISED_CITY = "civilised_city", _("创城")
+    FLOOD_CONTROL = "flood_control", _("防汛")
+    STREET_CENTRE = "street_centre", _("街道中心工作")
+    OTHER = "other", _("其他")
+
+
+class OccupationKind(models.TextChoices):
+    """District approvals of temporary use of public space (the bureau took them over from the streets)."""
+
+    ROAD_PROMOTION = "road_promotion", _("占道促销")
+    EVENT = "event", _("临时活动")
+    NIGHT_MARKET = "night_market", _("夜市")
+
+
+# The event categories a kind of approval covers by default (a finding of one of these inside the approved
+# area, in its hours, is an approved occupation): promotions and events on the road, and a night market's
+# stalls, vendors and food.
+OCCUPATION_CATEGORIES = {
+    OccupationKind.ROAD_PROMOTION: ("09022", "09006", "09005"),
+    OccupationKind.EVENT: ("09022", "09006"),
+    OccupationKind.NIGHT_MARKET: ("09002", "09006", "09001", "09015"),
+}
+# The event categories of a muck truck on the road: a finding of one of these with a plate is checked
+# against the muck-transport approvals.
+MUCK_CATEGORIES = ("08011", "06014", "08012")

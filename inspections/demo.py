@@ -132,9 +132,10 @@ def seed_field_work(*, stdout=None) -> None:
                   towns=towns)
     leader = User.objects.filter(username=f"leader-{streets[0].code}").first()
     if leader is not None:
-        rota_generate(acting_user=leader, name=f"{streets[0].name}错时值守", month=today.strftime("%Y-%m"),
-                      street=streets[0], key_points=list(KeyPoint.objects.filter(street=streets[0])),
-                      key_point_squad=squads[streets[0].pk])
+        street_rota = rota_generate(
+            acting_user=leader, name=f"{streets[0].name}错时值守", month=today.strftime("%Y-%m"), street=streets[0],
+            key_points=list(KeyPoint.objects.filter(street=streets[0])), key_point_squad=squads[streets[0].pk])
+        _take_off_demo_duties(leader, street_rota, today)
     campaign_create(
         acting_user=bureau, name="世兴庙周边超店经营百日攻坚", starts_on=today - timedelta(days=60),
         ends_on=today + timedelta(days=40), streets=[s.code for s in streets[:2]], categories=["09005", "09006", "09001"],
@@ -156,8 +157,54 @@ def seed_field_work(*, stdout=None) -> None:
                             hours_from=datetime.strptime("22:00", "%H:%M").time(),  # noqa: DTZ007 - a time of day
                             hours_to=datetime.strptime("05:00", "%H:%M").time(),  # noqa: DTZ007
                             conditions="密闭运输，车轮冲洗后上路，按核准路线行驶")
+    _occupation_approvals(bureau, streets, today)
     if stdout is not None:
-        stdout.write(f"  inspections: {len(sites)} construction sites, squads, rotas, a campaign, demolitions")
+        stdout.write(f"  inspections: {len(sites)} construction sites, squads, rotas, a campaign, demolitions, "
+                     "approvals of temporary occupation")
+
+
+def _take_off_demo_duties(leader, rota, today):
+    """The street took its squad off two of this month's gate duties before today: 防汛 and 创城."""
+    from .services.rotas import rota_duty_take_off
+
+    earlier = list(rota.duties.filter(date__lt=today).order_by("date", "starts_at")[:2])
+    for duty, reason, note in zip(earlier, ("flood_control", "civilised_city"), ("赣江汛期巡堤", "创文迎检"),
+                                  strict=False):
+        rota_duty_take_off(acting_user=leader, duty=duty, reason=reason, note=note)
+
+
+def _occupation_approvals(bureau, streets, today):
+    """A promotion in front of a mall in the first street (an area) and a night market along a road from the
+    first street into the second (a route), both in force now."""
+    from datetime import time
+
+    from grids.models import GridCell
+
+    from .services.approvals import occupation_approval_issue
+
+    cells = [GridCell.objects.filter(street=s).order_by("code").first() for s in streets[:2]]
+    if None in cells or len(cells) < 2:
+        return
+    centres = [_centre(c) for c in cells]
+    lat, lng = centres[0]
+    d = 0.0004
+    occupation_approval_issue(
+        acting_user=bureau, number=f"占审{today.year}-001", kind="road_promotion", title="商场门前周末促销",
+        applicant="悦景商业管理有限公司", valid_from=today - timedelta(days=3), valid_to=today + timedelta(days=30),
+        hours_from=time(9), hours_to=time(21), conditions="不得占用盲道和消防通道，活动结束后恢复原状",
+        geometry={"type": "Polygon", "coordinates": [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d],
+                                                      [lng - d, lat + d], [lng - d, lat - d]]]})
+    occupation_approval_issue(
+        acting_user=bureau, number=f"占审{today.year}-002", kind="night_market", title="鹭洲西路夜市",
+        applicant=f"{streets[0].name}办事处", valid_from=today - timedelta(days=30), valid_to=today + timedelta(days=90),
+        hours_from=time(18), hours_to=time(2), conditions="统一摊位、统一收摊时间，凌晨 2 点前清场",
+        geometry={"type": "LineString", "coordinates": [[c[1], c[0]] for c in centres]})
+
+
+def _centre(cell):
+    """(lat, lng) of a point inside a cell's polygon."""
+    point = shape(cell.geometry).representative_point()
+    return point.y, point.x
 
 
 def seed_reports(*, stdout=None) -> dict:

@@ -8,6 +8,8 @@ from openpyxl.utils import get_column_letter
 
 from bureau.spreadsheets import spreadsheet_row
 
+from .choices import OffRotaReason
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 RANKING_HEADINGS = [
@@ -27,6 +29,8 @@ RANKING_HEADINGS = [
     ("督办数", lambda r: r["indicators"]["bulletin_items"]),
     ("巡查覆盖率", lambda r: r["indicators"]["patrol_coverage"]),
 ]
+BRIGADE_TIME_HEADINGS = ["街道代码", "街道", "城管工作（小时）", *[str(label) for label in OffRotaReason.labels],
+                         "其他工作合计", "总时长", "城管工作占比"]
 RATE_COLUMNS = {"结案率", "按期结案率", "返工率", "延期率", "巡查覆盖率"}
 BULLETIN_COUNT_HEADINGS = [("街道代码", "code"), ("街道", "name"), ("应结案数", "due_count"), ("结案数", "closed_count"),
                            ("按期结案数", "closed_on_time_count"), ("超时未处置数", "overdue_count"),
@@ -67,6 +71,12 @@ def ranking_xlsx(payload: dict) -> bytes:
         if heading in RATE_COLUMNS:
             for cell in ws.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell[0].number_format = "0.00%"
+    annex = (payload.get("annex") or {}).get("brigade_time")
+    if annex:
+        _sheet(wb, "附表 大队时间去向", BRIGADE_TIME_HEADINGS, (
+            [s["street"]["code"], s["street"]["name"], s["urban_hours"],
+             *[s["by_reason"].get(r, 0) for r in OffRotaReason.values], s["other_hours"], s["total_hours"],
+             s["urban_share"]] for s in [*annex["streets"], {**annex["total"], "street": {"code": "", "name": "合计"}}]))
     _about(wb, [("周期", payload["period"]), ("开始", payload["start"]), ("结束", payload["end"]),
                 ("考评方案", f"{payload['scheme']['code']} v{payload['scheme']['version']}"),
                 ("修订版次", payload["revision"]), ("发布时间", payload["published_at"]),
@@ -120,4 +130,26 @@ def illegal_building_xlsx(week, first, last, rows, totals) -> bytes:
     _sheet(wb, "违建巡查情况", headings, body, first=True)
     _about(wb, [("周", week), ("时间", f"{first} 至 {last}"),
                 ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
+    return _bytes(wb)
+
+
+# ---------------------------------------------------------------------------------------------- approvals
+
+
+def approvals_xlsx(occupations, muck) -> bytes:
+    """District approvals in a user's scope: temporary occupation on one sheet, muck transport on another."""
+    def streets(a):
+        return "、".join(s.name for s in sorted(a.streets.all(), key=lambda s: s.code))
+
+    wb = Workbook()
+    _sheet(wb, "临时占道审批", ["审批编号", "类型", "名称", "申请单位", "涉及街道", "有效期起", "有效期止", "每日时段起",
+                          "每日时段止", "审批条件"],
+           ([a.number, str(a.get_kind_display()), a.title, a.applicant, streets(a), a.valid_from.isoformat(),
+             a.valid_to.isoformat(), a.hours_from.strftime("%H:%M"), a.hours_to.strftime("%H:%M"), a.conditions]
+            for a in occupations), first=True)
+    _sheet(wb, "渣土运输核准", ["核准编号", "运输单位", "车辆号牌", "途经街道", "有效期起", "有效期止", "运输时段起",
+                          "运输时段止", "路线说明", "核准条件"],
+           ([a.number, a.carrier, a.vehicles, streets(a), a.valid_from.isoformat(), a.valid_to.isoformat(),
+             a.hours_from.strftime("%H:%M"), a.hours_to.strftime("%H:%M"), a.route_description, a.conditions]
+            for a in muck))
     return _bytes(wb)

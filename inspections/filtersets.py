@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 
 from grids.models import Street
 
-from .choices import PatrolShift, PatrolSource
-from .models import ConstructionSite, MuckTransportApproval, PatrolReport, SiteInspection
+from .choices import OccupationKind, PatrolShift, PatrolSource
+from .models import ConstructionSite, MuckTransportApproval, OccupationApproval, PatrolReport, SiteInspection
 
 
 class PatrolReportFilterSet(django_filters.FilterSet):
@@ -59,6 +59,19 @@ class MuckApprovalFilterSet(django_filters.FilterSet):
     class Meta:
         model = MuckTransportApproval
         fields = ["valid_on", "street"]
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.valid_on(value)
+
+
+class OccupationApprovalFilterSet(django_filters.FilterSet):
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("有效日期"))
+    street = django_filters.CharFilter(field_name="streets__code", label=_("涉及街道代码"), distinct=True)
+    kind = django_filters.ChoiceFilter(choices=OccupationKind.choices, label=_("类型"))
+
+    class Meta:
+        model = OccupationApproval
+        fields = ["valid_on", "street", "kind"]
 
     def filter_valid_on(self, queryset, name, value):
         return queryset.valid_on(value)

@@ -82,6 +82,13 @@ def may_approve_muck(user) -> bool:
     return bool(user and user.is_authenticated and user.is_bureau_staff)
 
 
+class OccupationApprovalPermission(AudiencePermission):
+    """Temporary occupation approvals: bureau staff issue them, leaders and grid officers read and check them."""
+
+    rights = ((bureau_staff, ALL), (street_leader, READ), (grid_officer, READ))
+    message = _("只有区局可以审批临时占道")
+
+
 class SitePermission(AudiencePermission):
     """Sites and their inspections: bureau staff and street leaders read and write, grid officers read."""
 

@@ -120,7 +120,7 @@ class SiteInspectionQuerySet(PlacedQuerySet):
         from .models import SiteInspectionItem
 
         return self.select_related("site", "site__street", "inspector").prefetch_related(
-            models.Prefetch("results", queryset=SiteInspectionItem.objects.select_related("item", "case")))
+            models.Prefetch("results", queryset=SiteInspectionItem.objects.select_related("item", "case", "order")))
 
 
 class SiteInspectionItemQuerySet(models.QuerySet):
@@ -136,6 +136,14 @@ class SiteInspectionItemQuerySet(models.QuerySet):
 
 class MuckTransportApprovalQuerySet(PlacedQuerySet):
     # An approval is seen by the patrols of every street its route touches.
+    scope_street = ("streets",)
+
+    def valid_on(self, day):
+        return self.filter(valid_from__lte=day, valid_to__gte=day)
+
+
+class OccupationApprovalQuerySet(PlacedQuerySet):
+    # An approval is seen by the patrols of every street its area or route touches.
     scope_street = ("streets",)
 
     def valid_on(self, day):

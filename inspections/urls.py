@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, demolitions, patrols, reports, rotas, sites
+from .views import approvals, campaigns, demolitions, patrols, reports, rotas, sites
 
 app_name = "inspections"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("sites/<int:pk>/", sites.site_detail, name="site-detail"),
     path("sites/inspect/", sites.site_inspect, name="site-inspect"),
     path("sites/census/", sites.site_census_page, name="site-census"),
+    # district approvals (temporary occupation, muck transport) touching the user's streets
+    path("approvals/", approvals.approval_list, name="approvals"),
     # campaigns: the list and each one's closing report (A4, xlsx)
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/report/", campaigns.campaign_report, name="campaign-report"),
@@ -22,6 +24,7 @@ urlpatterns = [
     # duty rotas, read against the patrol reports
     path("rotas/", rotas.rota_list, name="rotas"),
     path("rotas/<int:pk>/", rotas.rota_detail, name="rota-detail"),
+    path("rotas/time/", rotas.brigade_time_page, name="brigade-time"),
     # the assessment: rankings with trend chart, printable weekly bulletins
     path("rankings/", reports.ranking_page, name="rankings"),
     path("bulletins/", reports.bulletin_latest, name="bulletin-latest"),

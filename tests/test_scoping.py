@@ -271,6 +271,12 @@ def district(db):
             number=f"渣准-{n}", carrier="运输公司", vehicles="赣D1", route=[[0, 0], [1, 1]], valid_from=today,
             valid_to=today, hours_from=time(22), hours_to=time(5), approved_by=bureau, approved_at=now)
         approval.streets.set(streets)
+    occupation_model = apps.get_model("inspections", "OccupationApproval")
+    for n, streets in enumerate(((a,), (b,), (a, b))):
+        occupation = occupation_model.objects.create(
+            number=f"占审-{n}", kind="road_promotion", title="促销", applicant="商场", geometry={}, valid_from=today,
+            valid_to=today, hours_from=time(9), hours_to=time(21), approved_by=bureau, approved_at=now)
+        occupation.streets.set(streets)
 
     # an Open311 key and one request filed with it
     from enforcement.open311.services import api_key_issue, open311_request_file

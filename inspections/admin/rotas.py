@@ -25,7 +25,8 @@ class KeyPointAdmin(BureauStaffAdmin):
 
 class RotaDutyInline(ReadOnlyInline):
     model = RotaDuty
-    fields = ("date", "shift", "squad", "street", "key_point", "starts_at", "ends_at")
+    fields = ("date", "shift", "squad", "street", "key_point", "starts_at", "ends_at", "off_reason", "off_note",
+              "taken_off_by", "taken_off_at")
     readonly_fields = fields
 
 

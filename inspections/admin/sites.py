@@ -12,8 +12,8 @@ from ..services import sites as services
 class DustCheckItemAdmin(BureauStaffAdmin):
     """The checklist is data: staff add items, reword them, reorder them, retire them (is_active)."""
 
-    list_display = ("code", "name", "category", "order", "is_active")
-    list_editable = ("order", "is_active")
+    list_display = ("code", "name", "category", "rectify_days", "order", "is_active")
+    list_editable = ("rectify_days", "order", "is_active")
     search_fields = ("code", "name")
     autocomplete_fields = ("category",)
 
@@ -27,8 +27,8 @@ class ConstructionSiteAdmin(BureauStaffAdmin):
     list_select_related = ("street",)
     fields = ("name", "developer", "contractor", "permit_number", "lat", "lng", "boundary", "address", "starts_on",
               "ends_on", "completed_on", "responsible_persons", "agreement_signed_on", "street", "grid",
-              "registered_by", "registered_at")
-    readonly_fields = ("street", "grid", "registered_by", "registered_at")
+              "contractor_party", "registered_by", "registered_at")
+    readonly_fields = ("street", "grid", "contractor_party", "registered_by", "registered_at")
 
     def save_model(self, request, obj, form, change):
         values = {f: form.cleaned_data.get(f) for f in services.SITE_EDITABLE if f in form.cleaned_data}
@@ -43,7 +43,7 @@ class ConstructionSiteAdmin(BureauStaffAdmin):
 class SiteInspectionItemInline(ReadOnlyInline):
     model = SiteInspectionItem
     fk_name = "inspection"
-    fields = ("item", "result", "note", "photo_count", "case", "rectify_by", "resolved_by")
+    fields = ("item", "result", "note", "photo_count", "case", "order", "rectify_by", "resolved_by")
     readonly_fields = fields
 
 

@@ -1,3 +1,4 @@
+from .approvals import *  # noqa: F401,F403
 from .campaigns import *  # noqa: F401,F403
 from .demolitions import *  # noqa: F401,F403
 from .patrols import *  # noqa: F401,F403

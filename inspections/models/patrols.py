@@ -125,6 +125,19 @@ class PatrolFinding(models.Model):
         "enforcement.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="patrol_finding",
         verbose_name=_("案件"),
     )
+    # What the district approvals say of the finding, checked when it is filed: inside an approved occupation
+    # in its hours (then it is marked, not an unapproved occupation), or a muck truck's plate, route and hours
+    # against the muck-transport approvals.
+    occupation_approval = models.ForeignKey(
+        "inspections.OccupationApproval", on_delete=models.PROTECT, null=True, blank=True, related_name="findings",
+        verbose_name=_("已批准的临时占道"),
+    )
+    plate = models.CharField(_("车辆号牌"), max_length=16, blank=True, default="")
+    muck_approval = models.ForeignKey(
+        "inspections.MuckTransportApproval", on_delete=models.PROTECT, null=True, blank=True, related_name="findings",
+        verbose_name=_("渣土运输核准"),
+    )
+    approval_note = models.CharField(_("审批核对"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("巡查发现")

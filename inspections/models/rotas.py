@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import PatrolShift
+from ..choices import OffRotaReason, PatrolShift
 from ..querysets import KeyPointQuerySet, RotaQuerySet, SquadQuerySet
 
 __all__ = ["Squad", "KeyPoint", "Rota", "RotaDuty"]
@@ -90,6 +90,13 @@ class RotaDuty(models.Model):
                                   verbose_name=_("重点点位"))
     starts_at = models.TimeField(_("开始"), null=True, blank=True)
     ends_at = models.TimeField(_("结束"), null=True, blank=True)
+    # Taken off the rota for other street work (创城, 防汛 ...): the reason is what the brigade-time report
+    # counts as hours not spent on urban management.
+    off_reason = models.CharField(_("抽调事由"), max_length=16, choices=OffRotaReason.choices, blank=True, default="")
+    off_note = models.CharField(_("抽调说明"), max_length=255, blank=True, default="")
+    taken_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("抽调登记人"))
+    taken_off_at = models.DateTimeField(_("抽调登记时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("值班安排")
@@ -98,7 +105,13 @@ class RotaDuty(models.Model):
         indexes = [
             # planned against done: a rota's duties day by day
             models.Index(fields=["rota", "date"], name="rota_duty_rota_date"),
+            # the brigade-time report: the duties taken off in a month
+            models.Index(fields=["date"], condition=~models.Q(off_reason=""), name="rota_duty_taken_off_date"),
         ]
 
     def __str__(self):
         return f"{self.date} {self.squad} {self.key_point or self.street}"
+
+    @property
+    def taken_off(self) -> bool:
+        return bool(self.off_reason)

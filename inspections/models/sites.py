@@ -7,6 +7,7 @@ that fails makes a case with the rectification deadline of its category and is f
 inspection. Muck-truck (渣土车) transport needs an approval naming vehicles, route and hours.
 """
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,13 +23,15 @@ from ..querysets import (
 
 __all__ = [
     "DustCheckItem", "ConstructionSite", "SiteInspection", "SiteInspectionItem", "MuckTransportApproval",
+    "normalise_plate",
 ]
 
 
 class DustCheckItem(models.Model):
     """One item of the dust-control checklist (六个百分百 and the rest), kept by bureau staff.
 
-    A failed item makes a case of `category`, whose handling limit is the rectification deadline."""
+    A failed item makes a case of `category` at the site and a rectification order to the site's contractor
+    from that case, due `rectify_days` working days after the day of the inspection's arrival."""
 
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
@@ -36,6 +39,12 @@ class DustCheckItem(models.Model):
     category = models.ForeignKey(
         "enforcement.Category", on_delete=models.PROTECT, related_name="dust_check_items",
         verbose_name=_("不合格时的案件类别"),
+    )
+    rectify_days = models.PositiveSmallIntegerField(
+        _("整改期限（工作日）"), default=3, validators=[MinValueValidator(1), MaxValueValidator(90)])
+    legal_basis = models.CharField(
+        _("法律依据"), max_length=255,
+        default="《中华人民共和国大气污染防治法》第六十九条、第一百一十五条",
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -74,6 +83,10 @@ class ConstructionSite(models.Model):
     responsible_persons = models.CharField(_("现场责任人"), max_length=255, blank=True, default="",
                                            help_text=_("如：项目经理 张三；安全员 李四"))
     agreement_signed_on = models.DateField(_("文明施工责任书签订日期"), null=True, blank=True)
+    contractor_party = models.ForeignKey(
+        "enforcement.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="construction_sites",
+        verbose_name=_("施工单位（当事人）"), help_text=_("首次整改通知时登记，此后的通知书都下达给它"),
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人"),
     )
@@ -138,8 +151,9 @@ class SiteInspection(models.Model):
 
 
 class SiteInspectionItem(models.Model):
-    """The result of one checklist item at one inspection. A failure carries its case, its rectification
-    deadline (the follow-up is due then) and, once a later inspection finds it fixed, that inspection."""
+    """The result of one checklist item at one inspection. A failure carries its case, the rectification order
+    issued from it, the order's deadline (the follow-up is due then) and, once a later inspection finds it
+    fixed, that inspection."""
 
     inspection = models.ForeignKey(SiteInspection, on_delete=models.PROTECT, related_name="results",
                                    verbose_name=_("工地检查"))
@@ -150,6 +164,10 @@ class SiteInspectionItem(models.Model):
     case = models.OneToOneField(
         "enforcement.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="site_finding",
         verbose_name=_("案件"),
+    )
+    order = models.OneToOneField(
+        "enforcement.RectificationOrder", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="site_finding", verbose_name=_("整改通知书"),
     )
     rectify_by = models.DateTimeField(_("整改期限"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -215,18 +233,19 @@ class MuckTransportApproval(models.Model):
     def allows(self, moment) -> bool:
         """Whether trucks may run at `moment` (aware): inside the hours of a day the approval is valid. A
         window that crosses midnight belongs to the evening it starts: at 01:30 the previous day's applies."""
-        from datetime import timedelta
+        return self.window_end(moment) is not None
 
-        from django.utils import timezone
+    def window_end(self, moment):
+        from .approvals import daily_window_end
 
-        local = timezone.localtime(moment)
-        day, at = local.date(), local.time()
-        if self.hours_from < self.hours_to:
-            in_window = self.hours_from <= at < self.hours_to
-        elif at >= self.hours_from:
-            in_window = True
-        elif at < self.hours_to:
-            in_window, day = True, day - timedelta(days=1)
-        else:
-            in_window = False
-        return in_window and self.valid_from <= day <= self.valid_to
+        return daily_window_end(self.valid_from, self.valid_to, self.hours_from, self.hours_to, moment)
+
+    def plates(self) -> set[str]:
+        """The approved vehicles' plates, normalised (no spaces, upper case)."""
+        import re
+
+        return {normalise_plate(p) for p in re.split(r"[、,，;；\s]+", self.vehicles or "") if p.strip()}
+
+
+def normalise_plate(plate) -> str:
+    return "".join(str(plate or "").split()).upper().replace("·", "")

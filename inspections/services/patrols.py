@@ -275,6 +275,38 @@ def _street_of(acting_user, cells):
     return cells[0].street if len(streets) == 1 else None
 
 
+def _approvals_of(report, finding, n):
+    """What the district approvals make of a finding (`approval_check`), at its `found_at` (within the patrol)
+    or, without one, at the patrol's start and then its end; None when its point is not a number (the case's
+    own check then says so)."""
+    from .approvals import approval_check
+
+    try:
+        lat, lng = float(finding.get("lat")), float(finding.get("lng"))
+    except (TypeError, ValueError):
+        return None
+    found_at = finding.get("found_at")
+    if isinstance(found_at, str):
+        from django.utils.dateparse import parse_datetime
+
+        found_at = parse_datetime(found_at)
+        if found_at is None:
+            raise ValidationError({"findings": [_("第 %(n)d 项发现：发现时间格式无效") % {"n": n}]})
+    if found_at is not None:
+        if timezone.is_naive(found_at):
+            found_at = timezone.make_aware(found_at)
+        if not report.started_at - CLOCK_SKEW <= found_at <= report.ended_at + CLOCK_SKEW:
+            raise ValidationError({"findings": [_("第 %(n)d 项发现：发现时间须在巡查时间内") % {"n": n}]})
+    moments = [found_at] if found_at is not None else [report.started_at, report.ended_at]
+    check = None
+    for moment in moments:
+        check = approval_check(lat=lat, lng=lng, moment=moment, category=finding.get("category"),
+                               plate=str(finding.get("plate") or "").strip())
+        if check.approved or check.muck_approval is not None:
+            break
+    return check
+
+
 def _finding_error(n, exc):
     messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
     return ValidationError({"findings": [_("第 %(n)d 项发现：") % {"n": n} + "；".join(messages)]})
@@ -332,6 +364,8 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
     for n, finding in enumerate(findings, start=1):
         handled = bool(finding.get("handled_on_spot"))
         vendor, party = finding.get("vendor"), None
+        check = _approvals_of(report, finding, n)
+        note = _("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()}
         try:
             if vendor is not None:
                 # a finding against a registered vendor: the case is against the vendor's party, district-wide
@@ -340,7 +374,7 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
                 acting_user=acting_user, category=finding.get("category"), lat=finding.get("lat"),
                 lng=finding.get("lng"), description=finding["description"], source=report.source,
                 photos=finding["photos"], self_handled=handled, address=(finding.get("address") or "")[:255],
-                note=_("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()}, party=party,
+                note=f"{note}；{check.note}" if check and check.note else note, party=party,
             )
         except ValidationError as exc:
             raise _finding_error(n, exc) from exc
@@ -349,7 +383,9 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
         rows.append(PatrolFinding(
             report=report, seq=n, category=case.category, lat=case.lat, lng=case.lng, grid=case.grid,
             description=finding["description"], handled_on_spot=handled, photo_count=len(finding["photos"]),
-            case=case,
+            case=case, plate=str(finding.get("plate") or "").strip()[:16],
+            occupation_approval=check.occupation if check else None,
+            muck_approval=check.muck_approval if check else None, approval_note=check.note if check else "",
         ))
     PatrolFinding.objects.bulk_create(rows)
     audit_record(actor=acting_user, action="patrol_report.file", obj=report, detail={

@@ -325,12 +325,25 @@ def _next_revision(queryset) -> int:
     return (last or 0) + 1
 
 
+def _ranking_annex(period: Period, rows, *, using="default") -> dict:
+    """The monthly ranking's annex: where each ranked street's brigade time went that month (urban management
+    against other street work). Published with the ranking, outside its digest: what the streets are scored
+    on decides whether a rerun publishes, and a reissue brings the annex up to date."""
+    if period.kind != MONTH:
+        return {}
+    from .rotas import brigade_time
+
+    report = brigade_time([row["_street"] for row in rows], period.first_day, period.last_day, using=using)
+    return {"annex": {"brigade_time": {"streets": report["streets"], "total": report["total"]}}}
+
+
 def _publish_ranking(period, scheme, rows, document, *, acting_user, reason, now, using):
     revision = _next_revision(Ranking.objects.using(using).filter(kind=period.kind, period=period.code, scheme=scheme))
     payload = {
         "period": period.code, "kind": period.kind, "start": period.first_day.isoformat(),
         "end": period.last_day.isoformat(),
         "revision": revision, "published_at": _local_iso(now), **document,
+        **_ranking_annex(period, rows, using=using),
     }
     ranking = Ranking(kind=period.kind, period=period.code, start=period.start, end=period.end, scheme=scheme,
                       revision=revision, published_at=now, published_by=acting_user if getattr(

@@ -1,9 +1,10 @@
 """Writes and reads of construction sites, their dust-control inspections and muck-transport approvals.
 
 `site_inspection_record` files one visit with the whole checklist; every failed item goes through
-`site_finding_escalate`, the one place that decides what a failure becomes (today a case, reported with
-the inspector's own source and a rectification deadline from its category's handling limit on the work
-calendar); a later inspection that finds the item met closes the follow-up. `site_census` says which
+`site_finding_escalate`, the one place that decides what a failure becomes (a case against the site's
+contractor, reported with the inspector's own source, and a rectification order issued from it with its
+deadline in working days on the work calendar); a later inspection that finds the item met closes the
+follow-up and records the order as complied. `site_census` says which
 sites under construction were inspected in a period and which were not.
 """
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 from bureau.audit.services import audit_record
-from bureau.workcalendar.calendar import add_time_limit
 from grids.models import Street
 
 from ..choices import SiteInspectionResult
@@ -120,27 +120,49 @@ def site_update(*, acting_user, site, **changes) -> ConstructionSite:
 
 @dataclass(frozen=True)
 class Escalation:
-    """What a failed checklist item became: the case, and the deadline by which the site must rectify."""
+    """What a failed checklist item became: the case, the rectification order issued from it to the site's
+    contractor, and the order's deadline (by which the site must rectify; the follow-up is due then)."""
 
     case: object
+    order: object
     rectify_by: datetime
+
+
+def site_contractor_party(*, acting_user, site):
+    """The site's contractor in the district's register of parties: found again by the link the site keeps
+    (so every order for the site names the same party), registered on the first order."""
+    from enforcement.choices import PartyKind
+    from enforcement.services.parties import party_match_or_add
+
+    site = ConstructionSite.objects.select_for_update().get(pk=site.pk)
+    if site.contractor_party_id is not None:
+        return site.contractor_party
+    party = party_match_or_add(acting_user=acting_user, name=site.contractor, kind=PartyKind.ORGANISATION,
+                               address=site.address, representative=site.responsible_persons[:64])
+    ConstructionSite.objects.filter(pk=site.pk).update(contractor_party=party)
+    return party
 
 
 def site_finding_escalate(*, acting_user, site, item, description, photos=()) -> Escalation:
     """The one place that decides what a failed checklist item becomes.
 
-    Today a case of the item's category at the site, with the inspector's own source (a leader's brigade
-    patrol, the bureau's supervision), and the rectification deadline of the category's handling limit
-    counted on the work calendar from now. Switching failures to rectification orders changes only this."""
+    A case of the item's category at the site, against the site's contractor, with the inspector's own
+    source (a leader's brigade patrol, the bureau's supervision); and from that case a rectification order
+    (责令限期整改通知书) to the contractor listing the item and its standard, due at the close of the
+    item's `rectify_days`-th working day on the work calendar (holidays skipped, 调休 workdays counted)."""
     from enforcement.services import case_report
+    from enforcement.services.orders import order_issue
 
+    party = site_contractor_party(acting_user=acting_user, site=site)
     case = case_report(
         acting_user=acting_user, category=item.category.code, lat=site.lat, lng=site.lng,
-        description=description, source=source_for(acting_user), photos=photos,
+        description=description, source=source_for(acting_user), photos=photos, party=party,
         address=(site.address or site.name)[:255], note=_("工地扬尘检查：%(site)s") % {"site": site.name},
     )
-    rectify_by = add_time_limit(case.reported_at, item.category.handle_limit, item.category.handle_unit)
-    return Escalation(case=case, rectify_by=rectify_by)
+    rectify = _("%(item)s：%(standard)s") % {"item": item.name, "standard": item.standard} if item.standard else item.name
+    order = order_issue(acting_user=acting_user, case=case, items=[rectify], legal_basis=item.legal_basis,
+                        deadline_days=item.rectify_days, facts=description)
+    return Escalation(case=case, order=order, rectify_by=order.deadline)
 
 
 def _check_results(results, items, errors):
@@ -248,18 +270,31 @@ def site_inspection_record(*, acting_user, site, inspected_at, results, note="")
                                                    description=description, photos=row["photos"])
             except ValidationError as exc:
                 raise ValidationError({"results": [f"{item.name}：" + "；".join(exc.messages)]}) from exc
-            result.case, result.rectify_by = escalation.case, escalation.rectify_by
+            result.case, result.order = escalation.case, escalation.order
+            result.rectify_by = escalation.rectify_by
             cases.append(escalation.case.number)
         else:
-            # The follow-up of this item's earlier failures at this site: found met now.
-            SiteInspectionItem.objects.awaiting_follow_up().filter(
-                inspection__site=site, item=item, inspection__inspected_at__lt=inspected_at,
-            ).update(resolved_by=inspection)
+            _follow_up_met(acting_user=acting_user, inspection=inspection, item=item)
         rows.append(result)
     SiteInspectionItem.objects.bulk_create(rows)
     audit_record(actor=acting_user, action="site_inspection.record", obj=inspection, detail={
         "site": site.pk, "date": inspection.date.isoformat(), "failed": inspection.failed_count, "cases": cases})
     return inspection
+
+
+def _follow_up_met(*, acting_user, inspection, item):
+    """The follow-up of this item's earlier failures at this site: found met now. Their orders still awaiting
+    a follow-up are recorded as complied by this inspection."""
+    from enforcement.choices import OrderOutcome, OrderStatus
+    from enforcement.services.orders import order_follow_up
+
+    earlier = SiteInspectionItem.objects.awaiting_follow_up().filter(
+        inspection__site=inspection.site, item=item, inspection__inspected_at__lt=inspection.inspected_at)
+    order_ids = list(earlier.filter(order__status=OrderStatus.ISSUED).values_list("order_id", flat=True))
+    earlier.update(resolved_by=inspection)
+    note = _("%(date)s 复查：%(item)s已合格") % {"date": inspection.date.isoformat(), "item": item.name}
+    for order_id in order_ids:
+        order_follow_up(acting_user=acting_user, order=order_id, outcome=OrderOutcome.COMPLIED, note=note)
 
 
 # ---------------------------------------------------------------------------------------------- census

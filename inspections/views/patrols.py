@@ -33,7 +33,7 @@ from ..services.patrols import patrol_coverage_detail
 FORM_ASSETS = (
     "css/bureau.css", "leaflet/leaflet.css", "leaflet/leaflet.js", "inspections/offline-queue.js",
     "inspections/field-map.js", "inspections/patrol-form.js", "inspections/report-problem.js",
-    "inspections/field.css", "inspections/site-form.js", "enforcement/nearby.js",
+    "inspections/field.css", "inspections/site-form.js", "enforcement/nearby.js", "inspections/approval-check.js",
 )
 
 

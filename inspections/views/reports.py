@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bureau import clock
 
-from ..choices import PeriodKind
+from ..choices import OffRotaReason, PeriodKind
 from ..models import Bulletin, Ranking, RankingRow
 from ..periods import MONTH, WEEK, parse_period, period_containing
 from ..permissions import may_read_assessment
@@ -78,6 +78,7 @@ def ranking_page(request):
     api_name = "ranking-weekly" if kind == WEEK else "ranking-monthly"
     context = {
         "kind": kind, "kinds": PeriodKind.choices, "ranking": ranking, "rows": rows, "recent": recent,
+        "off_rota_reasons": OffRotaReason.choices,
         "trend": _trend(recent) if recent else [],
         "xlsx_url": (reverse(api_name, kwargs={"period": ranking.period}) + "?format=xlsx") if ranking else "",
         "bulletin_url": reverse("inspections:bulletin", kwargs={"period": ranking.period})

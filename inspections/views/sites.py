@@ -51,7 +51,7 @@ def site_detail(request, pk):
         raise Http404
     inspections = SiteInspection.objects.visible_to(request.user).filter(site=site).for_list()[:30]
     follow_ups = (SiteInspectionItem.objects.awaiting_follow_up().filter(inspection__site=site)
-                  .select_related("item", "case", "inspection").order_by("rectify_by"))
+                  .select_related("item", "case", "order", "inspection").order_by("rectify_by"))
     return render(request, "inspections/site_detail.html", {
         "site": site, "inspections": inspections, "follow_ups": follow_ups, "now": clock.now(),
         "may_inspect": may_inspect_sites(request.user)})
@@ -70,7 +70,7 @@ def site_inspect(request):
     config = _field_config(request, reverse("site-inspection-list"), "site")
     config["messages"].update({
         "needSite": _("请选择工地"), "needPhoto": _("不合格项须拍摄现场照片"), "needAll": _("请逐项选择合格或不合格"),
-        "inspection": _("检查记录"), "cases": _("案件"),
+        "inspection": _("检查记录"), "cases": _("案件"), "orders": _("整改通知书"),
     })
     return render(request, "inspections/site_inspect.html", {
         "sites": [{"id": s.pk, "name": s.name, "street": s.street.name} for s in sites],

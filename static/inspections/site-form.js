@@ -86,7 +86,9 @@
     var r = item.response || {};
     if (item.state === "sent") {
       var cases = (r.results || []).filter(function (x) { return x.case; }).map(function (x) { return x.case.number; });
-      return M.inspection + " #" + r.id + (cases.length ? " · " + M.cases + " " + cases.join("、") : "");
+      var orders = (r.results || []).filter(function (x) { return x.order; }).map(function (x) { return x.order.number; });
+      return M.inspection + " #" + r.id + (cases.length ? " · " + M.cases + " " + cases.join("、") : "") +
+        (orders.length ? " · " + M.orders + " " + orders.join("、") : "");
     }
     if (item.state === "rejected") {
       return Object.keys(r).map(function (k) { return k + ": " + [].concat(r[k]).join(" "); }).join("；");

@@ -214,6 +214,7 @@ ROWLESS = {
     "api/v1/campaigns/": ("pk",), "api/v1/construction-sites/": ("pk",), "api/v1/demolitions/": ("pk",),
     "api/v1/discretion-standards/": ("pk",), "api/v1/dust-check-items/": ("code",), "api/v1/key-points/": ("pk",),
     "api/v1/muck-approvals/": ("pk",), "api/v1/orders/": ("pk",), "api/v1/parties/": ("pk",),
+    "api/v1/occupation-approvals/": ("pk",),
     "api/v1/penalties/": ("pk",), "api/v1/rotas/": ("pk",), "api/v1/shops/": ("pk",),
     "api/v1/site-inspections/": ("pk",), "api/v1/squads/": ("pk",), "api/v1/vendors/": ("pk",),
     "cases/orders/": ("pk",), "cases/parties/": ("pk",), "inspections/campaigns/": ("pk",),

@@ -183,6 +183,7 @@ RULES = {
     "GET api/v1/campaigns/{pk}/progress/": FIELD,
     "GET api/v1/construction-sites/": FIELD,
     "GET api/v1/construction-sites/{pk}/": FIELD,
+    "GET api/v1/construction-sites/geojson/": FIELD,
     "GET api/v1/demolitions/": FIELD,
     "GET api/v1/demolitions/{pk}/": FIELD,
     "GET api/v1/discretion-standards/": FIELD,
@@ -303,6 +304,18 @@ RULES = {
     "POST markets/farmers/{pk}/": FIELD,
     "GET markets/farmers/photos/{pk}/": FIELD,
     "POST markets/farmers/photos/{pk}/": FIELD,
+    # added with where the brigades' time goes (squads taken off the rota, hours per street)
+    "GET api/v1/brigade-time/": BUREAU_LEADER,
+    "POST api/v1/rotas/{pk}/take-off/": BUREAU_LEADER,
+    "GET inspections/rotas/time/": BUREAU_LEADER,
+    # added with district approvals of temporary occupation
+    "GET api/v1/occupation-approvals/": FIELD,
+    "GET api/v1/occupation-approvals/{pk}/": FIELD,
+    "GET api/v1/occupation-approvals/check/": FIELD,
+    "POST api/v1/occupation-approvals/": BUREAU,
+    "GET inspections/approvals/": FIELD,
+    "POST inspections/approvals/": FIELD,
+    "POST inspections/rotas/time/": BUREAU_LEADER,
 }
 
 

@@ -28,3 +28,11 @@ def test_seed_demo_quick_makes_patrols_and_supervision_findings_once():
 
     assert ConstructionSite.objects.count() == 6 and SiteInspection.objects.filter(failed_count__gt=0).count() <= 3
     assert Campaign.objects.count() == 1 and Rota.objects.exists() and Demolition.objects.exists()
+    # a failed site item's order to the contractor, approvals of temporary occupation, duties taken off
+    from enforcement.models import RectificationOrder
+    from inspections.models import OccupationApproval, RotaDuty, SiteInspectionItem
+
+    failed = SiteInspectionItem.objects.filter(result="failed")
+    assert failed.count() == RectificationOrder.objects.filter(site_finding__in=failed).count()
+    assert OccupationApproval.objects.count() == 2
+    assert RotaDuty.objects.exclude(off_reason="").count() <= 2

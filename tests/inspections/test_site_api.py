@@ -5,7 +5,7 @@ from datetime import date, time
 import pytest
 
 from bureau import clock
-from enforcement.models import Case
+from enforcement.models import Case, Party, RectificationOrder
 from inspections.models import ConstructionSite, SiteInspection, SiteInspectionItem
 from inspections.services import sites as site_services
 from tests.conftest import client_for, make_user
@@ -114,7 +114,7 @@ def test_all_items_passed_makes_no_case(place, leader_client, bureau_user, froze
     assert Case.objects.count() == 0
 
 
-def test_failed_items_become_cases_with_the_category_deadline_across_the_national_day_holiday(
+def test_failed_items_become_orders_to_the_contractor_due_across_the_national_day_holiday(
         place, leader_client, bureau_user):
     # given: the afternoon before the National Day holiday (2026-10-01..07 off; 2026-10-10, a Saturday, worked)
     site = make_site(bureau_user, place["a1"])
@@ -125,20 +125,60 @@ def test_failed_items_become_cases_with_the_category_deadline_across_the_nationa
     with clock.frozen(at(2026, 9, 30, 16, 0)):
         response = leader_client.post(INSPECTIONS_URL, body, format="json")
 
-    # then: one case per failure, from the brigade's patrol, at the site, with the site photo
+    # then: one case per failure, from the brigade's patrol, at the site, with the site photo, against the contractor
     assert response.status_code == 201, response.json()
     failed = {r["item"]["code"]: r for r in response.json()["results"] if r["result"] == "failed"}
     assert set(failed) == {"enclosure", "sealed-trucks", "hardened-entrance"}
-    cases = {c.category.code: c for c in Case.objects.select_related("category")}
+    cases = {c.category.code: c for c in Case.objects.select_related("category", "party")}
     assert set(cases) == {"08007", "08011", "08008"}
     assert {c.source for c in cases.values()} == {"patrol"}
     assert all(c.grid == place["a1"] and c.events.first().photos.count() == 1 for c in cases.values())
-    # 08011: 1 working day = 2 h on 30 Sep, then 6 h on 8 Oct (the holiday skipped)
-    assert failed["sealed-trucks"]["rectify_by"] == "2026-10-08T16:00:00+08:00"
-    # 08007: 2 working days: 2 h + 8 h (8 Oct) + 6 h (9 Oct)
-    assert failed["enclosure"]["rectify_by"] == "2026-10-09T16:00:00+08:00"
-    # 08008: 3 working days: ... + 8 h (9 Oct) + 6 h on Saturday 10 Oct, a 调休 workday
-    assert failed["hardened-entrance"]["rectify_by"] == "2026-10-10T16:00:00+08:00"
+    site.refresh_from_db()
+    assert site.contractor_party.name == "江西建工" and site.contractor_party.kind == "organisation"
+    assert {c.party_id for c in cases.values()} == {site.contractor_party_id}
+    # and: one rectification order per failure, issued from its case to the contractor, the item's standard listed
+    orders = {o.case.category.code: o for o in RectificationOrder.objects.select_related("case__category")}
+    assert set(orders) == {"08007", "08011", "08008"}
+    assert all(o.party_id == site.contractor_party_id and o.case == cases[code] for code, o in orders.items())
+    assert orders["08007"].items == ["围挡：施工现场连续设置硬质围挡，无缺口、无破损"]
+    assert "大气污染防治法" in orders["08007"].legal_basis
+    assert failed["enclosure"]["order"]["number"] == orders["08007"].number
+    # sealed trucks: 1 working day after the day of issue: 1-7 Oct are the holiday, so the close of 8 Oct
+    assert failed["sealed-trucks"]["rectify_by"] == "2026-10-08T18:00:00+08:00"
+    assert failed["sealed-trucks"]["order"]["deadline"] == "2026-10-08T18:00:00+08:00"
+    # enclosure: 2 working days: 8 and 9 Oct
+    assert failed["enclosure"]["rectify_by"] == "2026-10-09T18:00:00+08:00"
+    # hardened entrance: 3 working days: 8, 9 Oct and Saturday 10 Oct, a 调休 workday
+    assert failed["hardened-entrance"]["rectify_by"] == "2026-10-10T18:00:00+08:00"
+
+
+def test_a_second_failure_at_the_site_names_the_same_contractor_party(place, leader_client, bureau_user, frozen_now):
+    site = make_site(bureau_user, place["a1"])
+    first = leader_client.post(INSPECTIONS_URL, checklist(failed=("video",), site=site), format="json")
+    second = leader_client.post(INSPECTIONS_URL, checklist(failed=("covered-soil",), site=site,
+                                                           when="2026-11-24T11:00:00+08:00"), format="json")
+    assert first.status_code == second.status_code == 201
+    assert RectificationOrder.objects.count() == 2
+    assert Party.objects.count() == 1
+    assert set(RectificationOrder.objects.values_list("party", flat=True)) == {Party.objects.get().pk}
+
+
+def test_the_order_is_in_the_leaders_orders_queue_only(place, leader_client, bureau_user, frozen_now):
+    from django.test import Client
+
+    # given: a failed enclosure at a site of street a
+    site = make_site(bureau_user, place["a1"])
+    leader_client.post(INSPECTIONS_URL, checklist(failed=("enclosure",), site=site), format="json")
+    order = RectificationOrder.objects.get()
+
+    # then: the workbench's orders queue (awaiting follow-up) shows it to street a's leader, not to b's
+    pages = {}
+    for key in ("leader_a", "leader_b"):
+        browser = Client()
+        browser.force_login(place[key])
+        pages[key] = browser.get("/cases/orders/").content.decode()
+    assert order.number in pages["leader_a"]
+    assert order.number not in pages["leader_b"]
 
 
 def test_bureau_inspection_failures_are_supervision_cases(place, bureau_client, bureau_user, frozen_now):
@@ -244,6 +284,9 @@ def test_a_later_inspection_that_finds_the_item_met_closes_the_follow_up(place, 
     failure.refresh_from_db()
     assert failure.resolved_by_id == response.json()["id"]
     assert not SiteInspectionItem.objects.awaiting_follow_up().exists()
+    # and: the order from Monday's failure is followed up as complied by the leader
+    failure.order.refresh_from_db()
+    assert failure.order.status == "complied" and failure.order.followed_up_by == place["leader_a"]
 
 
 # ---------------------------------------------------------------------------------------------- census

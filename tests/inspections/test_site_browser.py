@@ -1,5 +1,6 @@
 """A leader inspects a construction site from a phone (Chromium at 375 px), without a connection: the inspection
-is kept on the phone, sent once when the server is back, and the failed item's case is in the workbench."""
+is kept on the phone, sent once when the server is back, and the failed item's case and its rectification
+order to the contractor are in the workbench (the cases queue and the orders queue)."""
 import io
 from datetime import date
 
@@ -21,13 +22,13 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def test_a_leader_inspects_a_site_offline_and_the_case_reaches_the_workbench(browser_page, server, two_streets,  # noqa: F811
+def test_a_leader_inspects_a_site_offline_and_the_order_reaches_the_workbench(browser_page, server, two_streets,  # noqa: F811
                                                                              reference_data, bureau_user):
     from importlib import import_module
 
     from django.apps import apps
 
-    from enforcement.models import Case
+    from enforcement.models import Case, RectificationOrder
     from inspections.models import SiteInspection
     from tests.inspections.sites_support import make_site
 
@@ -70,10 +71,23 @@ def test_a_leader_inspects_a_site_offline_and_the_case_reaches_the_workbench(bro
     assert SiteInspection.objects.count() == 1
     case = Case.objects.get()
     assert case.category.code == "08007" and case.source == "patrol" and case.street == two_streets["a"]
-    assert case.number in page.locator("#outbox li[data-state='sent']").inner_text()
+    order = RectificationOrder.objects.get()
+    assert order.case == case and order.party.name == "江西建工"
+    sent = page.locator("#outbox li[data-state='sent']").inner_text()
+    assert case.number in sent and order.number in sent
     clean(page)
 
-    # and: the leader finds it in the case workbench
+    # and: the leader finds the case in the case workbench, and the order in its orders queue, at 375 px
     page.goto(server.url + "/cases/")
     assert case.number in page.content()
+    clean(page)
+    page.goto(server.url + "/cases/orders/")
+    row = page.locator("tr", has_text=order.number)
+    assert row.count() == 1 and "江西建工" in row.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    clean(page)
+
+    # and: the site is on the district map's sites layer
+    page.goto(server.url + "/grids/map/")
+    page.wait_for_selector("#map[data-layer-construction-sites='1']", timeout=20000)
     clean(page)

@@ -185,10 +185,11 @@ def test_bureau_staff_edit_the_checklist_in_the_admin(admin_user):
     item = DustCheckItem.objects.get(code="video")
     response = client.post(f"/admin/inspections/dustcheckitem/{item.pk}/change/", {
         "code": "video", "name": "视频监控及扬尘监测", "standard": "安装视频监控和扬尘在线监测",
-        "category": item.category_id, "order": 45, "is_active": "on"})
+        "category": item.category_id, "rectify_days": 5, "legal_basis": "《大气污染防治法》第六十九条",
+        "order": 45, "is_active": "on"})
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.name == "视频监控及扬尘监测" and item.order == 45
+    assert item.name == "视频监控及扬尘监测" and item.order == 45 and item.rectify_days == 5
 
 
 def test_a_site_registered_in_the_admin_goes_through_the_service(place, admin_user):

@@ -53,6 +53,10 @@ class FindingInputSerializer(serializers.Serializer):
     vendor = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1,
         help_text="a registered vendor's id (street commerce): the case is against the vendor's party")
+    plate = serializers.CharField(max_length=16, required=False, allow_blank=True, default="",
+                                  help_text="a muck truck's plate, checked against the muck-transport approvals")
+    found_at = SafeDateTimeField(required=False, allow_null=True, default=None,
+                                 help_text="when the finding was made (within the patrol); checked against approvals' hours")
 
 
 class PatrolReportInputSerializer(serializers.Serializer):
@@ -97,6 +101,10 @@ class PatrolFindingSerializer(serializers.Serializer):
     handled_on_spot = serializers.BooleanField()
     photo_count = serializers.IntegerField()
     case = serializers.SerializerMethodField()
+    plate = serializers.CharField()
+    occupation_approval = serializers.IntegerField(source="occupation_approval_id", allow_null=True)
+    muck_approval = serializers.IntegerField(source="muck_approval_id", allow_null=True)
+    approval_note = serializers.CharField(help_text="what the district approvals make of the finding")
 
     def get_category(self, obj) -> dict:
         return {"code": obj.category.code, "name": obj.category.name}

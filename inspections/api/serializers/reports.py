@@ -7,6 +7,7 @@ from rest_framework import serializers
 from ...models import Bulletin, Ranking
 from ...periods import WEEK
 from .patrols import StreetRefSerializer
+from .rotas import BrigadeTimeTableSerializer
 
 
 def _period_dates(document) -> dict:
@@ -64,9 +65,15 @@ class RankingResultSerializer(serializers.Serializer):
     indicators = RankingIndicatorsSerializer()
 
 
+class RankingAnnexSerializer(serializers.Serializer):
+    brigade_time = BrigadeTimeTableSerializer(
+        required=False, help_text="each street brigade's hours: urban management, other street work by reason")
+
+
 class RankingDocumentSerializer(_PublishedDocumentSerializer):
     scheme = RankingSchemeSerializer()
     results = RankingResultSerializer(many=True)
+    annex = RankingAnnexSerializer(required=False, help_text="monthly rankings: where the brigades' time went")
 
 
 class BulletinCountsSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 """Serializers of squads, key points, rotas and planned against done."""
 from rest_framework import serializers
 
-from ...choices import PatrolShift
+from ...choices import OffRotaReason, PatrolShift
 
 
 def _street(street) -> dict | None:
@@ -66,9 +66,48 @@ def plan_vs_done_payload(rota, days) -> dict:
         "rota": {"id": rota.pk, "name": rota.name, "month": rota.month.strftime("%Y-%m")},
         "days": [{
             "date": day["date"].isoformat(),
-            "planned": [{"squad": p["duty"].squad.name, "shift": p["duty"].shift, "what": p["what"], "done": p["done"],
+            "planned": [{"duty": p["duty"].pk, "off_reason": p["duty"].off_reason, "squad": p["duty"].squad.name, "shift": p["duty"].shift, "what": p["what"], "done": p["done"],
                          "key_point": p["duty"].key_point.name if p["duty"].key_point_id else None}
                         for p in day["planned"]],
             "gaps": day["gaps"],
         } for day in days],
     }
+
+
+class TakeOffInputSerializer(serializers.Serializer):
+    duty = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.ChoiceField(choices=OffRotaReason.choices)
+    note = serializers.CharField(max_length=255, allow_blank=True, required=False, default="")
+
+
+class TakenOffDutySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    shift = serializers.CharField()
+    squad = serializers.CharField(source="squad.name")
+    off_reason = serializers.CharField()
+    off_note = serializers.CharField()
+    taken_off_at = serializers.DateTimeField()
+
+
+class BrigadeTimeRowSerializer(serializers.Serializer):
+    urban_hours = serializers.FloatField()
+    other_hours = serializers.FloatField()
+    by_reason = serializers.DictField(child=serializers.FloatField())
+    total_hours = serializers.FloatField()
+    urban_share = serializers.FloatField(allow_null=True)
+
+
+class BrigadeTimeStreetSerializer(BrigadeTimeRowSerializer):
+    street = serializers.DictField(child=serializers.CharField())
+
+
+class BrigadeTimeTableSerializer(serializers.Serializer):
+    streets = BrigadeTimeStreetSerializer(many=True)
+    total = BrigadeTimeRowSerializer()
+
+
+class BrigadeTimeSerializer(BrigadeTimeTableSerializer):
+    month = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()

@@ -1,5 +1,6 @@
 """Serializers of construction sites, the dust-control checklist, site inspections, the census and
 muck-transport approvals."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...choices import SiteInspectionResult
@@ -72,12 +73,22 @@ class SiteInspectionInputSerializer(serializers.Serializer):
     results = ResultInputSerializer(many=True, allow_empty=False, max_length=50)
 
 
+class OrderRefSerializer(serializers.Serializer):
+    """The rectification order a failed item made (its page is in the case workbench's orders queue)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    deadline = serializers.DateTimeField()
+
+
 class SiteInspectionResultSerializer(serializers.Serializer):
     item = serializers.SerializerMethodField()
     result = serializers.CharField()
     note = serializers.CharField()
     photo_count = serializers.IntegerField()
     case = serializers.SerializerMethodField()
+    order = serializers.SerializerMethodField()
     rectify_by = serializers.DateTimeField()
     resolved_by = serializers.IntegerField(source="resolved_by_id")
 
@@ -88,6 +99,10 @@ class SiteInspectionResultSerializer(serializers.Serializer):
         if not obj.case_id:
             return None
         return {"id": obj.case.pk, "number": obj.case.number, "status": obj.case.status}
+
+    @extend_schema_field(OrderRefSerializer(allow_null=True))
+    def get_order(self, obj):
+        return OrderRefSerializer(obj.order).data if obj.order_id else None
 
 
 class SiteInspectionSerializer(serializers.Serializer):

@@ -1,23 +1,30 @@
 """REST for squads, key points and duty rotas: generate a month's rota, read it against the patrol reports."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from grids.models import Street
 
-from ...models import KeyPoint, Rota, Squad
+from ...models import KeyPoint, Rota, RotaDuty, Squad
 from ...permissions import RotaPermission
 from ...services import rotas as services
 from ..serializers.rotas import (
+    BrigadeTimeSerializer,
     KeyPointSerializer,
     RotaInputSerializer,
     RotaSerializer,
     SquadSerializer,
+    TakenOffDutySerializer,
+    TakeOffInputSerializer,
     plan_vs_done_payload,
 )
+from .sites import census_params
 
 
 class SquadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -85,3 +92,40 @@ class RotaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Day by day: planned duties, done or not, and the gaps named."""
         rota = self.get_object()
         return Response(plan_vs_done_payload(rota, services.rota_plan_vs_done(rota)))
+
+    @extend_schema(request=TakeOffInputSerializer, responses={200: TakenOffDutySerializer})
+    @action(detail=True, methods=["post"], url_path="take-off")
+    def take_off(self, request, pk=None):
+        """Take a squad off one of the rota's duties for other street work, with the reason."""
+        rota = self.get_object()
+        serializer = TakeOffInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        duty = rota.duties.filter(pk=data["duty"]).first()
+        if duty is None:
+            raise ValidationError({"duty": [_("该排班表中没有此值班安排")]})
+        try:
+            duty = services.rota_duty_take_off(acting_user=request.user, duty=duty, reason=data["reason"],
+                                               note=data["note"])
+        except services.RotaForbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except RotaDuty.DoesNotExist as exc:
+            raise Http404 from exc
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(TakenOffDutySerializer(duty).data)
+
+
+class BrigadeTimeView(APIView):
+    """`?month=YYYY-MM&street=<code>`: each street brigade's duty hours that month, urban management against
+    other street work by reason (a leader: their street's)."""
+
+    permission_classes = [RotaPermission]
+
+    @extend_schema(parameters=[OpenApiParameter("month", str), OpenApiParameter("street", str)],
+                   responses={200: BrigadeTimeSerializer})
+    def get(self, request):
+        month, street, first, last = census_params(request.user, request.query_params)
+        streets = [street] if street is not None else Street.objects.visible_to(request.user)
+        report = services.brigade_time(streets, first, last)
+        return Response(BrigadeTimeSerializer({**report, "month": month}).data)

@@ -5,8 +5,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +17,7 @@ from bureau import clock
 from bureau.api.idempotency import idempotent
 from grids.models import Street
 
+from ...choices import SiteInspectionResult
 from ...filtersets import ConstructionSiteFilterSet, MuckApprovalFilterSet, SiteInspectionFilterSet
 from ...models import ConstructionSite, DustCheckItem, MuckTransportApproval, SiteInspection
 from ...permissions import MuckApprovalPermission, SitePermission
@@ -50,6 +53,38 @@ class ConstructionSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def get_queryset(self):
         return ConstructionSite.objects.visible_to(self.request.user).select_related("street", "grid")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("street", str), OpenApiParameter("active_on", str),
+                    OpenApiParameter("agreement_signed", bool)],
+        responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
+            "GeoJSON FeatureCollection (RFC 7946, WGS84) of the sites under construction today (or on `active_on`): "
+            "the site's red-line Polygon where recorded, else its Point. Properties: id, name, kind_label "
+            "(contractor), street {code, name}, open_follow_ups (failed items awaiting their follow-up), "
+            "agreement_signed, url (the site's page)."))},
+    )
+    @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
+    def geojson(self, request):
+        """The sites layer of the district map (grids/maplayers.py), scoped as the rest of the site file."""
+        from django.db.models import Count, Q
+        from django.urls import reverse
+
+        sites = self.filter_queryset(self.get_queryset())
+        if not request.query_params.get("active_on"):
+            today = timezone.localtime(clock.now()).date()
+            sites = sites.active_between(today, today)
+        failed_open = Q(inspections__results__result=SiteInspectionResult.FAILED,
+                        inspections__results__resolved_by__isnull=True)
+        sites = sites.annotate(open_follow_ups=Count("inspections__results", filter=failed_open))
+        features = [{
+            "type": "Feature", "id": s.pk,
+            "geometry": s.boundary if s.boundary else {"type": "Point", "coordinates": [s.lng, s.lat]},
+            "properties": {"id": s.pk, "name": s.name, "kind_label": s.contractor,
+                           "street": {"code": s.street.code, "name": s.street.name},
+                           "open_follow_ups": s.open_follow_ups, "agreement_signed": s.agreement_signed,
+                           "url": reverse("inspections:site-detail", kwargs={"pk": s.pk})},
+        } for s in sites]
+        return Response({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
 
     @extend_schema(request=ConstructionSiteInputSerializer, responses={201: ConstructionSiteSerializer})
     def create(self, request, *args, **kwargs):
