@@ -19,14 +19,14 @@ def market_tiles(request):
     problem = OutdoorAd.objects.visible_to(user).problem(today).count()
     shops_qs = Shop.objects.visible_to(user).active()
     shops = shops_qs.count()
-    covered = shops_qs.filter(pk__in=FrontageAgreement.objects.active().values("shop_id")).count()
+    covered = shops_qs.filter(pk__in=FrontageAgreement.objects.values("shop_id")).count()
     coverage = round(100 * covered / shops) if shops else None
     return [
         {"key": "markets-permits-due", "label": _("待续期摊位许可"), "value": due, "note": "", "url": url,
          "tone": "yellow" if due else "green"},
         {"key": "markets-problem-ads", "label": _("问题户外广告"), "value": problem, "note": "", "url": url,
          "tone": "red" if problem else "green"},
-        {"key": "markets-frontage", "label": _("门前五包覆盖率"), "value": "—" if coverage is None else f"{coverage}%",
+        {"key": "markets-frontage", "label": _("门前包干覆盖率"), "value": "—" if coverage is None else f"{coverage}%",
          "note": _("%(covered)d / %(shops)d 户") % {"covered": covered, "shops": shops}, "url": url,
          "tone": "" if coverage is None else ("green" if coverage >= 95 else "yellow" if coverage >= 80 else "red")},
     ]

@@ -384,6 +384,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "markets.permits_daily",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Outdoor ads: approvals move to expiring 30 days before their end and to expired the day after it, just
+    # after midnight; the streets get inbox messages.
+    "markets-ads-daily": {
+        "task": "markets.ads_daily",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "sessions-clear-expired": {
         "task": "sessions.clear_expired",
         "schedule": crontab(hour=4, minute=7),

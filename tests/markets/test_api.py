@@ -169,7 +169,7 @@ def test_ad_filter_kind(bureau_client, place):
 
 def test_ad_filter_status(bureau_client, place):
     _ad(place)
-    hazard = _ad(place, status=AdStatus.HAZARD)
+    hazard = _ad(place, hazard=True)
     assert _ids(bureau_client.get(ADS + "?status=hazard")) == {hazard.pk}
 
 

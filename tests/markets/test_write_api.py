@@ -155,7 +155,7 @@ def test_zone_update_changes_windows(place, objects, bureau_user):
 def test_removed_ad_is_final_over_the_api(place, objects, bureau_user):
     client, ad = client_for(bureau_user), objects["ad"]
     assert client.post(f"{ADS}{ad.pk}/status/", {"status": "removed", "reason": "强拆"}, format="json").status_code == 200
-    assert client.post(f"{ADS}{ad.pk}/status/", {"status": "normal"}, format="json").status_code == 409
+    assert client.post(f"{ADS}{ad.pk}/status/", {"status": "hazard"}, format="json").status_code == 409
 
 
 def test_two_approvals_for_a_slot_second_is_409(place, objects, bureau_user, make_vendor):
