@@ -4,7 +4,6 @@ from datetime import date, time, timedelta
 import pytest
 
 from markets import services
-from markets.choices import AdStatus
 from tests.conftest import client_for, make_user
 
 from .conftest import TODAY

@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 
 from markets import services
-from markets.choices import AdStatus
 
 from .conftest import TODAY, at
 
