@@ -26,7 +26,7 @@ def market_tiles(request):
          "tone": "yellow" if due else "green"},
         {"key": "markets-problem-ads", "label": _("问题户外广告"), "value": problem, "note": "", "url": url,
          "tone": "red" if problem else "green"},
-        {"key": "markets-frontage", "label": _("门前包干覆盖率"), "value": "—" if coverage is None else f"{coverage}%",
+        {"key": "markets-frontage", "label": _("门前五包覆盖率"), "value": "—" if coverage is None else f"{coverage}%",
          "note": _("%(covered)d / %(shops)d 户") % {"covered": covered, "shops": shops}, "url": url,
          "tone": "" if coverage is None else ("green" if coverage >= 95 else "yellow" if coverage >= 80 else "red")},
     ]

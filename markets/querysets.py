@@ -199,8 +199,13 @@ class ShopQuerySet(PlacedQuerySet):
         record, the latest commitment letter's date, the 09005 count of the flag. One query."""
         from django.db.models import Max
 
+        from .models import FrontageAgreement
+
+        latest = FrontageAgreement.objects.filter(shop=OuterRef("pk")).order_by("-signed_on", "-version")
         return (self.select_related("street", "grid").with_agreement().with_frontage_case_count(today)
-                .annotate(commitment_signed_on=Max("commitments__signed_on")))
+                .annotate(commitment_signed_on=Max("commitments__signed_on"),
+                          signer_name=Subquery(latest.values("signer_name")[:1]),
+                          signer_phone_masked=Subquery(latest.values("signer_phone_masked")[:1])))
 
 
 class FrontageAgreementQuerySet(AppendOnlyQuerySetMixin, PlacedQuerySet):

@@ -251,13 +251,17 @@ class ShopSerializer(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.code", read_only=True, default=None)
     has_agreement = serializers.BooleanField(read_only=True)
     commitment_signed_on = serializers.DateField(read_only=True, allow_null=True)
+    signer_name = serializers.CharField(read_only=True, allow_null=True, help_text="the latest agreement's signer")
+    signer_phone = serializers.CharField(source="signer_phone_masked", read_only=True, allow_null=True,
+                                         help_text="masked (138****5678)")
     frontage_case_count = serializers.IntegerField(read_only=True)
     flagged = serializers.SerializerMethodField()
 
     class Meta:
         model = Shop
         fields = ["id", "name", "address", "licence_number", "street", "grid", "lat", "lng", "is_active",
-                  "has_agreement", "commitment_signed_on", "frontage_case_count", "flagged"]
+                  "has_agreement", "signer_name", "signer_phone", "commitment_signed_on", "frontage_case_count",
+                  "flagged"]
 
     def get_flagged(self, obj) -> bool:
         return obj.frontage_case_count >= SHOP_FLAG_CASES

@@ -357,3 +357,50 @@ def test_a_real_worker_expires_an_ad_on_its_day(transactional_db, celery_worker)
     # then: expired, and the street's leader told
     celery_worker.wait_for(lambda: OutdoorAd.objects.get(pk=ad.pk).status == AdStatus.EXPIRED, 60, "the ad to expire")
     assert MarketNotice.objects.filter(user=leader, kind=NoticeKind.AD_EXPIRED).count() == 1
+
+
+# --- pages and exports -------------------------------------------------------------------------------
+
+def _sheet(response):
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_shop_register_page_and_export_mask_phones_and_keep_scope(place, shops, client):
+    # given: 己 (street 002) signed with 13912345678
+    client.force_login(place["leader_b"])
+    # when
+    page = client.get("/markets/shops/")
+    export = client.get("/markets/shops/", {"covered": "true", "format": "xlsx"})
+    # then: the leader of 002 sees their street's shops only, the phone only as its mask
+    html = page.content.decode()
+    assert page.status_code == 200 and "己" in html and "甲" not in html
+    assert "139****5678" in html and "13912345678" not in html
+    rows = _sheet(export)
+    assert [r[0] for r in rows[1:]] == ["己"]
+    assert rows[1][8] == "139****5678" and "13912345678" not in str(rows)
+
+
+def test_shop_page_flags_and_filters(place, flag_fixture, client, bureau_user):
+    client.force_login(bureau_user)
+    html = client.get("/markets/shops/", {"flagged": "true"}).content.decode()
+    assert 'class="flagged"' in html and "甲" in html and "乙" not in html
+    assert client.get("/markets/shops/", {"flagged": "maybe"}).status_code == 200  # shown as an error, no rows
+
+
+def test_ad_register_page_and_export(place, bureau_user, client, frozen_today):
+    for kind in (AdKind.AD, AdKind.PUBLIC_SERVICE):
+        _ad(place, kind=kind, owner="=HYPERLINK(\"x\")")
+    _ad(place, "b", approval_number="吉A1", approved_until=TODAY + timedelta(days=5))
+    services.ad_target_set(acting_user=bureau_user, street=place["a"], public_service_ratio=Decimal("0.5"))
+    client.force_login(place["leader_a"])
+    html = client.get("/markets/ads/").content.decode()
+    assert 'data-street="001"' in html and 'data-street="002"' not in html and "50%" in html
+    rows = _sheet(client.get("/markets/ads/", {"format": "xlsx", "status": "no_approval"}))
+    assert len(rows) == 3 and all(r[0].startswith("'=") for r in rows[1:])  # text, never a formula
+    client.force_login(bureau_user)
+    rows = _sheet(client.get("/markets/ads/", {"format": "xlsx", "status": "expiring"}))
+    assert [r[7] for r in rows[1:]] == ["即将到期"]
