@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -64,6 +65,7 @@ def _yes(value):
     return _("是") if value else _("否")
 
 
+@require_GET
 @login_required
 def shops(request):
     _guard(request)
@@ -82,6 +84,7 @@ def shops(request):
         "streets": Street.objects.visible_to(request.user).order_by("code"), "query": _query(request)})
 
 
+@require_GET
 @login_required
 def ads(request):
     _guard(request)

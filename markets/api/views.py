@@ -252,7 +252,7 @@ def _street_in_scope(user, code):
     create=extend_schema(request=AdRegisterSerializer, responses={201: OutdoorAdSerializer}),
     partial_update=extend_schema(request=AdUpdateSerializer, responses={200: OutdoorAdSerializer}),
 )
-class OutdoorAdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class OutdoorAdViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Outdoor ads and shop signs; POST registers one in the caller's street; PATCH changes its description; its
     approval by `approval`, a hazard or a removal by `status` (removed is final), a removal order by
     `removal-order` and its follow-up by `removal-follow-up`. Never a status by PATCH."""
@@ -283,9 +283,6 @@ class OutdoorAdViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         data = AdUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         return self._answer(services.outdoor_ad_update(acting_user=request.user, ad=ad, **data.validated_data))
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(request=AdStatusSerializer, responses={200: OutdoorAdSerializer})
     @action(detail=True, methods=["post"], url_path="status")
@@ -344,7 +341,7 @@ def _commitment_input(request):
     create=extend_schema(request=ShopRegisterSerializer, responses={201: ShopSerializer}),
     partial_update=extend_schema(request=ShopUpdateSerializer, responses={200: ShopSerializer}),
 )
-class ShopViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ShopViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Shops along the streets, each with its frontage state and the 09005 flag; POST registers one, PATCH changes
     it; `agreements` lists the agreement versions or signs the next; `commitments` lists or records the signed
     commitment letters."""
@@ -381,9 +378,6 @@ class ShopViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         data = ShopUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         return self._answer(services.shop_update(acting_user=request.user, shop=shop, **data.validated_data))
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(methods=["GET"], responses={200: AgreementSerializer(many=True)})
     @extend_schema(methods=["POST"], request=AgreementSignSerializer, responses={201: AgreementSerializer})
