@@ -197,13 +197,12 @@ class ShopQuerySet(PlacedQuerySet):
     def for_register(self, today=None):
         """What the register shows of each shop (API, page, export): street, cell, whether an agreement is on
         record, the latest commitment letter's date, the 09005 count of the flag. One query."""
-        from django.db.models import Max
-
-        from .models import FrontageAgreement
+        from .models import FrontageAgreement, ShopCommitment
 
         latest = FrontageAgreement.objects.filter(shop=OuterRef("pk")).order_by("-signed_on", "-version")
+        letter = ShopCommitment.objects.filter(shop=OuterRef("pk")).order_by("-signed_on", "-pk")
         return (self.select_related("street", "grid").with_agreement().with_frontage_case_count(today)
-                .annotate(commitment_signed_on=Max("commitments__signed_on"),
+                .annotate(commitment_signed_on=Subquery(letter.values("signed_on")[:1]),
                           signer_name=Subquery(latest.values("signer_name")[:1]),
                           signer_phone_masked=Subquery(latest.values("signer_phone_masked")[:1])))
 
