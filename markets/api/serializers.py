@@ -103,15 +103,20 @@ class RepeatOffenderSerializer(serializers.ModelSerializer):
         return sorted({link.case.street.code for link in obj.case_links.all()})
 
 
-class FrontageCoverageSerializer(serializers.Serializer):
-    street = serializers.CharField(source="code")
-    street_name = serializers.CharField(source="name")
+class _CoverageSerializer(serializers.Serializer):
+    """Active shops, those with a signed agreement on record, and their ratio (null without shops)."""
+
     shop_count = serializers.IntegerField()
     covered_count = serializers.IntegerField()
     coverage = serializers.SerializerMethodField()
 
     def get_coverage(self, obj) -> float | None:
         return round(obj.covered_count / obj.shop_count, 4) if obj.shop_count else None
+
+
+class FrontageCoverageSerializer(_CoverageSerializer):
+    street = serializers.CharField(source="code")
+    street_name = serializers.CharField(source="name")
 
 
 class RepeatOffenderQuerySerializer(serializers.Serializer):
@@ -313,15 +318,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
         fields = ["id", "shop", "signed_on", "signer_name", "scan_sha256", "recorded_at"]
 
 
-class CellCoverageSerializer(serializers.Serializer):
+class CellCoverageSerializer(_CoverageSerializer):
     grid = serializers.CharField(source="code")
     street = serializers.CharField(source="community.street.code")
-    shop_count = serializers.IntegerField()
-    covered_count = serializers.IntegerField()
-    coverage = serializers.SerializerMethodField()
-
-    def get_coverage(self, obj) -> float | None:
-        return round(obj.covered_count / obj.shop_count, 4) if obj.shop_count else None
 
 
 class AdApproveSerializer(serializers.Serializer):
