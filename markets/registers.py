@@ -17,14 +17,15 @@ from bureau import clock
 from bureau.spreadsheets import spreadsheet_row
 from grids.models import Street
 
-from .choices import SHOP_FLAG_CASES, AdKind, AdStatus
+from .choices import SHOP_FLAG_CASES, AdKind, AdStatus, NoticeKind
 from .filtersets import OutdoorAdFilterSet, ShopFilterSet
-from .models import OutdoorAd, Shop
+from .models import MarketNotice, OutdoorAd, Shop
 from .permissions import can_read_markets
 from .querysets import ad_ratios, streets_in_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+NOTICE_LIMIT = 20  # the ads page shows the user's latest expiry messages
 
 
 def _xlsx(title, headings, rows, filename):
@@ -105,8 +106,10 @@ def ads(request):
         s.ratio = round(100 * s.public_service_count / s.ad_count) if s.ad_count else None
         s.target_pct = round(100 * s.target) if s.target is not None else None
         s.met = s.target is not None and s.public_service_count >= s.target * s.ad_count
+    notices = list(MarketNotice.objects.visible_to(request.user).filter(
+        kind__in=(NoticeKind.AD_EXPIRING, NoticeKind.AD_EXPIRED))[:NOTICE_LIMIT])
     return render(request, "markets/ads.html", {
-        "filterset": filterset, "page": page, "ratios": ratios, "today": today, "statuses": AdStatus.choices,
+        "filterset": filterset, "page": page, "ratios": ratios, "notices": notices, "today": today, "statuses": AdStatus.choices,
         "kinds": AdKind.choices, "streets": Street.objects.visible_to(request.user).order_by("code"),
         "query": _query(request)})
 

@@ -404,3 +404,29 @@ def test_ad_register_page_and_export(place, bureau_user, client, frozen_today):
     client.force_login(bureau_user)
     rows = _sheet(client.get("/markets/ads/", {"format": "xlsx", "status": "expiring"}))
     assert [r[7] for r in rows[1:]] == ["即将到期"]
+
+
+def test_the_leader_reads_the_expiry_messages_on_the_ads_page(place, client):
+    # given: the job warned street 001 of an approval ending
+    with clock.frozen(at(2026, 11, 1, 12)):
+        _ad(place, approval_number="吉A广审5", approved_until=date(2026, 12, 31))
+    services.outdoor_ad_expire_due(today=date(2026, 12, 2))
+    # when/then: its leader sees the message; the other street's leader does not
+    client.force_login(place["leader_a"])
+    assert "吉A广审5" in client.get("/markets/ads/").content.decode()
+    client.force_login(place["leader_b"])
+    assert "吉A广审5" not in client.get("/markets/ads/").content.decode()
+
+
+def test_register_pages_query_counts(place, shops, client, bureau_user, django_assert_num_queries, frozen_today):
+    for i in range(3):
+        _ad(place, approval_number=f"A{i}", approved_until=TODAY + timedelta(days=i * 20))
+    client.force_login(bureau_user)
+    client.get("/markets/shops/")
+    client.get("/markets/ads/")
+    # session, user, count, streets of the filter, page, and the session's save (3 statements); the ads page
+    # adds the ratios and the messages: the same for 1 row or 50
+    with django_assert_num_queries(8):
+        client.get("/markets/shops/")
+    with django_assert_num_queries(10):
+        client.get("/markets/ads/")
