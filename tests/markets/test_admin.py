@@ -19,7 +19,8 @@ def admin_client_(admin_user):
 
 def test_admin_lists_render(admin_client_, place, make_permit):
     make_permit()
-    for name in ["vendorzone", "vendor", "stallpermit", "vendorcaselink", "shop", "frontageagreement", "outdoorad"]:
+    for name in ["vendorzone", "vendor", "stallpermit", "vendorcaselink", "shop", "frontageagreement", "outdoorad",
+                 "shopcommitment", "adtarget"]:
         assert admin_client_.get(f"/admin/markets/{name}/").status_code == 200, name
         assert admin_client_.get(f"/admin/markets/{name}/?q=x").status_code == 200, name
 
@@ -167,3 +168,33 @@ def test_the_update_services_refuse_fields_they_do_not_edit(place, bureau_user):
     shop = shop_register(acting_user=bureau_user, name="店", address="路1号", street=place["a"])
     with pytest.raises(ValidationError):
         shop_update(acting_user=bureau_user, shop=shop, id=99)
+
+
+def test_commitment_letters_and_ad_targets_go_through_the_services(admin_client_, place, bureau_user):
+    import io
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from markets.models import AdTarget, ShopCommitment
+    from markets.services import shop_register
+
+    # given
+    shop = shop_register(acting_user=bureau_user, name="店", address="路1号", street=place["a"])
+    png = io.BytesIO()
+    Image.new("RGB", (30, 40), "white").save(png, format="PNG")
+    # when: a letter with its scan, and a target
+    r = admin_client_.post("/admin/markets/shopcommitment/add/", {
+        "shop": shop.pk, "signed_on": "2026-11-01", "signer_name": "王五",
+        "scan": SimpleUploadedFile("scan.png", png.getvalue(), content_type="image/png")})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    r = admin_client_.post("/admin/markets/adtarget/add/", {"street": place["a"].pk, "public_service_ratio": "0.25"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    # then: recorded by the services, audited; a letter is not edited afterwards
+    letter = ShopCommitment.objects.get()
+    assert len(letter.scan_sha256) == 64 and AdTarget.objects.get().public_service_ratio == Decimal("0.25")
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"shop_commitment.record", "ad_target.set"} <= actions
+    assert admin_client_.post(f"/admin/markets/shopcommitment/{letter.pk}/change/", {
+        "shop": shop.pk, "signed_on": "2026-11-02", "signer_name": "改"}).status_code == 403
