@@ -430,3 +430,16 @@ def test_register_pages_query_counts(place, shops, client, bureau_user, django_a
         client.get("/markets/shops/")
     with django_assert_num_queries(10):
         client.get("/markets/ads/")
+
+
+def test_a_commitment_upload_replays_by_its_idempotency_key(place, shops):
+    from markets.models import ShopCommitment
+
+    client = client_for(place["leader_a"])
+    url = f"{SHOPS}{shops['丁'].pk}/commitments/"
+    first = client.post(url, {"signed_on": "2026-11-01", "signer_name": "王五", "scan": _png()}, format="multipart",
+                        HTTP_IDEMPOTENCY_KEY="letter-1")
+    again = client.post(url, {"signed_on": "2026-11-01", "signer_name": "王五", "scan": _png()}, format="multipart",
+                        HTTP_IDEMPOTENCY_KEY="letter-1")
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert ShopCommitment.objects.count() == 1
