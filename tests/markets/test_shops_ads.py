@@ -443,3 +443,23 @@ def test_a_commitment_upload_replays_by_its_idempotency_key(place, shops):
                         HTTP_IDEMPOTENCY_KEY="letter-1")
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
     assert ShopCommitment.objects.count() == 1
+
+
+def test_agreements_and_letters_are_append_only(place, shops, bureau_user):
+    from tests.appendonly_support import assert_orm_refuses
+
+    letter = services.shop_commitment_record(acting_user=bureau_user, shop=shops["甲"], signed_on=date(2026, 11, 1),
+                                             signer_name="王五", scan=_png())
+    assert_orm_refuses(FrontageAgreement.objects.filter(shop=shops["甲"]).first(), signer_name="改")
+    assert_orm_refuses(letter, signer_name="改")
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_changes_to_agreements_and_letters(place, shops, bureau_user):
+    from markets.models import ShopCommitment
+    from tests.appendonly_support import assert_postgres_refuses
+
+    services.shop_commitment_record(acting_user=bureau_user, shop=shops["甲"], signed_on=date(2026, 11, 1),
+                                    signer_name="王五", scan=_png())
+    assert_postgres_refuses("markets_frontageagreement", FrontageAgreement.objects.first().pk, "signer_name = 'x'")
+    assert_postgres_refuses("markets_shopcommitment", ShopCommitment.objects.get().pk, "signer_name = 'x'")
