@@ -3,15 +3,19 @@ and ID numbers become mask + hash, the rules are checked, and every write is aud
 are not edited afterwards (revoke or sign a new one instead)."""
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bureau.admin_base import BureauStaffAdmin, is_bureau_staff
 
 from . import services
+from .choices import AdStatus
 from .models import (
+    AdTarget,
     FrontageAgreement,
     OutdoorAd,
     Shop,
+    ShopCommitment,
     StallPermit,
     Vendor,
     VendorCaseLink,
@@ -177,18 +181,20 @@ class VendorCaseLinkAdmin(BureauStaffAdmin):
 
 @admin.register(Shop)
 class ShopAdmin(BureauStaffAdmin):
-    list_display = ["name", "address", "street", "grid", "is_active"]
+    list_display = ["name", "address", "licence_number", "street", "grid", "is_active"]
     list_filter = ["is_active", "street"]
-    search_fields = ["name", "address"]
+    search_fields = ["name", "address", "licence_number"]
     raw_id_fields = ["grid"]
+    exclude = ["party"]
 
     def save_model(self, request, obj, form, change):
         if not change:
             shop = services.shop_register(acting_user=request.user, name=obj.name, address=obj.address,
-                                          street=obj.street, grid=obj.grid)
+                                          street=obj.street, grid=obj.grid, licence_number=obj.licence_number,
+                                          lat=obj.lat, lng=obj.lng)
             obj.pk = shop.pk
             return
-        services.shop_update(acting_user=request.user, shop=obj, **_changes(form))
+        services.shop_update(acting_user=request.user, shop=obj, **_changes(form, services.SHOP_EDITABLE))
 
 
 class FrontageAgreementForm(forms.ModelForm):
@@ -196,14 +202,16 @@ class FrontageAgreementForm(forms.ModelForm):
 
     class Meta:
         model = FrontageAgreement
-        fields = ["shop", "signed_on", "signer_name"]
+        fields = ["shop", "kind", "signed_on", "signer_name"]
 
 
 @admin.register(FrontageAgreement)
 class FrontageAgreementAdmin(BureauStaffAdmin):
+    """Each save signs the shop's next version; versions are history and are never edited."""
+
     form = FrontageAgreementForm
-    list_display = ["shop", "signed_on", "signer_name", "signer_phone_masked", "is_active"]
-    list_filter = ["is_active", "shop__street"]
+    list_display = ["shop", "kind", "version", "signed_on", "signer_name", "signer_phone_masked"]
+    list_filter = ["kind", "shop__street"]
     search_fields = ["shop__name", "signer_name"]
     raw_id_fields = ["shop"]
 
@@ -214,26 +222,130 @@ class FrontageAgreementAdmin(BureauStaffAdmin):
         agreement = services.frontage_agreement_sign(
             acting_user=request.user, shop=form.cleaned_data["shop"], signed_on=form.cleaned_data["signed_on"],
             signer_name=form.cleaned_data["signer_name"], signer_phone=form.cleaned_data.get("signer_phone", ""),
+            kind=form.cleaned_data["kind"],
         )
         obj.pk = agreement.pk
 
 
+class ShopCommitmentForm(forms.ModelForm):
+    class Meta:
+        model = ShopCommitment
+        fields = ["shop", "signed_on", "signer_name", "scan"]
+
+
+@admin.register(ShopCommitment)
+class ShopCommitmentAdmin(BureauStaffAdmin):
+    """Commitment letters with their scans; recorded through the service (the scan checked), never edited."""
+
+    form = ShopCommitmentForm
+    list_display = ["shop", "signed_on", "signer_name", "recorded_at"]
+    list_filter = ["shop__street"]
+    search_fields = ["shop__name", "signer_name"]
+    raw_id_fields = ["shop"]
+
+    def has_change_permission(self, request, obj=None):
+        return is_bureau_staff(request) and obj is None
+
+    def save_model(self, request, obj, form, change):
+        letter = services.shop_commitment_record(
+            acting_user=request.user, shop=form.cleaned_data["shop"], signed_on=form.cleaned_data["signed_on"],
+            signer_name=form.cleaned_data["signer_name"], scan=form.cleaned_data["scan"])
+        obj.pk = letter.pk
+
+
+def _refusal(call):
+    """A state refusal of a service (a 409 in the API) shown on the admin page like a validation error."""
+    try:
+        return call()
+    except services.AdStateConflict as exc:
+        raise ValidationError(str(exc.detail)) from None
+
+
+class OutdoorAdForm(forms.ModelForm):
+    hazard = forms.BooleanField(label=_("存在安全隐患"), required=False)
+
+    class Meta:
+        model = OutdoorAd
+        fields = ["owner", "location", "street", "kind", "approval_number", "approved_from", "approved_until",
+                  "area_m2"]
+
+
 @admin.register(OutdoorAd)
 class OutdoorAdAdmin(BureauStaffAdmin):
+    """The status is never a form field: it follows the approval (recorded here through the service), and the
+    actions below mark a hazard, clear one or record a removal, all along the service's rule that removed is
+    final. A removed ad is read-only."""
+
+    form = OutdoorAdForm
     list_display = ["owner", "location", "street", "kind", "approval_number", "approved_until", "status"]
     list_filter = ["kind", "status", "street"]
     search_fields = ["owner", "location", "approval_number"]
-    exclude = ["registered_at"]
+    readonly_fields = ["status", "removal_order"]
+    actions = ["mark_hazard", "clear_hazard", "mark_removed"]
+    APPROVAL = ("approval_number", "approved_from", "approved_until")
+
+    def get_fields(self, request, obj=None):
+        fields = [*OutdoorAdForm.Meta.fields]
+        return [*fields, "hazard"] if obj is None else [*fields, "status", "removal_order"]
+
+    def has_change_permission(self, request, obj=None):
+        return is_bureau_staff(request) and (obj is None or obj.status != AdStatus.REMOVED)
 
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
         if not change:
             ad = services.outdoor_ad_register(
                 acting_user=request.user, owner=obj.owner, location=obj.location, street=obj.street, kind=obj.kind,
-                approval_number=obj.approval_number, approved_until=obj.approved_until, status=obj.status,
-                area_m2=obj.area_m2,
+                approval_number=obj.approval_number, approved_from=obj.approved_from,
+                approved_until=obj.approved_until, hazard=data.get("hazard", False), area_m2=obj.area_m2,
             )
             obj.pk = ad.pk
             return
-        services.outdoor_ad_update(acting_user=request.user, ad=obj, **_changes(form))
+        _refusal(lambda: services.outdoor_ad_update(acting_user=request.user, ad=obj,
+                                                    **_changes(form, services.AD_EDITABLE)))
+        if set(form.changed_data) & set(self.APPROVAL):
+            _refusal(lambda: services.outdoor_ad_approve(
+                acting_user=request.user, ad=obj, approval_number=data["approval_number"],
+                approved_from=data["approved_from"], approved_until=data["approved_until"]))
+
+    def _each(self, request, queryset, status, reason):
+        done = 0
+        for ad in queryset:
+            try:
+                services.outdoor_ad_set_status(acting_user=request.user, ad=ad, status=status, reason=str(reason))
+                done += 1
+            except services.AdStateConflict:
+                continue
+        self.message_user(request, _("已处理 %(n)d 条，其余状态不允许。") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("标记为安全隐患"))
+    def mark_hazard(self, request, queryset):
+        self._each(request, queryset, AdStatus.HAZARD, _("管理后台标记"))
+
+    @admin.action(description=_("隐患已消除（按审批恢复状态）"))
+    def clear_hazard(self, request, queryset):
+        self._each(request, queryset, AdStatus.APPROVED, _("管理后台消除隐患"))
+
+    @admin.action(description=_("登记为已拆除（不可撤销）"))
+    def mark_removed(self, request, queryset):
+        self._each(request, queryset, AdStatus.REMOVED, _("管理后台登记拆除"))
+
+
+class AdTargetForm(forms.ModelForm):
+    class Meta:
+        model = AdTarget
+        fields = ["street", "public_service_ratio"]
+
+
+@admin.register(AdTarget)
+class AdTargetAdmin(BureauStaffAdmin):
+    form = AdTargetForm
+    list_display = ["street", "public_service_ratio", "updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        target = services.ad_target_set(acting_user=request.user, street=form.cleaned_data["street"],
+                                        public_service_ratio=form.cleaned_data["public_service_ratio"])
+        obj.pk = target.pk
+
 
 from .farmers import admin as farmers_admin  # noqa: E402, F401 - farmers markets' screens

@@ -73,13 +73,8 @@ class AdKind(models.TextChoices):
 
 
 class AdStatus(models.TextChoices):
-    NORMAL = "normal", _("正常")
-    HAZARD = "hazard", _("安全隐患")
-    REMOVED = "removed", _("已拆除")
-
-
-class AdState(models.TextChoices):
-    """An ad's state as shown: derived from its stored status and its approval period on a given day."""
+    """An ad's status. approved, expiring and expired follow its approval period (the daily job moves them on
+    their day); no approval until one is recorded; hazard until the hazard is dealt with; removed is final."""
 
     APPROVED = "approved", _("已审批")
     EXPIRING = "expiring", _("即将到期")
@@ -87,6 +82,29 @@ class AdState(models.TextChoices):
     NO_APPROVAL = "no_approval", _("无审批")
     HAZARD = "hazard", _("安全隐患")
     REMOVED = "removed", _("已拆除")
+
+
+# The statuses an ad may move to from each status, and why each edge exists. Nothing leaves removed.
+AD_TRANSITIONS = {
+    # an approval is recorded (its period decides which of the three); a hazard is found; it is taken down
+    AdStatus.NO_APPROVAL: {AdStatus.APPROVED, AdStatus.EXPIRING, AdStatus.EXPIRED, AdStatus.HAZARD, AdStatus.REMOVED},
+    # the daily job: 30 days before the end, then the day after it; a renewed approval; a hazard; taken down
+    AdStatus.APPROVED: {AdStatus.EXPIRING, AdStatus.EXPIRED, AdStatus.HAZARD, AdStatus.REMOVED},
+    AdStatus.EXPIRING: {AdStatus.APPROVED, AdStatus.EXPIRED, AdStatus.HAZARD, AdStatus.REMOVED},
+    AdStatus.EXPIRED: {AdStatus.APPROVED, AdStatus.EXPIRING, AdStatus.HAZARD, AdStatus.REMOVED},
+    # the hazard dealt with: back to what its approval says; or taken down
+    AdStatus.HAZARD: {AdStatus.APPROVED, AdStatus.EXPIRING, AdStatus.EXPIRED, AdStatus.NO_APPROVAL, AdStatus.REMOVED},
+    AdStatus.REMOVED: set(),
+}
+# The statuses that count as a problem (the seed's targets: no approval, expired, a safety hazard).
+AD_PROBLEM_STATUSES = (AdStatus.NO_APPROVAL, AdStatus.EXPIRED, AdStatus.HAZARD)
+
+
+class FrontageKind(models.TextChoices):
+    """门前三包 (clean, green, order) or the wider 门前五包 (adding facilities and appearance)."""
+
+    THREE = "three", _("门前三包")
+    FIVE = "five", _("门前五包")
 
 
 class NoticeKind(models.TextChoices):
@@ -104,5 +122,12 @@ PERMIT_DEFAULT_DAYS = 365
 # The expiry warning (an inbox message to the street's leaders) goes out this many days ahead.
 PERMIT_WARNING_DAYS = 30
 AD_WARNING_DAYS = 30
+# A shop is flagged with this many 店外经营 (09005) cases, linked to it or within its frontage, in the
+# trailing FLAG_DAYS days (today and the days before it).
+SHOP_FLAG_CATEGORY = "09005"
+SHOP_FLAG_CASES = 3
+SHOP_FLAG_DAYS = 90
+# A shop's frontage: the square this many metres either way (north-south, east-west) of its point.
+FRONTAGE_HALF_SIDE_M = 15
 # A road-segment zone covers this far either side of its line unless the zone says otherwise.
 DEFAULT_HALF_WIDTH_M = 10

@@ -23,7 +23,7 @@ def market_tiles(request):
     problem = OutdoorAd.objects.visible_to(user).problem(today).count()
     shops_qs = Shop.objects.visible_to(user).active()
     shops = shops_qs.count()
-    covered = shops_qs.filter(pk__in=FrontageAgreement.objects.active().values("shop_id")).count()
+    covered = shops_qs.filter(pk__in=FrontageAgreement.objects.values("shop_id")).count()
     coverage = round(100 * covered / shops) if shops else None
     return [
         {"key": "markets-permits-pending", "label": _("待办摊位申请"), "value": pending, "note": "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,7 @@ from bureau.accounts.choices import Role
 from bureau.accounts.models import User
 
 from . import services
-from .choices import AdKind, AdStatus, ZoneKind
+from .choices import AdKind, FrontageKind, ZoneKind
 from .models import VendorZone
 
 ORDER = 30
@@ -195,23 +196,73 @@ def _links(actor, offenders):
     return made
 
 
+def _scan():
+    """A small picture standing for the scan of a signed commitment letter."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (120, 160), "white")
+    ImageDraw.Draw(img).rectangle([10, 10, 110, 150], outline="black")
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    out.seek(0)
+    out.name = "commitment.png"
+    return out
+
+
+def _shop_point(street, n):
+    """A point in the street's first cell, a few metres apart per shop; None without cells."""
+    from shapely.geometry import shape
+
+    cell = street.cells.order_by("code").first()
+    if cell is None:
+        return None, None, None
+    try:
+        centre = shape(cell.geometry).representative_point()
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return cell, None, None
+    return cell, round(centre.y + n * 0.0004, 6), round(centre.x, 6)
+
+
 def _shops(actor, rng, streets, quick, today):
+    """Shops with licence numbers, points and agreements (五包 mostly, a few 三包, some re-signed), commitment
+    letters; every third street lags behind. The first street's first shop has three 店外经营 findings in
+    front of it this month (settled on the spot), so it is flagged."""
+    from enforcement.services import case_report
+
     made = 0
     for i, street in enumerate(streets):
         short = street.name.removesuffix("街道").removesuffix("镇")
         count = 6 if quick else 10
-        # most streets near full coverage; every third street lags behind by a few shops
         unsigned = (i % 3 == 2) * 3 + (i % 2)
         for n in range(count):
+            cell, lat, lng = _shop_point(street, n)
             shop = services.shop_register(acting_user=actor, name=f"{short}{SHOP_KINDS[n % len(SHOP_KINDS)]}",
-                                          address=f"{short}路{n * 2 + 1}号", street=street)
+                                          address=f"{short}路{n * 2 + 1}号", street=street, grid=cell,
+                                          licence_number=f"92360802MA{i:02d}{n:02d}{rng.randint(1000, 9999)}X",
+                                          lat=lat, lng=lng)
             made += 1
-            if n < count - unsigned:
-                services.frontage_agreement_sign(
-                    acting_user=actor, shop=shop, signed_on=today - timedelta(days=rng.randint(20, 300)),
-                    signer_name=f"{SURNAMES[(i + n) % len(SURNAMES)]}{GIVEN[n % len(GIVEN)]}",
-                    signer_phone=f"15{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
-                )
+            if n >= count - unsigned:
+                continue
+            signer = f"{SURNAMES[(i + n) % len(SURNAMES)]}{GIVEN[n % len(GIVEN)]}"
+            phone = f"15{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
+            signed = today - timedelta(days=rng.randint(200, 400))
+            kind = FrontageKind.THREE if n % 5 == 4 else FrontageKind.FIVE
+            services.frontage_agreement_sign(acting_user=actor, shop=shop, signed_on=signed, signer_name=signer,
+                                             signer_phone=phone, kind=kind)
+            if n % 3 == 0:  # re-signed this year: a second version
+                services.frontage_agreement_sign(acting_user=actor, shop=shop, kind=kind, signer_name=signer,
+                                                 signed_on=today - timedelta(days=rng.randint(5, 60)),
+                                                 signer_phone=phone)
+            if n % 2 == 0:
+                services.shop_commitment_record(acting_user=actor, shop=shop, signed_on=signed, signer_name=signer,
+                                                scan=_scan())
+            if i == 0 and n == 0 and lat is not None:
+                for k in range(3):
+                    case_report(acting_user=actor, category="09005", lat=lat, lng=lng, source="supervision",
+                                description=f"店外经营：{shop.name}门前摆放商品（第{k + 1}次）", self_handled=True,
+                                party=shop.party)
     return made
 
 
@@ -220,21 +271,25 @@ def _ads(actor, rng, streets, today):
     for i, street in enumerate(streets):
         short = street.name.removesuffix("街道").removesuffix("镇")
         specs = [
-            (AdKind.AD, f"吉A广审{2026}{i:02d}01", today + timedelta(days=200), AdStatus.NORMAL),
-            (AdKind.SHOP_SIGN, f"吉A招审{2026}{i:02d}02", today + timedelta(days=400), AdStatus.NORMAL),
+            (AdKind.AD, f"吉A广审{2026}{i:02d}01", today + timedelta(days=200), False),
+            (AdKind.SHOP_SIGN, f"吉A招审{2026}{i:02d}02", today + timedelta(days=400), False),
+            (AdKind.PUBLIC_SERVICE, f"吉A公审{2026}{i:02d}06", today + timedelta(days=300), False),
+            # ends within the warning window: the street is told by the daily job
+            (AdKind.AD, f"吉A广审{2026}{i:02d}07", today + timedelta(days=12 + i), False),
         ]
         if i % 2 == 0:
-            specs.append((AdKind.AD, f"吉A广审{2025}{i:02d}03", today - timedelta(days=rng.randint(5, 90)),
-                          AdStatus.NORMAL))
+            specs.append((AdKind.AD, f"吉A广审{2025}{i:02d}03", today - timedelta(days=rng.randint(5, 90)), False))
+            specs.append((AdKind.PUBLIC_SERVICE, f"吉A公审{2025}{i:02d}08", today + timedelta(days=150), False))
         if i % 3 == 0:
-            specs.append((AdKind.SHOP_SIGN, "", None, AdStatus.NORMAL))
+            specs.append((AdKind.SHOP_SIGN, "", None, False))
         if i % 4 == 1:
-            specs.append((AdKind.SHOP_SIGN, f"吉A招审{2024}{i:02d}05", today + timedelta(days=100), AdStatus.HAZARD))
-        for n, (kind, number, until, status) in enumerate(specs):
+            specs.append((AdKind.SHOP_SIGN, f"吉A招审{2024}{i:02d}05", today + timedelta(days=100), True))
+        for n, (kind, number, until, hazard) in enumerate(specs):
             services.outdoor_ad_register(
                 acting_user=actor, owner=f"{short}{SHOP_KINDS[(n + i) % len(SHOP_KINDS)]}", kind=kind,
-                location=f"{short}路{n * 10 + 8}号", street=street, approval_number=number, approved_until=until,
-                status=status,
+                location=f"{short}路{n * 10 + 8}号", street=street, approval_number=number,
+                approved_from=(until - timedelta(days=730)) if until else None, approved_until=until, hazard=hazard,
             )
             made += 1
+        services.ad_target_set(acting_user=actor, street=street, public_service_ratio=Decimal("0.2"))
     return made

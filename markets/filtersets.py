@@ -9,7 +9,7 @@ from enforcement.filtersets import _moment
 from grids.models import Street
 
 from .choices import AdKind, AdStatus, PermitStatus, ZoneKind
-from .models import OutdoorAd, StallPermit, VendorZone
+from .models import OutdoorAd, Shop, StallPermit, VendorZone
 
 
 def _flag(name, value):
@@ -65,11 +65,51 @@ class OutdoorAdFilterSet(_StreetFilterMixin, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=AdKind.choices)
     status = django_filters.ChoiceFilter(choices=AdStatus.choices)
     problem = django_filters.CharFilter(method="filter_problem")
+    q = django_filters.CharFilter(method="filter_q")
 
     class Meta:
         model = OutdoorAd
-        fields = ["street", "kind", "status", "problem"]
+        fields = ["street", "kind", "status", "problem", "q"]
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()[:64]
+        return queryset.filter(Q(owner__icontains=value) | Q(location__icontains=value)
+                               | Q(approval_number__icontains=value)) if value else queryset
 
     def filter_problem(self, queryset, name, value):
         problem = queryset.problem()
         return problem if _flag(name, value) else queryset.exclude(pk__in=problem.values("pk"))
+
+
+class ShopFilterSet(_StreetFilterMixin, django_filters.FilterSet):
+    street = django_filters.CharFilter(method="filter_street")
+    grid = django_filters.CharFilter(field_name="grid__code")
+    is_active = django_filters.BooleanFilter()
+    covered = django_filters.CharFilter(method="filter_covered")
+    flagged = django_filters.CharFilter(method="filter_flagged")
+    q = django_filters.CharFilter(method="filter_q")
+
+    class Meta:
+        model = Shop
+        fields = ["street", "grid", "is_active", "covered", "flagged", "q"]
+
+    def filter_covered(self, queryset, name, value):
+        """Needs `has_agreement` (ShopQuerySet.with_agreement / for_register)."""
+        return queryset.filter(has_agreement=_flag(name, value))
+
+    def filter_flagged(self, queryset, name, value):
+        """Needs `frontage_case_count` (ShopQuerySet.with_frontage_case_count / for_register)."""
+        from .choices import SHOP_FLAG_CASES
+
+        if _flag(name, value):
+            return queryset.filter(frontage_case_count__gte=SHOP_FLAG_CASES)
+        return queryset.filter(frontage_case_count__lt=SHOP_FLAG_CASES)
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()[:64]
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value)
+                               | Q(licence_number__icontains=value)) if value else queryset

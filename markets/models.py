@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from .choices import (
     DEFAULT_HALF_WIDTH_M,
     AdKind,
     AdStatus,
+    FrontageKind,
     NightSnackRule,
     NoticeKind,
     PermitApplicant,
@@ -26,9 +27,11 @@ from .choices import (
 )
 from .querysets import (
     IN_FORCE,
+    AdTargetQuerySet,
     FrontageAgreementQuerySet,
     MarketNoticeQuerySet,
     OutdoorAdQuerySet,
+    ShopCommitmentQuerySet,
     ShopQuerySet,
     StallPermitEventQuerySet,
     StallPermitQuerySet,
@@ -346,14 +349,19 @@ class VendorCaseLink(models.Model):
 
 
 class Shop(models.Model):
-    """A registered shop along a street; each should sign a frontage agreement (门前五包)."""
+    """A registered shop along a street, with its business licence number; each should sign a frontage agreement
+    (门前三包 or 五包) and a commitment letter (承诺书). Its point (optional) places its frontage: cases of 店外经营
+    there count against it."""
 
     name = models.CharField(_("店名"), max_length=128)
     address = models.CharField(_("地址"), max_length=255)
+    licence_number = models.CharField(_("营业执照号"), max_length=64, blank=True)
     street = models.ForeignKey("grids.Street", on_delete=models.PROTECT, related_name="shops",
                                verbose_name=_("街道"))
     grid = models.ForeignKey("grids.GridCell", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="shops", verbose_name=_("单元网格"))
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
     is_active = models.BooleanField(_("在营"), default=True)
     # the shop's operator in the district's register of parties
     party = models.ForeignKey("enforcement.Party", on_delete=models.PROTECT, null=True, blank=True,
@@ -365,42 +373,76 @@ class Shop(models.Model):
         verbose_name = _("商户")
         verbose_name_plural = _("商户")
         ordering = ["street__code", "name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["street", "name", "address"], name="shop_unique_place")]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name", "address"], name="shop_unique_place"),
+            models.CheckConstraint(condition=Q(lat__isnull=True, lng__isnull=True)
+                                   | Q(lat__isnull=False, lng__isnull=False), name="shop_point_whole"),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class FrontageAgreement(models.Model):
-    """A signed frontage responsibility agreement (门前五包责任书); a new one ends the shop's previous one."""
+class FrontageAgreement(AppendOnlyModel):
+    """One signed version of a shop's frontage responsibility agreement (门前三包 or 五包责任书). Re-signing
+    adds the next version; the versions are the history and are never changed. The shop's current agreement of
+    a kind is its highest version."""
 
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("商户"))
+    kind = models.CharField(_("类型"), max_length=8, choices=FrontageKind.choices, default=FrontageKind.FIVE)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1, validators=[MinValueValidator(1)])
     signed_on = models.DateField(_("签订日期"))
     signer_name = models.CharField(_("签订人"), max_length=64)
     signer_phone_masked = models.CharField(_("签订人电话"), max_length=32, blank=True)
     signer_phone_hash = models.CharField(_("签订人电话（摘要）"), max_length=64, blank=True)
-    is_active = models.BooleanField(_("有效"), default=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"), null=True, blank=True)
 
     objects = FrontageAgreementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("门前五包责任书")
-        verbose_name_plural = _("门前五包责任书")
-        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("门前包干责任书")
+        verbose_name_plural = _("门前包干责任书")
+        ordering = ["shop", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["shop"], condition=Q(is_active=True),
-                                    name="frontageagreement_one_active_per_shop"),
+            models.UniqueConstraint(fields=["shop", "kind", "version"], name="frontageagreement_unique_version"),
         ]
+
+    def __str__(self):
+        return f"{self.shop.name} {self.get_kind_display()} v{self.version}"
+
+
+class ShopCommitment(AppendOnlyModel):
+    """A shop's signed commitment letter (承诺书): who signed it and when, with the scan of the signed page (a
+    photo, checked and stripped of its metadata like case photos). A new letter is a new row; the latest is
+    the one in force."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("商户"))
+    signed_on = models.DateField(_("签订日期"))
+    signer_name = models.CharField(_("签订人"), max_length=64)
+    scan = models.FileField(_("扫描件"), upload_to="markets/commitments/%Y/%m/")
+    scan_sha256 = models.CharField(_("扫描件摘要"), max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    objects = ShopCommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("商户承诺书")
+        verbose_name_plural = _("商户承诺书")
+        ordering = ["shop", "-signed_on", "-pk"]
 
     def __str__(self):
         return f"{self.shop.name} {self.signed_on:%Y-%m-%d}"
 
 
 class OutdoorAd(models.Model):
-    """An outdoor ad or shop sign (户外广告、门店招牌) with its approval; a problem when unapproved, expired
-    or hazardous."""
+    """An outdoor ad or shop sign (户外广告、门店招牌) with its approval (number and period). Its status moves
+    with the approval's period (the daily job), by a hazard found or dealt with, and to removed, which is
+    final; a removal is ordered by a rectification order to the owner, and done when its follow-up finds it
+    complied with."""
 
     owner = models.CharField(_("设置单位"), max_length=128)
     location = models.CharField(_("位置"), max_length=255)
@@ -408,11 +450,14 @@ class OutdoorAd(models.Model):
                                verbose_name=_("街道"))
     kind = models.CharField(_("类型"), max_length=16, choices=AdKind.choices)
     approval_number = models.CharField(_("审批文号"), max_length=64, blank=True)
+    approved_from = models.DateField(_("审批有效期起"), null=True, blank=True)
     approved_until = models.DateField(_("审批有效期至"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=AdStatus.choices, default=AdStatus.NORMAL)
+    status = models.CharField(_("状态"), max_length=16, choices=AdStatus.choices, default=AdStatus.NO_APPROVAL)
     area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True,
                                   validators=[MinValueValidator(0)])
     registered_at = models.DateTimeField(_("登记时间"))
+    removal_order = models.ForeignKey("enforcement.RectificationOrder", on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="outdoor_ads", verbose_name=_("拆除整改通知书"))
 
     objects = OutdoorAdQuerySet.as_manager()
 
@@ -423,10 +468,44 @@ class OutdoorAd(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(approved_until__isnull=True) | ~Q(approval_number=""),
                                    name="outdoorad_expiry_needs_approval"),
+            models.CheckConstraint(condition=Q(approved_from__isnull=True) | Q(approved_until__isnull=True)
+                                   | Q(approved_until__gte=F("approved_from")), name="outdoorad_approval_range"),
+        ]
+        indexes = [
+            # the daily expiry job: approved and expiring ads by the end of their approval
+            models.Index(fields=["status", "approved_until"], name="outdoorad_status_until"),
         ]
 
     def __str__(self):
         return f"{self.owner} {self.location}"
+
+
+class AdTarget(models.Model):
+    """A street's target share of public-service ads among its standing ads (公益广告比例), set by bureau staff."""
+
+    street = models.OneToOneField("grids.Street", on_delete=models.PROTECT, related_name="ad_target",
+                                  verbose_name=_("街道"))
+    public_service_ratio = models.DecimalField(
+        _("公益广告比例目标"), max_digits=5, decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)], help_text=_("0 至 1，如 0.2 表示 20%"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("设置人"))
+    updated_at = models.DateTimeField(_("设置时间"))
+
+    objects = AdTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公益广告比例目标")
+        verbose_name_plural = _("公益广告比例目标")
+        ordering = ["street__code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(public_service_ratio__gte=0, public_service_ratio__lte=1),
+                                   name="adtarget_ratio_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.street} {self.public_service_ratio:.0%}"
+
 
 # Farmers markets live in their own sub-package (markets/farmers/), registered under this app's label.
 from .farmers.models import *  # noqa: E402, F403

@@ -31,3 +31,9 @@ class ZoneWritePermission(AudiencePermission):
     """Zones are a district-wide decision: bureau staff write, leaders and officers read."""
 
     rights = ((bureau_staff, ALL), (street_leader, READ), (grid_officer, READ))
+
+
+class AdTargetPermission(AudiencePermission):
+    """The public-service ad targets are the bureau's to set; leaders and officers read the ratios."""
+
+    rights = ((bureau_staff, ALL), (street_leader, READ), (grid_officer, READ))

@@ -3,6 +3,7 @@ full_clean() before save, an audit record. Plain phone and ID numbers enter here
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +18,13 @@ from enforcement.services.parties import party_match_or_add
 
 from . import workflow
 from .choices import (
+    AD_TRANSITIONS,
+    AD_WARNING_DAYS,
     DEFAULT_HALF_WIDTH_M,
     PERMIT_DEFAULT_DAYS,
     AdKind,
     AdStatus,
+    FrontageKind,
     NightSnackRule,
     NoticeKind,
     PermitApplicant,
@@ -30,10 +34,12 @@ from .choices import (
     ZoneKind,
 )
 from .models import (
+    AdTarget,
     FrontageAgreement,
     MarketNotice,
     OutdoorAd,
     Shop,
+    ShopCommitment,
     StallPermit,
     StallPermitEvent,
     Vendor,
@@ -528,25 +534,44 @@ def vendor_case_reported(ref, case, acting_user) -> None:
     vendor_link_case(acting_user=acting_user, vendor=_vendor_by_ref(ref), case=case, note=_("巡查发现"))
 
 
+# --- shops, frontage agreements, commitment letters ------------------------------------------------
+
+def _check_point(lat, lng):
+    if (lat is None) != (lng is None):
+        raise ValidationError({"lat": [_("经纬度须同时填写。")]})
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationError({"lat": [_("经纬度超出范围。")]})
+
+
 @transaction.atomic
-def shop_register(*, acting_user, name, address, street, grid=None) -> Shop:
+def shop_register(*, acting_user, name, address, street, grid=None, licence_number="", lat=None,
+                  lng=None) -> Shop:
+    """A shop in a street (and, when known, its grid cell and point); its operator joins the register of
+    parties, so cases naming the shop count against it."""
     if grid is not None and grid.street_id != street.pk:
         raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
+    _check_point(lat, lng)
     party = party_match_or_add(acting_user=acting_user, name=name, kind=PartyKind.ORGANISATION, address=address)
-    shop = Shop(name=name, address=address, street=street, grid=grid, party=party)
+    shop = Shop(name=name, address=address, street=street, grid=grid, party=party,
+                licence_number=(licence_number or "").strip(), lat=lat, lng=lng)
     shop.full_clean()
     shop.save()
     audit_record(actor=acting_user, action="shop.register", obj=shop, detail={"street": street.code})
     return shop
 
 
+SHOP_EDITABLE = {"name", "address", "street", "grid", "is_active", "licence_number", "lat", "lng"}
+
+
 @transaction.atomic
 def shop_update(*, acting_user, shop, **changes) -> Shop:
-    """Change a shop's name, address, street, grid cell or whether it trades; the cell must be in the street."""
+    """Change a shop's name, address, licence number, street, grid cell, point or whether it trades; the cell
+    must be in the street."""
     shop = Shop.objects.select_for_update().get(pk=shop.pk)
-    changed = _apply(shop, changes, {"name", "address", "street", "grid", "is_active"})
+    changed = _apply(shop, changes, SHOP_EDITABLE)
     if shop.grid is not None and shop.grid.street_id != shop.street_id:
         raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
+    _check_point(shop.lat, shop.lng)
     shop.full_clean()
     shop.save()
     audit_record(actor=acting_user, action="shop.change", obj=shop, detail={"fields": changed})
@@ -554,51 +579,133 @@ def shop_update(*, acting_user, shop, **changes) -> Shop:
 
 
 @transaction.atomic
-def frontage_agreement_sign(*, acting_user, shop, signed_on, signer_name, signer_phone="") -> FrontageAgreement:
-    """Record a signed agreement; the shop's previous active agreement (if any) ends."""
+def frontage_agreement_sign(*, acting_user, shop, signed_on, signer_name, signer_phone="",
+                            kind=FrontageKind.FIVE) -> FrontageAgreement:
+    """Record a signed agreement of `kind` (三包 or 五包) as the shop's next version of it; the earlier
+    versions stay, unchanged, as its history. Versions of a shop are numbered under the shop's row lock."""
     shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if kind not in FrontageKind.values:
+        raise ValidationError({"kind": [_("未知的责任书类型。")]})
     if signed_on > _today():
         raise ValidationError({"signed_on": [_("签订日期不能晚于今天。")]})
-    previous = list(FrontageAgreement.objects.select_for_update().filter(shop=shop, is_active=True))
-    for old in previous:
-        old.is_active = False
-        old.save(update_fields=["is_active"])
+    if not (signer_name or "").strip():
+        raise ValidationError({"signer_name": [_("请填写签订人。")]})
+    latest = FrontageAgreement.objects.filter(shop=shop, kind=kind).order_by("-version").first()
+    if latest is not None and signed_on < latest.signed_on:
+        raise ValidationError({"signed_on": [_("签订日期不能早于上一版本（%(date)s）。") % {
+            "date": latest.signed_on.isoformat()}]})
     agreement = FrontageAgreement(
-        shop=shop, signed_on=signed_on, signer_name=signer_name, signer_phone_masked=mask_phone(signer_phone),
-        signer_phone_hash=phone_hash(signer_phone), is_active=True,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        shop=shop, kind=kind, version=(latest.version + 1) if latest else 1, signed_on=signed_on,
+        signer_name=signer_name.strip(), signer_phone_masked=mask_phone(signer_phone),
+        signer_phone_hash=phone_hash(signer_phone), recorded_by=_user(acting_user), recorded_at=clock.now(),
     )
     agreement.full_clean()
     agreement.save()
     audit_record(actor=acting_user, action="frontage_agreement.sign", obj=agreement,
-                 detail={"shop": shop.pk, "replaces": [a.pk for a in previous]})
+                 detail={"shop": shop.pk, "kind": kind, "version": agreement.version,
+                         "replaces": latest.pk if latest else None})
     return agreement
 
 
-@transaction.atomic
-def outdoor_ad_register(*, acting_user, owner, location, street, kind=AdKind.AD, approval_number="",
-                        approved_until=None, status=AdStatus.NORMAL, area_m2=None) -> OutdoorAd:
-    if approved_until is not None and not approval_number:
+def shop_commitment_record(*, acting_user, shop, signed_on, signer_name, scan) -> ShopCommitment:
+    """Record the shop's signed commitment letter (承诺书) with the scan of the signed page. The scan is checked
+    (and its metadata stripped) before the transaction, as case photos are; a letter signed again is a new
+    row, the earlier ones stay."""
+    from enforcement.photos import photo_check
+
+    try:
+        photo = photo_check(scan) if scan else None
+    except ValidationError as exc:
+        raise ValidationError({"scan": exc.message_dict.get("photos", exc.messages)}) from None
+    if photo is None:
+        raise ValidationError({"scan": [_("请上传承诺书扫描件。")]})
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().get(pk=shop.pk)
+        if signed_on > _today():
+            raise ValidationError({"signed_on": [_("签订日期不能晚于今天。")]})
+        if not (signer_name or "").strip():
+            raise ValidationError({"signer_name": [_("请填写签订人。")]})
+        extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[photo.content_type]
+        letter = ShopCommitment(shop=shop, signed_on=signed_on, signer_name=signer_name.strip(),
+                                scan_sha256=photo.sha256, recorded_by=_user(acting_user), recorded_at=clock.now())
+        letter.scan.save(f"{photo.sha256[:16]}.{extension}", ContentFile(photo.display or photo.content), save=False)
+        letter.full_clean()
+        letter.save()
+        audit_record(actor=acting_user, action="shop_commitment.record", obj=letter,
+                     detail={"shop": shop.pk, "signed_on": signed_on.isoformat()})
+        return letter
+
+
+# --- outdoor ads ------------------------------------------------------------------------------------
+
+class AdStateConflict(Conflict):
+    default_detail = _lazy("该广告当前状态下不能执行此操作。")
+
+
+def ad_status_for(approval_number, approved_until, today) -> str:
+    """What an ad's approval says on `today`: none, approved, expiring (within AD_WARNING_DAYS) or expired."""
+    if not approval_number:
+        return AdStatus.NO_APPROVAL
+    if approved_until is None:
+        return AdStatus.APPROVED
+    if approved_until < today:
+        return AdStatus.EXPIRED
+    if approved_until <= today + timedelta(days=AD_WARNING_DAYS):
+        return AdStatus.EXPIRING
+    return AdStatus.APPROVED
+
+
+def _check_approval(approval_number, approved_from, approved_until):
+    if (approved_until is not None or approved_from is not None) and not approval_number:
         raise ValidationError({"approval_number": [_("有审批有效期时必须填写审批文号。")]})
-    ad = OutdoorAd(owner=owner, location=location, street=street, kind=kind, approval_number=approval_number,
-                   approved_until=approved_until, status=status, area_m2=area_m2, registered_at=clock.now())
+    if approved_from and approved_until and approved_until < approved_from:
+        raise ValidationError({"approved_until": [_("审批有效期至不能早于有效期起。")]})
+
+
+def _ad_move(ad, to, *, acting_user, reason="", action="outdoor_ad.status"):
+    """Move a locked ad to `to` along AD_TRANSITIONS (removed is final), audited."""
+    if ad.status == to:
+        return ad
+    if to not in AD_TRANSITIONS[AdStatus(ad.status)]:
+        raise AdStateConflict(_("该广告已拆除，状态不能再改变。") if ad.status == AdStatus.REMOVED else
+                              _("广告状态不能从「%(from)s」改为「%(to)s」。") % {
+                                  "from": AdStatus(ad.status).label, "to": AdStatus(to).label})
+    old, ad.status = ad.status, to
     ad.full_clean()
-    ad.save()
-    audit_record(actor=acting_user, action="outdoor_ad.register", obj=ad, detail={"street": street.code})
+    ad.save(update_fields=["status"])
+    audit_record(actor=acting_user, action=action, obj=ad, detail={"from": old, "to": to, "reason": reason[:255]},
+                 username="" if acting_user else "system")
     return ad
 
 
 @transaction.atomic
+def outdoor_ad_register(*, acting_user, owner, location, street, kind=AdKind.AD, approval_number="",
+                        approved_from=None, approved_until=None, hazard=False, area_m2=None) -> OutdoorAd:
+    """An ad or sign as found; its status follows its approval (or hazard, when found so)."""
+    approval_number = (approval_number or "").strip()
+    _check_approval(approval_number, approved_from, approved_until)
+    status = AdStatus.HAZARD if hazard else ad_status_for(approval_number, approved_until, _today())
+    ad = OutdoorAd(owner=owner, location=location, street=street, kind=kind, approval_number=approval_number,
+                   approved_from=approved_from, approved_until=approved_until, status=status, area_m2=area_m2,
+                   registered_at=clock.now())
+    ad.full_clean()
+    ad.save()
+    audit_record(actor=acting_user, action="outdoor_ad.register", obj=ad,
+                 detail={"street": street.code, "status": status})
+    return ad
+
+
+AD_EDITABLE = {"owner", "location", "street", "kind", "area_m2"}
+
+
+@transaction.atomic
 def outdoor_ad_update(*, acting_user, ad, **changes) -> OutdoorAd:
-    """Change an ad's record; a removed ad stays removed (as with outdoor_ad_set_status)."""
+    """Change an ad's description (owner, location, street, kind, area). Its approval changes by
+    `outdoor_ad_approve` and its status by `outdoor_ad_set_status`; a removed ad is not changed at all."""
     ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
-    was_removed = ad.status == AdStatus.REMOVED
-    changed = _apply(ad, changes, {"owner", "location", "street", "kind", "approval_number", "approved_until",
-                                   "status", "area_m2"})
-    if was_removed and "status" in changed:
-        raise ValidationError({"status": [_("该广告已拆除。")]})
-    if ad.approved_until is not None and not ad.approval_number:
-        raise ValidationError({"approval_number": [_("有审批有效期时必须填写审批文号。")]})
+    if ad.status == AdStatus.REMOVED:
+        raise AdStateConflict(_("该广告已拆除，不能修改。"))
+    changed = _apply(ad, changes, AD_EDITABLE)
     ad.full_clean()
     ad.save()
     audit_record(actor=acting_user, action="outdoor_ad.change", obj=ad, detail={"fields": changed})
@@ -606,13 +713,138 @@ def outdoor_ad_update(*, acting_user, ad, **changes) -> OutdoorAd:
 
 
 @transaction.atomic
+def outdoor_ad_approve(*, acting_user, ad, approval_number, approved_from=None, approved_until=None) -> OutdoorAd:
+    """Record the ad's approval (a new one, or a renewal): its status becomes what the period says today
+    (a hazard stays a hazard until dealt with)."""
+    ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
+    approval_number = (approval_number or "").strip()
+    if not approval_number:
+        raise ValidationError({"approval_number": [_("请填写审批文号。")]})
+    _check_approval(approval_number, approved_from, approved_until)
+    if ad.status == AdStatus.REMOVED:
+        raise AdStateConflict(_("该广告已拆除，状态不能再改变。"))
+    ad.approval_number, ad.approved_from, ad.approved_until = approval_number, approved_from, approved_until
+    ad.full_clean()
+    ad.save(update_fields=["approval_number", "approved_from", "approved_until"])
+    audit_record(actor=acting_user, action="outdoor_ad.approve", obj=ad,
+                 detail={"approval_number": approval_number, "from": str(approved_from or ""),
+                         "until": str(approved_until or "")})
+    if ad.status != AdStatus.HAZARD:
+        _ad_move(ad, ad_status_for(approval_number, approved_until, _today()), acting_user=acting_user,
+                 reason=approval_number)
+    return ad
+
+
+@transaction.atomic
 def outdoor_ad_set_status(*, acting_user, ad, status, reason="") -> OutdoorAd:
+    """A hazard found (`hazard`), a hazard dealt with (back to what the approval says: pass that status, or
+    `approved`), or the ad taken down (`removed`, final). The dates-driven statuses are the job's."""
     ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
     if ad.status == AdStatus.REMOVED:
-        raise Conflict(_("该广告已拆除。"))
-    old, ad.status = ad.status, status
-    ad.full_clean()
-    ad.save(update_fields=["status"])
-    audit_record(actor=acting_user, action="outdoor_ad.status", obj=ad,
-                 detail={"from": old, "to": status, "reason": reason})
-    return ad
+        raise AdStateConflict(_("该广告已拆除，状态不能再改变。"))
+    if status not in AdStatus.values:
+        raise ValidationError({"status": [_("未知的状态。")]})
+    if status not in (AdStatus.HAZARD, AdStatus.REMOVED):
+        # only a hazard is cleared by hand; the rest follows the approval
+        if ad.status != AdStatus.HAZARD:
+            raise AdStateConflict(_("广告状态由审批有效期决定；请登记审批。"))
+        status = ad_status_for(ad.approval_number, ad.approved_until, _today())
+    return _ad_move(ad, status, acting_user=acting_user, reason=reason or "")
+
+
+@transaction.atomic
+def outdoor_ad_expire_due(*, acting_user=None, today=None) -> dict:
+    """The daily job: approved ads within AD_WARNING_DAYS of their approval's end become expiring, and those past
+    it expired, on their day; the street's leaders get one inbox message per ad and step (a rerun sends nothing
+    new). Ads whose removal order's follow-up found it complied with become removed. Idempotent."""
+    today = today or _today()
+    moved = {AdStatus.EXPIRING: 0, AdStatus.EXPIRED: 0, AdStatus.REMOVED: 0}
+    for ad in OutdoorAd.objects.due_to_move(today).select_for_update().select_related("street"):
+        to = ad_status_for(ad.approval_number, ad.approved_until, today)
+        if to not in (AdStatus.EXPIRING, AdStatus.EXPIRED):
+            continue
+        _ad_move(ad, to, acting_user=acting_user, reason=today.isoformat(), action="outdoor_ad.expire")
+        kind, text = ((NoticeKind.AD_EXPIRING, _("户外广告审批将于 %(to)s 到期：%(owner)s，%(location)s（%(number)s）"))
+                      if to == AdStatus.EXPIRING else
+                      (NoticeKind.AD_EXPIRED, _("户外广告审批已过期：%(owner)s，%(location)s（%(number)s），有效期至 %(to)s")))
+        _notify_street(ad.street_id, kind, f"ad:{ad.pk}:{ad.approved_until.isoformat()}", text % {
+            "owner": ad.owner, "location": ad.location, "number": ad.approval_number,
+            "to": ad.approved_until.isoformat()})
+        moved[to] += 1
+    for ad in OutdoorAd.objects.removal_done().select_for_update():
+        _ad_move(ad, AdStatus.REMOVED, acting_user=acting_user, reason=ad.removal_order.number,
+                 action="outdoor_ad.removed")
+        moved[AdStatus.REMOVED] += 1
+    return {"expiring": moved[AdStatus.EXPIRING], "expired": moved[AdStatus.EXPIRED],
+            "removed": moved[AdStatus.REMOVED]}
+
+
+REMOVAL_CATEGORIES = ("07003", "07006")  # 违规户外广告, 违规牌匾标识
+
+
+def outdoor_ad_order_removal(*, acting_user, ad, case, legal_basis, deadline_days, items=None,
+                             facts="") -> OutdoorAd:
+    """Order the ad's removal: a rectification order (enforcement's order service) from `case` (a 07003 or
+    07006 case in the ad's street) to its party; the ad's owner becomes that party when the case names none.
+    The order's follow-up decides: complied with, the ad is removed."""
+    from enforcement.models import Case
+    from enforcement.services.orders import order_issue
+    from enforcement.services.parties import case_set_party
+
+    with transaction.atomic():
+        ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
+        if ad.status == AdStatus.REMOVED:
+            raise AdStateConflict(_("该广告已拆除。"))
+        if ad.removal_order_id is not None and ad.removal_order.outcome == "":
+            raise AdStateConflict(_("该广告已有未复查的拆除整改通知书：%(number)s") % {"number": ad.removal_order.number})
+        case = Case.objects.select_related("category").filter(pk=getattr(case, "pk", case)).first()
+        if case is None or case.street_id != ad.street_id or case.category.code not in REMOVAL_CATEGORIES:
+            raise ValidationError({"case": [_("请选择本街道的违规户外广告或违规牌匾标识案件。")]})
+        if case.party_id is None:
+            party = party_match_or_add(acting_user=acting_user, name=ad.owner, kind=PartyKind.ORGANISATION)
+            case = case_set_party(acting_user=acting_user, case=case, party=party)
+        order = order_issue(
+            acting_user=acting_user, case=case, legal_basis=legal_basis, deadline_days=deadline_days,
+            items=items or [_("自行拆除%(location)s的户外广告（%(owner)s）") % {"location": ad.location,
+                                                                        "owner": ad.owner}],
+            facts=facts or _("%(owner)s 于 %(location)s 设置的户外广告：%(status)s") % {
+                "owner": ad.owner, "location": ad.location, "status": AdStatus(ad.status).label},
+        )
+        ad.removal_order = order
+        ad.save(update_fields=["removal_order"])
+        audit_record(actor=acting_user, action="outdoor_ad.order_removal", obj=ad,
+                     detail={"order": order.number, "case": case.number})
+        return ad
+
+
+def outdoor_ad_follow_up_removal(*, acting_user, ad, outcome, note="") -> OutdoorAd:
+    """The removal order's follow-up (enforcement's service); complied with, the ad becomes removed."""
+    from enforcement.choices import OrderOutcome
+    from enforcement.services.orders import order_follow_up
+
+    with transaction.atomic():
+        ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
+        if ad.removal_order_id is None:
+            raise AdStateConflict(_("该广告没有拆除整改通知书。"))
+        order = order_follow_up(acting_user=acting_user, order=ad.removal_order, outcome=outcome, note=note)
+        if order.outcome == OrderOutcome.COMPLIED and ad.status != AdStatus.REMOVED:
+            _ad_move(ad, AdStatus.REMOVED, acting_user=acting_user, reason=order.number,
+                     action="outdoor_ad.removed")
+        return ad
+
+
+@transaction.atomic
+def ad_target_set(*, acting_user, street, public_service_ratio) -> AdTarget:
+    """Set a street's public-service ad ratio target (bureau staff)."""
+    if not getattr(acting_user, "is_bureau_staff", False):
+        raise PermissionDenied(_("只有区城管局可以设置公益广告比例目标。"))
+    target = AdTarget.objects.select_for_update().filter(street=street).first() or AdTarget(street=street)
+    before = target.public_service_ratio if target.pk else None
+    target.public_service_ratio, target.updated_by, target.updated_at = (
+        public_service_ratio, _user(acting_user), clock.now())
+    target.full_clean()
+    target.save()
+    audit_record(actor=acting_user, action="ad_target.set", obj=target,
+                 detail={"street": street.code, "from": str(before) if before is not None else None,
+                         "to": str(public_service_ratio)})
+    return target

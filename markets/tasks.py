@@ -32,3 +32,10 @@ def permits_daily(day: str | None = None):
     expired = services.stall_permit_expire_lapsed(today=today)
     warned = services.stall_permit_warn_expiring(today=today)
     return {"expired": expired, "warned": warned}
+
+
+@shared_task(name="markets.ads_daily", **RETRY)
+def ads_daily(day: str | None = None):
+    """Ad approvals: approved -> expiring 30 days before their end, -> expired the day after it, with inbox
+    messages to the street's leaders; ads whose removal order was complied with become removed."""
+    return services.outdoor_ad_expire_due(today=_day(day))

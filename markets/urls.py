@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import public, registers, views
+from . import public, registers, shop_ad_registers, views
 
 app_name = "markets"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     # the page a zone's sign's QR code opens: public, no login
     path("public/zones/<int:pk>/", public.zone_public, name="zone-public"),
     path("farmers/", include("markets.farmers.urls")),  # farmers markets
+    path("shops/", shop_ad_registers.shops, name="shops"),
+    path("ads/", shop_ad_registers.ads, name="ads"),
 ]

@@ -75,6 +75,18 @@ EXPECTED = {
 }
 
 
+def _scan_png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 30), "white").save(out, format="PNG")
+    out.seek(0)
+    out.name = "scan.png"
+    return out
+
+
 def _scoped_models():
     return sorted(
         (m for m in apps.get_models() if hasattr(getattr(m, "objects", None), "visible_to")),
@@ -206,6 +218,8 @@ def district(db):
                                grid=cell)
         m.frontage_agreement_sign(acting_user=bureau, shop=shop, signed_on=today, signer_name="店主")
         m.outdoor_ad_register(acting_user=bureau, owner=f"广告主{street.code}", location="路口", street=street)
+        m.shop_commitment_record(acting_user=bureau, shop=shop, signed_on=today, signer_name="店主", scan=_scan_png())
+        m.ad_target_set(acting_user=bureau, street=street, public_service_ratio="0.2")
 
     # a farmers market in each street with a station, a round, an inspection, a complaint, a repair, a point
     from markets.farmers import services as fm

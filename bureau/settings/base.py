@@ -287,7 +287,8 @@ SPECTACULAR_SETTINGS = {
                             "TradeEnum": "markets.choices.Trade",
                             "StallPermitStatusEnum": "markets.choices.PermitStatus",
                             "AdStatusEnum": "markets.choices.AdStatus",
-                            "MarketComplaintKindEnum": "markets.farmers.choices.ComplaintKind"},
+                            "MarketComplaintKindEnum": "markets.farmers.choices.ComplaintKind",
+                            "FrontageKindEnum": "markets.choices.FrontageKind"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.
@@ -384,6 +385,12 @@ CELERY_BEAT_SCHEDULE = {
     "markets-permits-daily": {
         "task": "markets.permits_daily",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Outdoor ads: approvals move to expiring 30 days before their end and to expired the day after it, just
+    # after midnight; the streets get inbox messages.
+    "markets-ads-daily": {
+        "task": "markets.ads_daily",
+        "schedule": crontab(hour=0, minute=10),
     },
     "sessions-clear-expired": {
         "task": "sessions.clear_expired",

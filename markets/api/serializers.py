@@ -5,20 +5,24 @@ from rest_framework import serializers
 
 from bureau import clock
 from bureau.api.fields import SafeDateTimeField
+from enforcement.choices import OrderOutcome
 from grids.models import Street
 
 from ..choices import (
+    AD_PROBLEM_STATUSES,
     PERMIT_WARNING_DAYS,
     RENEWAL_OPENS_DAYS,
+    SHOP_FLAG_CASES,
     AdKind,
     AdStatus,
+    FrontageKind,
     PermitApplicant,
     PermitStatus,
     Trade,
     VendorKind,
     ZoneKind,
 )
-from ..models import FrontageAgreement, OutdoorAd, Shop, StallPermit, Vendor, VendorZone
+from ..models import FrontageAgreement, OutdoorAd, Shop, ShopCommitment, StallPermit, Vendor, VendorZone
 
 
 class ZoneStreetSerializer(serializers.Serializer):
@@ -99,15 +103,20 @@ class RepeatOffenderSerializer(serializers.ModelSerializer):
         return sorted({link.case.street.code for link in obj.case_links.all()})
 
 
-class FrontageCoverageSerializer(serializers.Serializer):
-    street = serializers.CharField(source="code")
-    street_name = serializers.CharField(source="name")
+class _CoverageSerializer(serializers.Serializer):
+    """Active shops, those with a signed agreement on record, and their ratio (null without shops)."""
+
     shop_count = serializers.IntegerField()
     covered_count = serializers.IntegerField()
     coverage = serializers.SerializerMethodField()
 
     def get_coverage(self, obj) -> float | None:
         return round(obj.covered_count / obj.shop_count, 4) if obj.shop_count else None
+
+
+class FrontageCoverageSerializer(_CoverageSerializer):
+    street = serializers.CharField(source="code")
+    street_name = serializers.CharField(source="name")
 
 
 class RepeatOffenderQuerySerializer(serializers.Serializer):
@@ -118,20 +127,19 @@ class RepeatOffenderQuerySerializer(serializers.Serializer):
 class OutdoorAdSerializer(serializers.ModelSerializer):
     street = serializers.CharField(source="street.code", read_only=True)
     is_problem = serializers.SerializerMethodField()
+    removal_order = serializers.CharField(source="removal_order.number", read_only=True, default=None)
+    removal_outcome = serializers.CharField(source="removal_order.outcome", read_only=True, default=None)
 
     class Meta:
         model = OutdoorAd
-        fields = ["id", "street", "owner", "location", "kind", "approval_number", "approved_until", "status",
-                  "area_m2", "is_problem"]
+        fields = ["id", "street", "owner", "location", "kind", "approval_number", "approved_from", "approved_until",
+                  "status", "area_m2", "is_problem", "removal_order", "removal_outcome"]
 
     def get_is_problem(self, obj) -> bool:
-        from ..choices import AdStatus
-
         today = timezone.localdate(clock.now())
-        if obj.status == AdStatus.REMOVED:
-            return False
-        return (not obj.approval_number or obj.approved_until is None or obj.approved_until < today
-                or obj.status == AdStatus.HAZARD)
+        return obj.status in AD_PROBLEM_STATUSES or (
+            obj.status in (AdStatus.APPROVED, AdStatus.EXPIRING) and obj.approved_until is not None
+            and obj.approved_until < today)
 
 
 class CheckedZoneSerializer(serializers.Serializer):
@@ -228,7 +236,9 @@ class AdRegisterSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=255)
     kind = serializers.ChoiceField(choices=AdKind.choices, default=AdKind.AD)
     approval_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    approved_from = serializers.DateField(required=False, allow_null=True, default=None)
     approved_until = serializers.DateField(required=False, allow_null=True, default=None)
+    hazard = serializers.BooleanField(required=False, default=False)
     area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False,
                                        allow_null=True, default=None)
 
@@ -239,22 +249,50 @@ class AdStatusSerializer(serializers.Serializer):
 
 
 class ShopSerializer(serializers.ModelSerializer):
+    """A shop with its frontage state: an agreement on record, its latest commitment letter's date, and its
+    店外经营 (09005) cases of the trailing 90 days (linked to it or in its frontage), flagged at three."""
+
     street = serializers.CharField(source="street.code", read_only=True)
     grid = serializers.CharField(source="grid.code", read_only=True, default=None)
+    has_agreement = serializers.BooleanField(read_only=True)
+    commitment_signed_on = serializers.DateField(read_only=True, allow_null=True)
+    signer_name = serializers.CharField(read_only=True, allow_null=True, help_text="the latest agreement's signer")
+    signer_phone = serializers.CharField(source="signer_phone_masked", read_only=True, allow_null=True,
+                                         help_text="masked (138****5678)")
+    frontage_case_count = serializers.IntegerField(read_only=True)
+    flagged = serializers.SerializerMethodField()
 
     class Meta:
         model = Shop
-        fields = ["id", "name", "address", "street", "grid", "is_active"]
+        fields = ["id", "name", "address", "licence_number", "street", "grid", "lat", "lng", "is_active",
+                  "has_agreement", "signer_name", "signer_phone", "commitment_signed_on", "frontage_case_count",
+                  "flagged"]
+
+    def get_flagged(self, obj) -> bool:
+        return obj.frontage_case_count >= SHOP_FLAG_CASES
 
 
 class ShopRegisterSerializer(serializers.Serializer):
     street = serializers.CharField(max_length=3)
     name = serializers.CharField(max_length=128)
     address = serializers.CharField(max_length=255)
+    licence_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
     grid = serializers.CharField(max_length=15, required=False, allow_blank=True, default="")
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, default=None)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
+
+
+class ShopUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=128, required=False)
+    address = serializers.CharField(max_length=255, required=False)
+    licence_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
 class AgreementSignSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FrontageKind.choices, default=FrontageKind.FIVE)
     signed_on = serializers.DateField()
     signer_name = serializers.CharField(max_length=64)
     signer_phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
@@ -265,4 +303,70 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FrontageAgreement
-        fields = ["id", "shop", "signed_on", "signer_name", "signer_phone", "is_active"]
+        fields = ["id", "shop", "kind", "version", "signed_on", "signer_name", "signer_phone", "recorded_at"]
+
+
+class CommitmentRecordSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    signer_name = serializers.CharField(max_length=64)
+    scan = serializers.FileField(help_text="the signed letter's scan: JPEG, PNG or WebP")
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShopCommitment
+        fields = ["id", "shop", "signed_on", "signer_name", "scan_sha256", "recorded_at"]
+
+
+class CellCoverageSerializer(_CoverageSerializer):
+    grid = serializers.CharField(source="code")
+    street = serializers.CharField(source="community.street.code")
+
+
+class AdApproveSerializer(serializers.Serializer):
+    approval_number = serializers.CharField(max_length=64)
+    approved_from = serializers.DateField(required=False, allow_null=True, default=None)
+    approved_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AdUpdateSerializer(serializers.Serializer):
+    owner = serializers.CharField(max_length=128, required=False)
+    location = serializers.CharField(max_length=255, required=False)
+    kind = serializers.ChoiceField(choices=AdKind.choices, required=False)
+    area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
+
+
+class AdRemovalOrderSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1, help_text="a 07003 / 07006 case of the ad's street")
+    legal_basis = serializers.CharField(max_length=2000)
+    deadline_days = serializers.IntegerField(min_value=1, max_value=90)
+    items = serializers.ListField(child=serializers.CharField(max_length=500), required=False, max_length=20)
+    facts = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class AdFollowUpSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=OrderOutcome.choices)
+    note = serializers.CharField(max_length=2000)
+
+
+class AdRatioSerializer(serializers.Serializer):
+    street = serializers.CharField(source="code")
+    street_name = serializers.CharField(source="name")
+    ad_count = serializers.IntegerField()
+    public_service_count = serializers.IntegerField()
+    ratio = serializers.SerializerMethodField()
+    target = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    meets_target = serializers.SerializerMethodField()
+
+    def get_ratio(self, obj) -> float | None:
+        return round(obj.public_service_count / obj.ad_count, 4) if obj.ad_count else None
+
+    def get_meets_target(self, obj) -> bool | None:
+        if obj.target is None or not obj.ad_count:
+            return None
+        return obj.public_service_count >= obj.target * obj.ad_count
+
+
+class AdTargetSetSerializer(serializers.Serializer):
+    street = serializers.CharField(max_length=3)
+    public_service_ratio = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1)

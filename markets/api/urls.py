@@ -2,6 +2,8 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    AdRatioView,
+    FrontageCellCoverageView,
     FrontageCoverageView,
     OutdoorAdViewSet,
     RepeatOffenderListView,
@@ -21,6 +23,8 @@ router.register("shops", ShopViewSet, basename="shop")
 urlpatterns = [
     path("vendors/repeat-offenders/", RepeatOffenderListView.as_view(), name="vendor-repeat-offenders"),
     path("frontage-coverage/", FrontageCoverageView.as_view(), name="frontage-coverage"),
+    path("frontage-coverage/cells/", FrontageCellCoverageView.as_view(), name="frontage-coverage-cells"),
+    path("ad-ratios/", AdRatioView.as_view(), name="ad-ratios"),
     *router.urls,
     path("", include("markets.farmers.api.urls")),  # farmers markets
 ]

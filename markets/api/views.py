@@ -8,26 +8,47 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from bureau import clock
 from bureau.api.idempotency import idempotent
 from enforcement.filtersets import _moment
+from enforcement.models import Case
 from grids.api.views import _coordinates
 from grids.models import GridCell, Street
 
 from .. import services, workflow
 from ..check import UnknownVendor
 from ..check import check as zone_check
-from ..filtersets import OutdoorAdFilterSet, StallPermitFilterSet, VendorZoneFilterSet
-from ..models import OutdoorAd, Shop, StallPermit, Vendor, VendorCaseLink, VendorSlot, VendorZone
-from ..permissions import MarketsReadPermission, MarketsWritePermission, ZoneWritePermission
-from ..querysets import frontage_coverage, streets_in_scope
+from ..filtersets import OutdoorAdFilterSet, ShopFilterSet, StallPermitFilterSet, VendorZoneFilterSet
+from ..models import (
+    FrontageAgreement,
+    OutdoorAd,
+    Shop,
+    ShopCommitment,
+    StallPermit,
+    Vendor,
+    VendorCaseLink,
+    VendorSlot,
+    VendorZone,
+)
+from ..permissions import AdTargetPermission, MarketsReadPermission, MarketsWritePermission, ZoneWritePermission
+from ..querysets import ad_ratios, frontage_coverage, frontage_coverage_by_cell, streets_in_scope
 from .serializers import (
+    AdApproveSerializer,
+    AdFollowUpSerializer,
+    AdRatioSerializer,
     AdRegisterSerializer,
+    AdRemovalOrderSerializer,
     AdStatusSerializer,
+    AdTargetSetSerializer,
+    AdUpdateSerializer,
     AgreementSerializer,
     AgreementSignSerializer,
+    CellCoverageSerializer,
+    CommitmentRecordSerializer,
+    CommitmentSerializer,
     FrontageCoverageSerializer,
     OutdoorAdSerializer,
     PermitApplySerializer,
@@ -38,6 +59,7 @@ from .serializers import (
     RepeatOffenderSerializer,
     ShopRegisterSerializer,
     ShopSerializer,
+    ShopUpdateSerializer,
     StallPermitSerializer,
     VendorRegisterSerializer,
     VendorSerializer,
@@ -250,18 +272,26 @@ def _street_in_scope(user, code):
     return street
 
 
-@extend_schema_view(create=extend_schema(request=AdRegisterSerializer, responses={201: OutdoorAdSerializer}))
+@extend_schema_view(
+    create=extend_schema(request=AdRegisterSerializer, responses={201: OutdoorAdSerializer}),
+    partial_update=extend_schema(request=AdUpdateSerializer, responses={200: OutdoorAdSerializer}),
+)
 class OutdoorAdViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Outdoor ads and shop signs; POST registers one in the caller's street; its status changes by the
-    `status` action (removed is final)."""
+    """Outdoor ads and shop signs; POST registers one in the caller's street; PATCH changes its description; its
+    approval by `approval`, a hazard or a removal by `status` (removed is final), a removal order by
+    `removal-order` and its follow-up by `removal-follow-up`. Never a status by PATCH."""
 
     serializer_class = OutdoorAdSerializer
     permission_classes = [MarketsWritePermission]
     filter_backends = [DjangoFilterBackend]
     filterset_class = OutdoorAdFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return OutdoorAd.objects.visible_to(self.request.user).select_related("street")
+        return OutdoorAd.objects.visible_to(self.request.user).select_related("street", "removal_order")
+
+    def _answer(self, ad, code=status.HTTP_200_OK):
+        return _detail(OutdoorAdSerializer, self.get_queryset().get(pk=ad.pk), self, code)
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -270,7 +300,13 @@ class OutdoorAdViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         params = dict(data.validated_data)
         street = _street_in_scope(request.user, params.pop("street"))
         ad = services.outdoor_ad_register(acting_user=request.user, street=street, **params)
-        return _detail(OutdoorAdSerializer, ad, self, status.HTTP_201_CREATED)
+        return self._answer(ad, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        ad = self.get_object()
+        data = AdUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return self._answer(services.outdoor_ad_update(acting_user=request.user, ad=ad, **data.validated_data))
 
     @extend_schema(request=AdStatusSerializer, responses={200: OutdoorAdSerializer})
     @action(detail=True, methods=["post"], url_path="status")
@@ -278,18 +314,73 @@ class OutdoorAdViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = AdStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ad = services.outdoor_ad_set_status(acting_user=request.user, ad=self.get_object(), **data.validated_data)
-        return _detail(OutdoorAdSerializer, ad, self)
+        return self._answer(ad)
+
+    @extend_schema(request=AdApproveSerializer, responses={200: OutdoorAdSerializer})
+    @action(detail=True, methods=["post"])
+    def approval(self, request, pk=None):
+        data = AdApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ad = services.outdoor_ad_approve(acting_user=request.user, ad=self.get_object(), **data.validated_data)
+        return self._answer(ad)
+
+    @extend_schema(request=AdRemovalOrderSerializer, responses={201: OutdoorAdSerializer})
+    @action(detail=True, methods=["post"], url_path="removal-order")
+    @idempotent
+    def removal_order(self, request, pk=None):
+        ad = self.get_object()
+        data = AdRemovalOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        case = Case.objects.visible_to(request.user).filter(pk=params.pop("case")).first()
+        if case is None:
+            raise ValidationError({"case": [_("没有该案件，或不在您的辖区内。")]})
+        ad = services.outdoor_ad_order_removal(acting_user=request.user, ad=ad, case=case, **params)
+        return self._answer(ad, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdFollowUpSerializer, responses={200: OutdoorAdSerializer})
+    @action(detail=True, methods=["post"], url_path="removal-follow-up")
+    def removal_follow_up(self, request, pk=None):
+        data = AdFollowUpSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ad = services.outdoor_ad_follow_up_removal(acting_user=request.user, ad=self.get_object(),
+                                                   **data.validated_data)
+        return self._answer(ad)
 
 
-@extend_schema_view(create=extend_schema(request=ShopRegisterSerializer, responses={201: ShopSerializer}))
+def _commitment_input(request):
+    """The letter's fields and its scan, checked before the transaction (decoding a picture takes long)."""
+    from enforcement.photos import photo_check
+
+    data = CommitmentRecordSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        scan = photo_check(data.validated_data["scan"])
+    except DjangoValidationError as exc:
+        raise ValidationError({"scan": exc.message_dict.get("photos", exc.messages)}) from None
+    return {**data.validated_data, "scan": scan}
+
+
+@extend_schema_view(
+    create=extend_schema(request=ShopRegisterSerializer, responses={201: ShopSerializer}),
+    partial_update=extend_schema(request=ShopUpdateSerializer, responses={200: ShopSerializer}),
+)
 class ShopViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Shops along the streets; POST registers one; `agreements` records a signed frontage agreement."""
+    """Shops along the streets, each with its frontage state and the 09005 flag; POST registers one, PATCH changes
+    it; `agreements` lists the agreement versions or signs the next; `commitments` lists or records the signed
+    commitment letters."""
 
     serializer_class = ShopSerializer
     permission_classes = [MarketsWritePermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ShopFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Shop.objects.visible_to(self.request.user).select_related("street", "grid")
+        return Shop.objects.visible_to(self.request.user).for_register()
+
+    def _answer(self, shop, code=status.HTTP_200_OK):
+        return _detail(ShopSerializer, self.get_queryset().get(pk=shop.pk), self, code)
 
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -304,17 +395,47 @@ class ShopViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             if grid is None:
                 raise ValidationError({"grid": [_("单元网格不在该街道内。")]})
         shop = services.shop_register(acting_user=request.user, street=street, grid=grid, **params)
-        return _detail(ShopSerializer, self.get_queryset().get(pk=shop.pk), self, status.HTTP_201_CREATED)
+        return self._answer(shop, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AgreementSignSerializer, responses={201: AgreementSerializer})
-    @action(detail=True, methods=["post"])
-    @idempotent
+    def partial_update(self, request, *args, **kwargs):
+        shop = self.get_object()
+        data = ShopUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return self._answer(services.shop_update(acting_user=request.user, shop=shop, **data.validated_data))
+
+    @extend_schema(methods=["GET"], responses={200: AgreementSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=AgreementSignSerializer, responses={201: AgreementSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def agreements(self, request, pk=None):
+        if request.method == "GET":
+            rows = FrontageAgreement.objects.filter(shop=self.get_object()).order_by("kind", "-version")
+            return Response(AgreementSerializer(rows, many=True).data)
+        return self._sign(request)
+
+    @idempotent
+    def _sign(self, request):
         shop = self.get_object()
         data = AgreementSignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         agreement = services.frontage_agreement_sign(acting_user=request.user, shop=shop, **data.validated_data)
         return _detail(AgreementSerializer, agreement, self, status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses={200: CommitmentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request={"multipart/form-data": CommitmentRecordSerializer},
+                   responses={201: CommitmentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[],
+            parser_classes=[MultiPartParser, FormParser])
+    def commitments(self, request, pk=None):
+        if request.method == "GET":
+            rows = ShopCommitment.objects.filter(shop=self.get_object()).order_by("-signed_on", "-pk")
+            return Response(CommitmentSerializer(rows, many=True).data)
+        return self._record(request)
+
+    @idempotent(prepare=lambda view, request: _commitment_input(request))
+    def _record(self, request, *, prepared):
+        shop = self.get_object()
+        letter = services.shop_commitment_record(acting_user=request.user, shop=shop, **prepared)
+        return _detail(CommitmentSerializer, letter, self, status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[
@@ -339,7 +460,7 @@ class RepeatOffenderListView(generics.ListAPIView):
 
 
 class FrontageCoverageView(generics.ListAPIView):
-    """Per street in scope: registered shops, shops with an active frontage agreement, the ratio."""
+    """Per street in scope: active shops, those with a signed frontage agreement on record, the ratio."""
 
     serializer_class = FrontageCoverageSerializer
     permission_classes = [MarketsReadPermission]
@@ -347,3 +468,42 @@ class FrontageCoverageView(generics.ListAPIView):
 
     def get_queryset(self):
         return frontage_coverage(streets_in_scope(self.request.user)).order_by("code")
+
+
+@extend_schema(parameters=[OpenApiParameter("street", str, description="街道代码（3 位）")])
+class FrontageCellCoverageView(generics.ListAPIView):
+    """Per grid cell in scope: active shops, those with a signed frontage agreement on record, the ratio."""
+
+    serializer_class = CellCoverageSerializer
+    permission_classes = [MarketsReadPermission]
+    queryset = GridCell.objects.none()  # for the schema; the real one is built per user
+
+    def get_queryset(self):
+        cells = GridCell.objects.visible_to(self.request.user).select_related("community__street")
+        street = self.request.query_params.get("street")
+        if street:
+            cells = cells.filter(community__street__code=street[:3])
+        return frontage_coverage_by_cell(cells).order_by("code")
+
+
+@extend_schema_view(post=extend_schema(request=AdTargetSetSerializer, responses={200: AdRatioSerializer}))
+class AdRatioView(generics.ListAPIView):
+    """Per street in scope: standing ads, standing public-service ads, their ratio and the street's target. POST
+    sets a street's target (bureau staff)."""
+
+    serializer_class = AdRatioSerializer
+    permission_classes = [AdTargetPermission]
+    queryset = Street.objects.none()  # for the schema; the real one is built per user
+
+    def get_queryset(self):
+        return ad_ratios(streets_in_scope(self.request.user)).order_by("code")
+
+    @idempotent
+    def post(self, request, *args, **kwargs):
+        data = AdTargetSetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        street = _street_in_scope(request.user, data.validated_data["street"])
+        services.ad_target_set(acting_user=request.user, street=street,
+                               public_service_ratio=data.validated_data["public_service_ratio"])
+        row = ad_ratios(Street.objects.filter(pk=street.pk)).get()
+        return Response(AdRatioSerializer(row).data)

@@ -19,7 +19,8 @@ def admin_client_(admin_user):
 
 def test_admin_lists_render(admin_client_, place, make_permit):
     make_permit()
-    for name in ["vendorzone", "vendor", "stallpermit", "vendorcaselink", "shop", "frontageagreement", "outdoorad"]:
+    for name in ["vendorzone", "vendor", "stallpermit", "vendorcaselink", "shop", "frontageagreement", "outdoorad",
+                 "shopcommitment", "adtarget"]:
         assert admin_client_.get(f"/admin/markets/{name}/").status_code == 200, name
         assert admin_client_.get(f"/admin/markets/{name}/?q=x").status_code == 200, name
 
@@ -46,7 +47,7 @@ def test_admin_adds_through_services(admin_client_, place, frozen_today):
 
     shop = shop_register(acting_user=None, name="店", address="路1号", street=place["a"])
     r = admin_client_.post("/admin/markets/frontageagreement/add/", {
-        "shop": shop.pk, "signed_on": "2026-11-01", "signer_name": "王五", "signer_phone": "15012345678",
+        "shop": shop.pk, "kind": "five", "signed_on": "2026-11-01", "signer_name": "王五", "signer_phone": "15012345678",
     })
     assert r.status_code == 302, r.content.decode()[:2000]
     # then
@@ -128,33 +129,35 @@ def test_a_shop_edit_is_checked_by_the_service(admin_client_, place, bureau_user
     assert sorted(entry.detail["fields"]) == ["grid", "name"]
 
 
-def test_an_outdoor_ad_edit_keeps_a_removed_ad_removed(admin_client_, place, bureau_user):
-    # given: a removed ad
+def test_the_ad_admin_never_edits_status_and_a_removed_ad_is_read_only(admin_client_, place, bureau_user):
+    # given: an ad without approval
     from markets.choices import AdStatus
     from markets.models import OutdoorAd
-    from markets.services import outdoor_ad_register, outdoor_ad_set_status
+    from markets.services import outdoor_ad_register
 
     ad = outdoor_ad_register(acting_user=bureau_user, owner="某店", location="路1号", street=place["a"])
-    outdoor_ad_set_status(acting_user=bureau_user, ad=ad, status=AdStatus.REMOVED, reason="拆除")
+    data = _form(ad, status=AdStatus.APPROVED, location="路2号")
+    for key in ("registered_at", "removal_order", "approved_from", "approved_until", "area_m2"):
+        data.pop(key, None)
+
+    # when: a change form that also posts a status
+    r = admin_client_.post(f"/admin/markets/outdoorad/{ad.pk}/change/", data)
+
+    # then: the location changed through the service, the posted status was not a field
+    assert r.status_code == 302, r.content.decode()[:3000]
     ad.refresh_from_db()
-    data = _form(ad, status=AdStatus.NORMAL)
-    data.pop("registered_at", None)
-
-    # when
-    r = admin_client_.post(f"/admin/markets/outdoorad/{ad.pk}/change/", data, follow=True)
-
-    # then
-    assert r.status_code == 200 and "该广告已拆除" in r.content.decode()
-    assert OutdoorAd.objects.get(pk=ad.pk).status == AdStatus.REMOVED
-
-    # when: an edit of its location only
-    r = admin_client_.post(f"/admin/markets/outdoorad/{ad.pk}/change/", {**data, "status": AdStatus.REMOVED,
-                                                                          "location": "路2号"})
-
-    # then
-    assert r.status_code == 302
-    assert OutdoorAd.objects.get(pk=ad.pk).location == "路2号"
+    assert (ad.location, ad.status) == ("路2号", AdStatus.NO_APPROVAL)
     assert AuditEntry.objects.get(action="outdoor_ad.change", object_id=str(ad.pk)).detail["fields"] == ["location"]
+
+    # when: the removal action, then the hazard action on the removed ad, then its change form
+    admin_client_.post("/admin/markets/outdoorad/", {"action": "mark_removed", "_selected_action": [ad.pk]})
+    admin_client_.post("/admin/markets/outdoorad/", {"action": "mark_hazard", "_selected_action": [ad.pk]})
+    r = admin_client_.post(f"/admin/markets/outdoorad/{ad.pk}/change/", {**data, "location": "路3号"})
+
+    # then: removed stays removed, and the form saves nothing
+    ad.refresh_from_db()
+    assert (ad.status, ad.location) == (AdStatus.REMOVED, "路2号")
+    assert r.status_code == 403 or "路3号" not in OutdoorAd.objects.values_list("location", flat=True)
 
 
 def test_the_update_services_refuse_fields_they_do_not_edit(place, bureau_user):
@@ -165,3 +168,33 @@ def test_the_update_services_refuse_fields_they_do_not_edit(place, bureau_user):
     shop = shop_register(acting_user=bureau_user, name="店", address="路1号", street=place["a"])
     with pytest.raises(ValidationError):
         shop_update(acting_user=bureau_user, shop=shop, id=99)
+
+
+def test_commitment_letters_and_ad_targets_go_through_the_services(admin_client_, place, bureau_user):
+    import io
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from markets.models import AdTarget, ShopCommitment
+    from markets.services import shop_register
+
+    # given
+    shop = shop_register(acting_user=bureau_user, name="店", address="路1号", street=place["a"])
+    png = io.BytesIO()
+    Image.new("RGB", (30, 40), "white").save(png, format="PNG")
+    # when: a letter with its scan, and a target
+    r = admin_client_.post("/admin/markets/shopcommitment/add/", {
+        "shop": shop.pk, "signed_on": "2026-11-01", "signer_name": "王五",
+        "scan": SimpleUploadedFile("scan.png", png.getvalue(), content_type="image/png")})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    r = admin_client_.post("/admin/markets/adtarget/add/", {"street": place["a"].pk, "public_service_ratio": "0.25"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    # then: recorded by the services, audited; a letter is not edited afterwards
+    letter = ShopCommitment.objects.get()
+    assert len(letter.scan_sha256) == 64 and AdTarget.objects.get().public_service_ratio == Decimal("0.25")
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"shop_commitment.record", "ad_target.set"} <= actions
+    assert admin_client_.post(f"/admin/markets/shopcommitment/{letter.pk}/change/", {
+        "shop": shop.pk, "signed_on": "2026-11-02", "signer_name": "改"}).status_code == 403

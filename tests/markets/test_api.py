@@ -4,7 +4,6 @@ from datetime import date, time, timedelta
 import pytest
 
 from markets import services
-from markets.choices import AdStatus
 from tests.conftest import client_for, make_user
 
 from .conftest import TODAY
@@ -169,7 +168,7 @@ def test_ad_filter_kind(bureau_client, place):
 
 def test_ad_filter_status(bureau_client, place):
     _ad(place)
-    hazard = _ad(place, status=AdStatus.HAZARD)
+    hazard = _ad(place, hazard=True)
     assert _ids(bureau_client.get(ADS + "?status=hazard")) == {hazard.pk}
 
 

@@ -40,7 +40,16 @@ def test_demo_quick_is_idempotent(bureau_user):
     from bureau import clock
 
     assert StallPermit.objects.due_for_renewal(timezone.localdate(clock.now())).exists()
-    assert Shop.objects.count() > FrontageAgreement.objects.filter(is_active=True).count() > 0
+    assert Shop.objects.count() > Shop.objects.covered().count() > 0
+    # shops and ads as the registers show them: versions, letters, the flag, expiring ads, targets
+    from markets.models import AdTarget, ShopCommitment
+
+    assert FrontageAgreement.objects.filter(version=2).exists() and FrontageAgreement.objects.filter(kind="three").exists()
+    assert ShopCommitment.objects.exists() and Shop.objects.exclude(licence_number="").exists()
+    assert Shop.objects.flagged().count() == 1
+    assert OutdoorAd.objects.filter(status="expiring").exists()
+    assert OutdoorAd.objects.filter(kind="public_service").exists()
+    assert AdTarget.objects.count() == 3
 
 
 def test_whole_seed_demo_quick_links_vendor_cases_and_reruns_unchanged():

@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 
 from markets import services
-from markets.choices import AdStatus
 
 from .conftest import TODAY, at
 
@@ -26,7 +25,7 @@ def district(place, make_zone, make_permit, make_vendor, make_case, frozen_today
               complaint_phone="13812345678")
     make_permit(street="b", valid_to=TODAY + timedelta(days=20))
     services.outdoor_ad_register(acting_user=None, owner="危险招牌店", location="永叔路1号", street=place["b"],
-                                 status=AdStatus.HAZARD)
+                                 hazard=True)
     vendor = make_vendor(name="游击摊贩", phone="13911112222")
     for cell in ("a1", "b1"):
         services.vendor_link_case(acting_user=None, vendor=vendor, case=make_case(cell=cell))

@@ -230,8 +230,10 @@ def test_frontage_coverage_per_street(place, bureau_user, frozen_today):
     rows = {s.code: (s.covered_count, s.shop_count) for s in frontage_coverage(Street.objects.all())}
     # then
     assert rows == {"001": (2, 3), "002": (0, 1)}
-    assert FrontageAgreement.objects.filter(shop=shops[0], is_active=True).count() == 1
-    assert FrontageAgreement.objects.get(shop=shops[0], is_active=True).signed_on == date(2026, 9, 1)
+    # the re-signed agreement is version 2; version 1 stays as history
+    assert list(FrontageAgreement.objects.filter(shop=shops[0]).values_list("version", "signed_on")) == [
+        (2, date(2026, 9, 1)), (1, date(2026, 3, 1))]
+    assert FrontageAgreement.objects.filter(shop=shops[0]).current().get().version == 2
     assert FrontageAgreement.objects.filter(signer_phone_masked="139****5678").exists()
 
 
@@ -260,8 +262,8 @@ def test_problem_ads(place, bureau_user, frozen_today):
     sign_ok = ad(kind=AdKind.SHOP_SIGN, approval_number="A2", approved_until=TODAY)
     unapproved = ad()
     expired = ad(approval_number="A3", approved_until=TODAY - timedelta(days=1))
-    hazard = ad(approval_number="A4", approved_until=TODAY + timedelta(days=100), status=AdStatus.HAZARD)
-    removed = ad(status=AdStatus.REMOVED)
+    hazard = ad(approval_number="A4", approved_until=TODAY + timedelta(days=100), hazard=True)
+    removed = services.outdoor_ad_set_status(acting_user=bureau_user, ad=ad(), status=AdStatus.REMOVED)
     # when
     problem = set(OutdoorAd.objects.problem().values_list("pk", flat=True))
     # then
@@ -282,4 +284,4 @@ def test_ad_status_change_is_refused_once_removed(place, bureau_user):
     ad = services.outdoor_ad_register(acting_user=bureau_user, owner="某店", location="路1号", street=place["a"])
     services.outdoor_ad_set_status(acting_user=bureau_user, ad=ad, status=AdStatus.REMOVED, reason="强制拆除")
     with pytest.raises(Conflict):
-        services.outdoor_ad_set_status(acting_user=bureau_user, ad=ad, status=AdStatus.NORMAL)
+        services.outdoor_ad_set_status(acting_user=bureau_user, ad=ad, status=AdStatus.HAZARD)

@@ -34,6 +34,11 @@ WRITE_ROUTES = {
     "ad-status": ("post", ADS + "{ad}/status/", {"status": "hazard", "reason": "松动"}),
     "shop-register": ("post", SHOPS, {"street": "001", "name": "新店", "address": "路9号"}),
     "agreement-sign": ("post", SHOPS + "{shop}/agreements/", {"signed_on": "2026-11-20", "signer_name": "张三"}),
+    "shop-update": ("patch", SHOPS + "{shop}/", {"licence_number": "92360802MA0001X"}),
+    "ad-update": ("patch", ADS + "{ad}/", {"location": "新址"}),
+    "ad-approval": ("post", ADS + "{ad}/approval/", {"approval_number": "吉A9", "approved_until": "2027-06-01"}),
+    "ad-follow-up": ("post", ADS + "{ad}/removal-follow-up/", {"outcome": "complied", "note": "已拆除"}),
+    "ad-target": ("post", "/api/v1/ad-ratios/", {"street": "001", "public_service_ratio": "0.2"}),
 }
 # who gets what, in street a's objects (leader b: out of scope)
 EXPECTED = {
@@ -51,6 +56,11 @@ EXPECTED = {
     "ad-status": (200, 200, 404, 403, 403),
     "shop-register": (201, 201, 400, 403, 403),
     "agreement-sign": (201, 201, 404, 403, 403),
+    "shop-update": (200, 200, 404, 403, 403),
+    "ad-update": (200, 200, 404, 403, 403),
+    "ad-approval": (200, 200, 404, 403, 403),
+    "ad-follow-up": (409, 409, 404, 403, 403),  # no removal order yet
+    "ad-target": (200, 403, 403, 403, 403),  # the bureau's to set
 }
 ROLES = ("bureau", "leader_a", "leader_b", "officer_a1", "api")
 
@@ -155,7 +165,7 @@ def test_zone_update_changes_windows(place, objects, bureau_user):
 def test_removed_ad_is_final_over_the_api(place, objects, bureau_user):
     client, ad = client_for(bureau_user), objects["ad"]
     assert client.post(f"{ADS}{ad.pk}/status/", {"status": "removed", "reason": "强拆"}, format="json").status_code == 200
-    assert client.post(f"{ADS}{ad.pk}/status/", {"status": "normal"}, format="json").status_code == 409
+    assert client.post(f"{ADS}{ad.pk}/status/", {"status": "hazard"}, format="json").status_code == 409
 
 
 def test_two_approvals_for_a_slot_second_is_409(place, objects, bureau_user, make_vendor):
