@@ -171,6 +171,8 @@ def case_act(request, pk):
                 form.add_error(field if field in form.fields else None, error)
         return case_detail(request, pk, form=form, failed_action=action)
     messages.success(request, _("已完成：%(action)s") % {"action": CaseAction(action).label})
+    if not Case.objects.visible_to(request.user).filter(pk=pk).exists():
+        return redirect("enforcement:workbench")  # no longer theirs (a department's refusal)
     return redirect("enforcement:case", pk=pk)
 
 
