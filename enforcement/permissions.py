@@ -133,6 +133,11 @@ def may_escalate(user, case, kind) -> bool:
     return may_enforce_on(user, case)
 
 
+def may_read_operations(user) -> bool:
+    """Joint operations: bureau staff, and street leaders (those their street takes part in)."""
+    return bool(user and getattr(user, "is_authenticated", False) and (user.is_bureau_staff or user.is_street_leader))
+
+
 # ---------------------------------------------------------------------------------------------- API
 
 

@@ -326,3 +326,95 @@ def party_detail(request, pk):
         "penalties": PenaltyDecision.objects.visible_to(request.user).filter(party=party).for_list()[:500],
         "streets": sorted({c.street.name for c in cases[:500]}),
     })
+
+
+# ---------------------------------------------------------------------------------------------- joint operations
+
+
+def _require_operation_reader(user):
+    from .permissions import may_read_operations
+
+    if not may_read_operations(user):
+        raise PermissionDenied
+
+
+@login_required
+def operations_list(request):
+    """Joint operations: bureau staff all, a leader those their street takes part in."""
+    _require_operation_reader(request.user)
+    from .models import JointOperation
+
+    page = Paginator(JointOperation.objects.visible_to(request.user).for_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "enforcement/operations.html", {"page": page, "can_plan": request.user.is_bureau_staff})
+
+
+@login_required
+def operation_new(request):
+    """The bureau plans a joint operation (the area drawn on the map)."""
+    if not request.user.is_bureau_staff:
+        raise PermissionDenied
+    from grids.models import GridCell
+
+    from .forms import JointOperationForm
+    from .services.operations import operation_create
+
+    form = JointOperationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation = operation_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("联合执法行动 %(number)s 已部署") % {"number": operation.number})
+            return redirect("enforcement:operation", pk=operation.pk)
+    cells = [{"code": c.code, "geometry": c.geometry} for c in GridCell.objects.only("code", "geometry")[:3000]]
+    return render(request, "enforcement/operation_new.html", {"form": form, "cells": cells},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def operation_detail(request, pk):
+    """An operation's plan and its results, counted from what was recorded inside it; the leaders of its streets
+    (and bureau staff) record cases and orders into it here."""
+    _require_operation_reader(request.user)
+    from .forms import OperationRecordForm
+    from .models import JointOperation, RectificationOrder
+    from .services import operations as op_services
+
+    operation = get_object_or_404(JointOperation.objects.visible_to(request.user).for_list(), pk=pk)
+    form = OperationRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number_case, number_order = form.cleaned_data["case"].strip(), form.cleaned_data["order"].strip()
+        try:
+            if number_case:
+                case = Case.objects.visible_to(request.user).filter(number=number_case).first()
+                if case is None:
+                    raise ValidationError({"case": [_("未知的案件")]})
+                op_services.operation_record_case(acting_user=request.user, operation=operation, case=case)
+            elif number_order:
+                order = RectificationOrder.objects.visible_to(request.user).filter(number=number_order).first()
+                if order is None:
+                    raise ValidationError({"order": [_("未知的整改通知书")]})
+                op_services.operation_record_order(acting_user=request.user, operation=operation, order=order)
+            else:
+                raise ValidationError(_("请指定一个案件或一份整改通知书"))
+        except op_services.OperationForbidden as exc:
+            form.add_error(None, str(exc))
+        except op_services.OperationConflict as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已登记到本次行动"))
+            return redirect("enforcement:operation", pk=pk)
+    results = op_services.operation_results(operation)
+    return render(request, "enforcement/operation_detail.html", {
+        "operation": operation, "results": results, "form": form,
+        "cells": [{"code": c.code, "geometry": c.geometry} for c in operation.cells.all()],
+        "cases": Case.objects.visible_to(request.user).filter(operation=operation).for_list()[:500],
+        "orders": RectificationOrder.objects.visible_to(request.user).filter(operation=operation).for_list()[:500],
+    }, status=400 if request.method == "POST" else 200)

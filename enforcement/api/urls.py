@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .operations import JointOperationViewSet
 from .views import (
     CaseViewSet,
     CategoryViewSet,
@@ -16,5 +17,6 @@ router.register("parties", PartyViewSet, basename="party")
 router.register("orders", OrderViewSet, basename="order")
 router.register("penalties", PenaltyViewSet, basename="penalty")
 router.register("discretion-standards", DiscretionStandardViewSet, basename="discretion-standard")
+router.register("joint-operations", JointOperationViewSet, basename="joint-operation")
 
 urlpatterns = router.urls

@@ -252,19 +252,19 @@ def operation_record_order(*, acting_user, operation, order) -> RectificationOrd
 
 
 def _by_street(rows) -> dict:
-    return {r["street"]: Decimal(r["n"]) for r in rows}
+    return {r["street_key"]: Decimal(r["n"]) for r in rows}
 
 
 def _own_results(operation) -> dict:
     cases = Case.objects.filter(operation=operation).exclude(status=CaseStatus.REJECTED)
     orders = RectificationOrder.objects.filter(operation=operation)
     return {
-        IND.CASES: _by_street(cases.values(street=F("street_id")).annotate(n=Count("pk"))),
+        IND.CASES: _by_street(cases.values(street_key=F("street_id")).annotate(n=Count("pk"))),
         IND.CASES_CLOSED: _by_street(cases.filter(status=CaseStatus.CLOSED)
-                                   .values(street=F("street_id")).annotate(n=Count("pk"))),
-        IND.ORDERS: _by_street(orders.values(street=F("case__street_id")).annotate(n=Count("pk"))),
+                                   .values(street_key=F("street_id")).annotate(n=Count("pk"))),
+        IND.ORDERS: _by_street(orders.values(street_key=F("case__street_id")).annotate(n=Count("pk"))),
         IND.ORDERS_COMPLIED: _by_street(orders.filter(outcome=OrderOutcome.COMPLIED)
-                                      .values(street=F("case__street_id")).annotate(n=Count("pk"))),
+                                      .values(street_key=F("case__street_id")).annotate(n=Count("pk"))),
     }
 
 
