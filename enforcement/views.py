@@ -20,7 +20,7 @@ from .filtersets import CaseFilterSet
 from .forms import CaseIntakeForm, TransitionForm
 from .models import Case, CaseEvent, CasePhoto, Category, Notification
 from .pagination import CachedCountPaginator, count_key
-from .permissions import can_read_cases, may_report
+from .permissions import can_read_cases, can_report_cases, may_report
 
 QUEUES = [
     ("all", gettext_lazy("全部"), None),
@@ -35,6 +35,12 @@ LEADER_QUEUES = ("all", "dispatched", "overdue")
 
 def _require_case_reader(user):
     if not can_read_cases(user):
+        raise PermissionDenied
+
+
+def _require_field_staff(user):
+    """Orders, penalties and parties are field staff's (a department's account reads only its referrals)."""
+    if not can_report_cases(user):
         raise PermissionDenied
 
 
@@ -102,6 +108,8 @@ def _case_for(user, pk):
 @require_POST
 def reveal_phone(request, pk):
     """Bureau staff see a citizen's full number on request; every reveal is audited (personal data under PIPL)."""
+    if not request.user.is_bureau_staff:
+        raise PermissionDenied  # the role first, whatever the case
     _require_case_reader(request.user)
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     try:
@@ -242,7 +250,7 @@ def photo(request, pk, original=False):
 @login_required
 def orders_queue(request):
     """Rectification orders in the user's scope: all, awaiting follow-up, overdue."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .choices import OrderStatus
     from .models import RectificationOrder
 
@@ -264,7 +272,7 @@ def orders_queue(request):
 @login_required
 def penalties_queue(request):
     """Penalty decisions in the user's scope: those awaiting the user's approval, in progress, all."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .choices import PenaltyStatus
     from .models import PenaltyDecision
 
@@ -292,7 +300,7 @@ def _order_for(user, pk):
 @login_required
 def order_print(request, pk):
     """The order as an A4 page, to print and seal."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .documents import order_lines
 
     order = _order_for(request.user, pk)
@@ -301,7 +309,7 @@ def order_print(request, pk):
 
 @login_required
 def order_pdf(request, pk):
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from django.http import HttpResponse
 
     from .documents import order_pdf as make_pdf
@@ -315,7 +323,7 @@ def order_pdf(request, pk):
 @login_required
 def party_detail(request, pk):
     """A party's whole history across streets, as far as the user's scope reaches (all of it for the bureau)."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .models import Party, PenaltyDecision, RectificationOrder
 
     party = get_object_or_404(Party.objects.visible_to(request.user), pk=pk)

@@ -286,7 +286,8 @@ SPECTACULAR_SETTINGS = {
                             "VendorKindEnum": "markets.choices.VendorKind",
                             "TradeEnum": "markets.choices.Trade",
                             "StallPermitStatusEnum": "markets.choices.PermitStatus",
-                            "AdStatusEnum": "markets.choices.AdStatus"},
+                            "AdStatusEnum": "markets.choices.AdStatus",
+                            "OperationIndicatorEnum": "enforcement.choices.OperationIndicator"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.
