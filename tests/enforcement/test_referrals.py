@@ -147,21 +147,19 @@ def test_the_case_page_offers_the_department_its_answers(departments, referred):
     web = Client()
     web.force_login(departments["HW"])
     case = referred["hw"]
-    frozen = clock.frozen(at(2026, 11, 23, 10, 0))  # before the deadline: an extension may be asked
-    frozen.__enter__()
-    assert available_actions(departments["HW"], case) == ["accept", "refuse", "handle", "request_extension"]
-    page = web.get(f"/cases/{case.pk}/")
-    assert page.status_code == 200
-    assert web.get(f"/cases/{referred['sc'].pk}/").status_code == 404
-    workbench = web.get("/cases/").content.decode()
-    assert case.number in workbench and referred["sc"].number not in workbench
-    # when it accepts through the page's form
-    response = web.post(f"/cases/{case.pk}/act/", {"action": "accept", "note": "明日处理"})
-    assert response.status_code == 302
-    case.refresh_from_db()
-    assert case.referral_accepted_at is not None
-    assert available_actions(departments["HW"], case) == ["handle", "request_extension"]
-    frozen.__exit__(None, None, None)
+    with clock.frozen(at(2026, 11, 23, 10, 0)):  # before the deadline: an extension may be asked
+        assert available_actions(departments["HW"], case) == ["accept", "refuse", "handle", "request_extension"]
+        page = web.get(f"/cases/{case.pk}/")
+        assert page.status_code == 200
+        assert web.get(f"/cases/{referred['sc'].pk}/").status_code == 404
+        workbench = web.get("/cases/").content.decode()
+        assert case.number in workbench and referred["sc"].number not in workbench
+        # when it accepts through the page's form
+        response = web.post(f"/cases/{case.pk}/act/", {"action": "accept", "note": "明日处理"})
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.referral_accepted_at is not None
+        assert available_actions(departments["HW"], case) == ["handle", "request_extension"]
 
 
 def test_linking_is_the_security_administrators(departments, bureau_user, security_user):
