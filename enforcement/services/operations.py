@@ -202,6 +202,21 @@ def _operation(value) -> JointOperation:
     return operation
 
 
+def _record(*, acting_user, operation, row, case, moment, field, label):
+    """Record a locked row (a case, an order: `row`, placed by `case`, made at `moment`) into the operation."""
+    operation_check_record(acting_user=acting_user, operation=operation, street_id=case.street_id,
+                           cell_id=case.grid_id, lat=case.lat, lng=case.lng, on_date=_local_date(moment), field=field)
+    if row.operation_id == operation.pk:
+        return row
+    if row.operation_id is not None:
+        raise OperationConflict(label % {"number": row.number})
+    type(row).objects.filter(pk=row.pk).update(operation=operation)
+    row.operation = operation
+    audit_record(actor=acting_user, action=f"operation.record_{field}", obj=operation,
+                 detail={"number": operation.number, field: row.number})
+    return row
+
+
 @transaction.atomic
 def operation_record_case(*, acting_user, operation, case) -> Case:
     """Record a case found in the operation (reported on its day, in its area) into its results."""
@@ -210,18 +225,8 @@ def operation_record_case(*, acting_user, operation, case) -> Case:
     case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
     if case is None:
         raise Case.DoesNotExist
-    operation_check_record(acting_user=acting_user, operation=operation, street_id=case.street_id,
-                           cell_id=case.grid_id, lat=case.lat, lng=case.lng, on_date=_local_date(case.reported_at),
-                           field="case")
-    if case.operation_id == operation.pk:
-        return case
-    if case.operation_id is not None:
-        raise OperationConflict(_("案件 %(number)s 已登记在另一次联合执法行动中") % {"number": case.number})
-    Case.objects.filter(pk=case.pk).update(operation=operation)
-    case.operation = operation
-    audit_record(actor=acting_user, action="operation.record_case", obj=operation,
-                 detail={"number": operation.number, "case": case.number})
-    return case
+    return _record(acting_user=acting_user, operation=operation, row=case, case=case, moment=case.reported_at,
+                   field="case", label=_("案件 %(number)s 已登记在另一次联合执法行动中"))
 
 
 @transaction.atomic
@@ -233,19 +238,8 @@ def operation_record_order(*, acting_user, operation, order) -> RectificationOrd
         pk=order_id).first()
     if order is None:
         raise RectificationOrder.DoesNotExist
-    case = order.case
-    operation_check_record(acting_user=acting_user, operation=operation, street_id=case.street_id,
-                           cell_id=case.grid_id, lat=case.lat, lng=case.lng, on_date=_local_date(order.issued_at),
-                           field="order")
-    if order.operation_id == operation.pk:
-        return order
-    if order.operation_id is not None:
-        raise OperationConflict(_("整改通知书 %(number)s 已登记在另一次联合执法行动中") % {"number": order.number})
-    RectificationOrder.objects.filter(pk=order.pk).update(operation=operation)
-    order.operation = operation
-    audit_record(actor=acting_user, action="operation.record_order", obj=operation,
-                 detail={"number": operation.number, "order": order.number})
-    return order
+    return _record(acting_user=acting_user, operation=operation, row=order, case=order.case, moment=order.issued_at,
+                   field="order", label=_("整改通知书 %(number)s 已登记在另一次联合执法行动中"))
 
 
 # ---------------------------------------------------------------------------------------------- results
