@@ -54,7 +54,7 @@ class Rules:
     handling_statuses: tuple[str, ...]  # where SET actions lead (dispatched)
     freezing: tuple[str, ...]  # the unit's handle
     pausing: tuple[str, ...]  # suspend
-    clearing: tuple[str, ...]  # return
+    clearing: tuple[str, ...]  # return, refuse
     closing: tuple[str, ...]  # actions leading to closed (close)
     ending: tuple[str, ...]  # actions ending a case: closing it or dismissing it (close, reject, mark_duplicate)
     paused_statuses: tuple[str, ...]  # suspended

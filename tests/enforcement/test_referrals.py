@@ -173,3 +173,15 @@ def test_linking_is_the_security_administrators(departments, bureau_user, securi
         department_account_link(acting_user=security_user, user=account, department="NOPE")
     link = department_account_link(acting_user=security_user, user=account, department="GA")
     assert DepartmentAccount.objects.get(user=account) == link and link.department.code == "GA"
+
+
+def test_the_sweep_warns_the_referred_departments_account(departments, referred):
+    from enforcement.models import Notification
+    from enforcement.services import case_sweep_deadlines
+
+    # given HW's referral due Tuesday 09:20 (1 working day from Monday 09:20); past it on Tuesday 10:00
+    case_sweep_deadlines(now=at(2026, 11, 24, 10, 0))
+    # then HW's account is warned of its case, SC's of its own, and neither of the other's
+    hw = set(Notification.objects.filter(user=departments["HW"]).values_list("case_id", flat=True))
+    sc = set(Notification.objects.filter(user=departments["SC"]).values_list("case_id", flat=True))
+    assert hw == {referred["hw"].pk, referred["hw_b"].pk} and sc == {referred["sc"].pk}
