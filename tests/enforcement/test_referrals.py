@@ -185,3 +185,30 @@ def test_the_sweep_warns_the_referred_departments_account(departments, referred)
     hw = set(Notification.objects.filter(user=departments["HW"]).values_list("case_id", flat=True))
     sc = set(Notification.objects.filter(user=departments["SC"]).values_list("case_id", flat=True))
     assert hw == {referred["hw"].pk, referred["hw_b"].pk} and sc == {referred["sc"].pk}
+
+
+def test_the_security_administrator_links_accounts_in_the_admin(security_user, bureau_user):
+    from django.test import Client
+
+    from bureau.audit.models import AuditEntry
+
+    account, officer = make_user("dept-JS", Role.DEPARTMENT), make_user("t-off", Role.OFFICER)
+    web = Client()
+    web.force_login(security_user)
+    # an account of another role is refused with the form's message
+    refused = web.post("/admin/enforcement/departmentaccount/add/", {"user": officer.pk, "department": 5})
+    assert refused.status_code == 200 and not DepartmentAccount.objects.exists()
+    # the department role's account is linked, through the service (audited)
+    from enforcement.models import Department
+
+    js = Department.objects.get(code="JS")
+    added = web.post("/admin/enforcement/departmentaccount/add/", {"user": account.pk, "department": js.pk})
+    assert added.status_code == 302
+    assert DepartmentAccount.objects.get(user=account).department == js
+    assert AuditEntry.objects.filter(action="account.department_link").exists()
+    # bureau staff (even staff of the admin) do not open it
+    bureau_user.is_staff = True
+    bureau_user.save()
+    staff = Client()
+    staff.force_login(bureau_user)
+    assert staff.get("/admin/enforcement/departmentaccount/").status_code == 403
