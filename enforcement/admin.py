@@ -1,5 +1,6 @@
 """Admin: categories (time limits, routing) and departments are edited by bureau staff; cases and their
 events are read-only here (every change goes through the workflow service)."""
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,9 @@ from .models import (
     CasePhoto,
     Category,
     Department,
+    DepartmentAccount,
     DiscretionStandard,
+    JointOperation,
     Party,
     PenaltyDecision,
     PenaltyStep,
@@ -133,3 +136,66 @@ class DiscretionStandardAdmin(BureauStaffAdmin):
             messages.info(request, _("已保存为新版本 v%(version)s；原版本保持不变。") % {"version": new.version})
         obj.pk, obj.version, obj.created_at, obj.created_by = new.pk, new.version, new.created_at, new.created_by
         obj._state.adding = False
+
+
+@admin.register(JointOperation)
+class JointOperationAdmin(BureauStaffReadOnlyAdmin):
+    """Read here; planned on the page or over the API (the service numbers and audits them)."""
+
+    list_display = ["number", "name", "date", "created_by", "created_at"]
+    list_filter = ["date"]
+    search_fields = ["number", "name"]
+    filter_horizontal = ["streets", "departments", "cells"]
+
+
+class DepartmentAccountForm(forms.ModelForm):
+    class Meta:
+        model = DepartmentAccount
+        fields = ["user", "department"]
+
+    def clean_user(self):
+        from bureau.accounts.choices import Role
+
+        user = self.cleaned_data["user"]
+        if user.role != Role.DEPARTMENT or user.is_superuser or user.is_staff:
+            raise forms.ValidationError(_("只有“协办部门账号”角色的账号可以关联协办部门"))
+        return user
+
+
+@admin.register(DepartmentAccount)
+class DepartmentAccountAdmin(admin.ModelAdmin):
+    """Which department an account of the department role answers for: the security administrator's, like
+    every account and role (the link goes through the service, audited); nobody else opens it."""
+
+    form = DepartmentAccountForm
+    list_display = ["user", "department", "linked_at"]
+    list_select_related = ["user", "department"]
+    fields = ["user", "department", "linked_at"]
+    readonly_fields = ["linked_at"]
+
+    def _security(self, request) -> bool:
+        return request.user.is_active and request.user.is_security_admin
+
+    def has_module_permission(self, request):
+        return self._security(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._security(request)
+
+    def has_add_permission(self, request):
+        return self._security(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._security(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an account is deactivated, or linked to another department, never unlinked silently
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "user"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from .services.departments import department_account_link
+
+        link = department_account_link(acting_user=request.user, user=obj.user, department=obj.department)
+        obj.pk, obj.linked_at, obj._state.adding = link.pk, link.linked_at, False

@@ -10,6 +10,8 @@ class EnforcementConfig(AppConfig):
         from bureau import dashboard, navigation
 
         from .dashboard import case_tiles
+        from .permissions import can_read_cases, may_read_operations
 
-        navigation.register("cases", _("案件"), "enforcement:workbench", 20, navigation.field_staff)
+        navigation.register("cases", _("案件"), "enforcement:workbench", 20, can_read_cases)
+        navigation.register("operations", _("联合执法"), "enforcement:operations", 37, may_read_operations)
         dashboard.register(20, case_tiles)

@@ -45,6 +45,9 @@ class CaseAction(models.TextChoices):
     DENY_EXTENSION = "deny_extension", _("驳回延期")
     SUSPEND = "suspend", _("挂账")
     RESUME = "resume", _("恢复")
+    # A referred department's answers (besides handle): take the case on with a plan, or refuse it with a reason.
+    ACCEPT = "accept", _("部门受理")
+    REFUSE = "refuse", _("部门拒收")
 
 
 class WarningLevel(models.TextChoices):
@@ -64,6 +67,7 @@ class Actor(models.TextChoices):
     REPORTER = "reporter", _("上报人")
     BUREAU = "bureau", _("区城管局")
     HANDLING_UNIT = "handling_unit", _("处置单位")
+    DEPARTMENT = "department", _("协办部门")  # the department a case was referred to (or bureau staff for it)
 
 
 # ---------------------------------------------------------------------------------------------- parties
@@ -135,3 +139,17 @@ class PenaltyAction(models.TextChoices):
     NOTIFY_HEARING = "notify_hearing", _("告知听证权利")
     SERVE = "serve", _("送达")
     PAY = "pay", _("缴纳罚款")
+
+
+# ---------------------------------------------------------------------------------------------- joint operations
+
+
+class OperationIndicator(models.TextChoices):
+    """What a joint operation's targets and results count, from the rows recorded inside it."""
+
+    CASES = "cases", _("查处案件")
+    CASES_CLOSED = "cases_closed", _("已结案件")
+    ORDERS = "orders", _("下达整改通知书")
+    ORDERS_COMPLIED = "orders_complied", _("已整改通知书")
+    DEMOLITIONS = "demolitions", _("拆除违建（处）")
+    DEMOLISHED_AREA = "demolished_m2", _("拆除面积（m²）")

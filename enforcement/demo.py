@@ -164,6 +164,9 @@ def _walk(rng, w: Walker, bureau, leader, reported_by_street):
 def seed(*, stdout=None, quick: bool = False, **kwargs):
     made = _seed_cases(stdout=stdout, quick=quick)
     _seed_sanctions(stdout=stdout)
+    _seed_department_accounts(stdout=stdout)
+    _seed_referrals(stdout=stdout)
+    _seed_operation(stdout=stdout)
     return made
 
 
@@ -331,3 +334,151 @@ def _seed_sanctions(*, stdout=None):
                 decision = penalty_step(acting_user=action_user, decision=decision, action=action)
     if stdout is not None:
         stdout.write(f"  enforcement: discretion standard v1, {orders} rectification orders, {decisions} penalty decisions")
+
+
+# ---------------------------------------------------------------------------------------------- departments
+# Each department's account (dept-<code>, the demo password), linked by the security administrator; referrals
+# of the last six weeks answered by them: most accepted with a plan and handled with a photo on time, some late,
+# some refused; and one joint operation of two streets' brigades with two departments, with its results.
+
+REFERRAL_DAYS, REFERRAL_COUNT = 42, 36
+
+
+def _demo_photo():
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (90, 140, 90)).save(out, format="JPEG")
+    return ContentFile(out.getvalue(), name="handled.jpg")
+
+
+def _seed_department_accounts(*, stdout=None):
+    from bureau.demo import ensure_user
+
+    from .models import Department
+    from .services.departments import department_account_link
+
+    security = User.objects.filter(username="security", role=Role.SECURITY).first()
+    if security is None:
+        return
+    made = []
+    for department in Department.objects.filter(is_active=True).order_by("code"):
+        user, _created = ensure_user(f"dept-{department.code}", Role.DEPARTMENT, first_name=department.name)
+        department_account_link(acting_user=security, user=user, department=department)
+        made.append(user.username)
+    if stdout is not None and made:
+        stdout.write("  enforcement: department accounts " + ", ".join(made))
+
+
+def _seed_referrals(*, stdout=None):
+    from grids.models import GridCell
+
+    from .models import CaseEvent, DepartmentAccount
+
+    if CaseEvent.objects.filter(action__in=("accept", "refuse")).exists():
+        return
+    bureau = User.objects.filter(username="bureau").first()
+    accounts = {a.department_id: a.user for a in DepartmentAccount.objects.select_related("user")}
+    categories = list(Category.objects.filter(department_id__in=list(accounts), is_active=True).order_by("code"))
+    cells = list(GridCell.objects.only("id", "geometry").order_by("code")[:200])
+    if bureau is None or not categories or not cells:
+        return
+    rng = random.Random(612)
+    end = clock.now()
+    answered = 0
+    for t in _report_times(rng, end - timedelta(days=REFERRAL_DAYS), end - timedelta(days=1), REFERRAL_COUNT):
+        category = rng.choice(categories)
+        department_user = accounts[category.department_id]
+        minx, miny, maxx, maxy = shape(rng.choice(cells).geometry).bounds
+        lat, lng = (miny + maxy) / 2, (minx + maxx) / 2
+        with clock.frozen(t):
+            case = case_report(acting_user=bureau, category=category, lat=lat, lng=lng,
+                               description=DESCRIPTIONS.get(category.code, category.name), source=CaseSource.SUPERVISION)
+        w = Walker(case, end)
+        if not w.later(600):
+            continue
+        w.act(bureau, "register")
+        if not w.later(600):
+            continue
+        w.act(bureau, "dispatch", unit=category.department.code)
+        limit = limit_seconds(category.handle_limit, category.handle_unit)
+        roll = rng.random()
+        if not w.later(0.1 * limit, category.handle_unit):
+            continue
+        if roll < 0.15:
+            w.act(department_user, "refuse", note="经核实不属本部门职责，请重新派遣")
+            answered += 1
+            continue
+        w.act(department_user, "accept", note="已受理，安排人员现场处置")
+        answered += 1
+        span = rng.uniform(1.1, 1.8) if roll > 0.8 else rng.uniform(0.3, 0.8)
+        if not w.later(span * limit, category.handle_unit):
+            continue
+        w.act(department_user, "handle", note="已处置完毕，附现场照片", photos=[_demo_photo()])
+        if w.later(rng.uniform(1, 4) * 3600):
+            w.act(bureau, "close", note="现场核查，处置到位，予以结案")
+    if stdout is not None:
+        stdout.write(f"  enforcement: {answered} referrals answered by departments")
+
+
+def _seed_operation(*, stdout=None):
+    """One joint operation of the first two streets' brigades with 市场监管 and 环卫, ten days back: cases found
+    and recorded by the leaders, orders issued in it (the demolitions come with inspections' demo)."""
+    from grids.models import GridCell, Street
+
+    from .models import JointOperation
+    from .services.operations import operation_create, operation_record_case, operation_record_order
+    from .services.orders import order_issue
+    from .services.parties import case_set_party, party_register
+
+    if JointOperation.objects.exists():
+        return
+    bureau = User.objects.filter(username="bureau").first()
+    streets = list(Street.objects.order_by("code")[:2])
+    leaders = {s.pk: User.objects.filter(username=f"leader-{s.code}").first() for s in streets}
+    if bureau is None or len(streets) < 2 or None in leaders.values():
+        return
+    end = clock.now()
+    day = (end - timedelta(days=10)).astimezone(FULL_START.tzinfo).date()
+    while not is_workday(day):
+        day -= timedelta(days=1)
+    cells = {s.pk: list(GridCell.objects.filter(street=s).order_by("code")[:4]) for s in streets}
+    with clock.frozen(datetime.combine(day - timedelta(days=3), time(9), tzinfo=FULL_START.tzinfo)):
+        operation = operation_create(
+            acting_user=bureau, name="城区占道经营联合整治行动", date=day, streets=[s.code for s in streets],
+            departments=["SC", "HW"], cells=[c.code for s in streets for c in cells[s.pk]],
+            targets=[{"indicator": "cases", "target": "8"}, {"indicator": "orders", "target": "2"},
+                     {"indicator": "demolished_m2", "target": "100"}],
+            description="区城管局牵头，街道执法大队与市场监管、环卫联合行动，整治占道经营、流动摊贩和乱堆杂物。")
+    made = 0
+    for s in streets:
+        leader = leaders[s.pk]
+        for n, cell in enumerate(cells[s.pk][:3]):
+            minx, miny, maxx, maxy = shape(cell.geometry).bounds
+            t = datetime.combine(day, time(9, 30 + 10 * n), tzinfo=FULL_START.tzinfo)
+            with clock.frozen(t):
+                case = case_report(acting_user=leader, category=("09006", "09001", "06036")[n], lat=(miny + maxy) / 2,
+                                   lng=(minx + maxx) / 2, description=DESCRIPTIONS[("09006", "09001", "06036")[n]],
+                                   source=CaseSource.PATROL)
+                operation_record_case(acting_user=leader, operation=operation, case=case)
+            made += 1
+            if n == 0:
+                with clock.frozen(t + timedelta(minutes=20)):
+                    party = party_register(acting_user=leader, name=f"占道商户{s.code}", phone=f"1397961{s.code}0",
+                                           kind="organisation")
+                    case_set_party(acting_user=leader, case=case, party=party)
+                    order = order_issue(acting_user=leader, case=case, items=["立即撤除占道物品"],
+                                        legal_basis="《城市道路管理条例》第二十七条", deadline_days=3)
+                    operation_record_order(acting_user=leader, operation=operation, order=order)
+            elif n == 1:
+                w = Walker(case, end)
+                for user, action, note in ((bureau, "register", ""), (bureau, "dispatch", ""),
+                                           (leader, "handle", "行动现场劝离"), (bureau, "close", "现场核查，予以结案")):
+                    if not w.later(900):
+                        break
+                    w.act(user, action, note=note)
+    if stdout is not None:
+        stdout.write(f"  enforcement: joint operation {operation.number} with {made} cases recorded")

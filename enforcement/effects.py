@@ -155,8 +155,29 @@ def return_(case, *, now, params) -> dict:
     data["unit"] = case.handling_department.code if case.handling_department_id else BRIGADE
     case.handling_department = None
     case.handling_due_at = None
+    case.referral_accepted_at = None
     start_step(case, start=now, amount=category.dispatch_limit, unit=category.dispatch_unit)
     return data
+
+
+def _referral(case, action_label):
+    if not case.handling_department_id:
+        raise Refused(_("该案件未转办协办部门，不能%(action)s") % {"action": action_label})
+
+
+def accept(case, *, now, params) -> dict:
+    _referral(case, _("受理"))
+    if case.referral_accepted_at is not None:
+        raise Refused(_("协办部门已受理该案件"))
+    case.referral_accepted_at = now
+    return {"unit": case.handling_department.code}
+
+
+def refuse(case, *, now, params) -> dict:
+    _referral(case, _("拒收"))
+    if case.referral_accepted_at is not None:
+        raise Refused(_("协办部门已受理该案件，不能再拒收"))
+    return return_(case, now=now, params=params)
 
 
 def handle(case, *, now, params) -> dict:

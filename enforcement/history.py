@@ -54,7 +54,7 @@ class Rules:
     handling_statuses: tuple[str, ...]  # where SET actions lead (dispatched)
     freezing: tuple[str, ...]  # the unit's handle
     pausing: tuple[str, ...]  # suspend
-    clearing: tuple[str, ...]  # return
+    clearing: tuple[str, ...]  # return, refuse
     closing: tuple[str, ...]  # actions leading to closed (close)
     ending: tuple[str, ...]  # actions ending a case: closing it or dismissing it (close, reject, mark_duplicate)
     paused_statuses: tuple[str, ...]  # suspended
@@ -462,3 +462,65 @@ def orders_overdue_by_street(start, end, *, using="default") -> dict[int, int]:
     rows = (RectificationOrder.objects.using(using).unmet_between(start, end)
             .values("case__street_id").annotate(n=Count("pk")).order_by())
     return {r["case__street_id"]: r["n"] for r in rows}
+
+
+# ---------------------------------------------------------------------------------------------- referrals
+
+UNIT_SETTING = (CaseAction.DISPATCH.value,)  # the actions that name the unit a case goes to (event data "unit")
+BRIGADE_UNIT = "brigade"  # the unit of a case sent to its street's brigade (effects.BRIGADE)
+
+
+@dataclass
+class ReferralCounts:
+    """One department's referrals over a window, as of its end."""
+
+    received: int = 0  # cases dispatched to it within the window
+    refused: int = 0  # of its referrals, given back within the window (refused or returned)
+    due_count: int = 0  # its referrals whose handling deadline in force fell within the window
+    on_time_count: int = 0  # of those, handled by that deadline
+
+    @property
+    def on_time_rate(self):
+        from decimal import Decimal
+
+        return None if not self.due_count else Decimal(self.on_time_count) / Decimal(self.due_count)
+
+
+def referral_counts(start, end, *, using="default") -> dict[str, ReferralCounts]:
+    """Per department code, its referrals in [start, end) as of `end`, by the same rules as the streets': the
+    handling deadline in force and the standing handle (`facts_as_of`), the department being the unit the case
+    was last dispatched to before `end` (a refusal or a return clears the deadline, so a referral given back
+    counts as refused, not as due). Three statements."""
+    from django.db.models import Count
+
+    from .models import CaseEvent
+
+    r = rules()
+    out: dict[str, ReferralCounts] = {}
+    moves = (CaseEvent.objects.using(using)
+             .filter(action__in=UNIT_SETTING + r.clearing, recorded_at__gte=start, recorded_at__lt=end)
+             .filter(data__has_key="unit").exclude(data__unit=BRIGADE_UNIT)
+             .values_list("action", "data__unit").annotate(n=Count("pk")).order_by())
+    for action, unit, n in moves:
+        counts = out.setdefault(unit, ReferralCounts())
+        if action in UNIT_SETTING:
+            counts.received += n
+        else:
+            counts.refused += n
+    facts = [f for f in facts_as_of([(start, end)], using=using)[0]
+             if f.counted and f.deadline_within(start, end) and not (f.paused and f.handle_at is None)]
+    if facts:
+        units: dict[int, str] = {}
+        rows = (CaseEvent.objects.using(using)
+                .filter(case_id__in=[f.case_id for f in facts], action__in=UNIT_SETTING, recorded_at__lt=end)
+                .order_by("case_id", "seq").values_list("case_id", "data__unit"))
+        for case_id, unit in rows:
+            units[case_id] = unit  # the last one before the end stands
+        for fact in facts:
+            unit = units.get(fact.case_id)
+            if unit in (None, BRIGADE_UNIT):
+                continue
+            counts = out.setdefault(unit, ReferralCounts())
+            counts.due_count += 1
+            counts.on_time_count += fact.handled_by_deadline
+    return out

@@ -4,22 +4,37 @@ The audiences are bureau/accounts/permissions.py's. Which cases a user sees is t
 (`Case.objects.visible_to`); which workflow actions their role may ever take, and whether they are a
 case's handling side, is decided below, from the role and the assignments alone, before a case's state.
 """
-from bureau.accounts.permissions import IsBureauStaff, IsFieldStaff, field_staff
+from bureau.accounts.permissions import (
+    ALL,
+    AudiencePermission,
+    IsBureauStaff,
+    IsFieldStaff,
+    bureau_staff,
+    department_staff,
+    field_staff,
+    grid_officer,
+    street_leader,
+)
 
 from .workflow import TRANSITIONS, Actor
 
 
+def is_department_account(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False) and user.is_department_staff)
+
+
 def can_read_cases(user) -> bool:
-    """Field staff (bureau, leaders, officers) read cases in their scope; the API client and auditor none."""
-    return field_staff(user)
+    """Field staff (bureau, leaders, officers) read cases in their scope, a department's account the cases
+    referred to it; the API client and auditor none."""
+    return field_staff(user) or is_department_account(user)
 
 
 def can_report_cases(user) -> bool:
-    return can_read_cases(user)
+    return field_staff(user)
 
 
 def can_read_categories(user) -> bool:
-    return can_read_cases(user)
+    return field_staff(user)
 
 
 # ---------------------------------------------------------------------------------------------- may-do
@@ -51,8 +66,12 @@ def role_may(user, who) -> bool:
     if who == Actor.BUREAU:
         return user.is_bureau_staff
     if who == Actor.HANDLING_UNIT:
-        # Street leaders for their brigade; bureau staff act for departments that received a referral.
-        return user.is_bureau_staff or user.is_street_leader
+        # Street leaders for their brigade; a department's account for its referrals, and bureau staff act
+        # for a department that has none.
+        return user.is_bureau_staff or user.is_street_leader or user.is_department_staff
+    if who == Actor.DEPARTMENT:
+        # A referral's answers: the department's account, or bureau staff acting for the department.
+        return user.is_bureau_staff or user.is_department_staff
     return False
 
 
@@ -62,10 +81,21 @@ def role_may_take(user, action) -> bool:
                 and role_may(user, TRANSITIONS[action]["who"]))
 
 
+def answers_for(user, department_id) -> bool:
+    """Whether `user` is an account of that department."""
+    from .models import DepartmentAccount
+
+    return (department_id is not None and user.is_department_staff
+            and DepartmentAccount.objects.filter(user=user, department_id=department_id).exists())
+
+
 def is_handling_side(user, case) -> bool:
-    """Bureau staff for a case referred to a department; otherwise the leader of the case's street."""
+    """For a case referred to a department: its accounts, or bureau staff acting for it; otherwise the leader
+    of the case's street."""
     if case.handling_department_id is not None:
-        return user.is_bureau_staff
+        return user.is_bureau_staff or answers_for(user, case.handling_department_id)
+    if user.is_department_staff:
+        return False
     if not user.is_street_leader:
         return False
     known = getattr(case, "viewer_leads_street", None)  # CaseQuerySet.with_viewer_leads_street, for this user
@@ -107,17 +137,23 @@ def may_escalate(user, case, kind) -> bool:
 def can_read_repeat_offenders(user) -> bool:
     """The district view of repeat offenders crosses every street: bureau staff only."""
     return bool(user and getattr(user, "is_authenticated", False) and user.is_bureau_staff)
+def may_read_operations(user) -> bool:
+    """Joint operations: bureau staff, and street leaders (those their street takes part in)."""
+    return bool(user and getattr(user, "is_authenticated", False) and (user.is_bureau_staff or user.is_street_leader))
 
 
 # ---------------------------------------------------------------------------------------------- API
 
 
-class CasePermission(IsFieldStaff):
-    """Field staff only; which case and which action is decided by `visible_to` and the workflow service."""
+class CasePermission(AudiencePermission):
+    """Field staff, and departments' accounts (their referrals); which case and which action is decided by
+    `visible_to` and the workflow service (a department's account reports none: 403 there)."""
+
+    rights = ((bureau_staff, ALL), (street_leader, ALL), (grid_officer, ALL), (department_staff, ALL))
 
 
 class CategoryPermission(IsFieldStaff):
-    """Field staff read the categories (the view is read-only)."""
+    """Field staff read the categories (the view is read-only); departments' accounts do not."""
 
 
 class PartyPermission(IsFieldStaff):

@@ -8,6 +8,13 @@ from grids.querysets import PlacedQuerySet
 from .choices import OPEN_STATUSES, CaseStatus
 
 
+def departments_of(user):
+    """The department(s) a department account answers for, as a subquery of ids (no query of its own)."""
+    from .models import DepartmentAccount
+
+    return DepartmentAccount.objects.filter(user=user).values("department_id")
+
+
 class CategoryQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -21,6 +28,13 @@ class CaseQuerySet(PlacedQuerySet):
 
     scope_street = "street"
     scope_cell = "grid"
+
+    def visible_to(self, user):
+        """The work scope above; a department's account: the cases referred to its department now (a referral
+        refused or returned is no longer its case)."""
+        if getattr(user, "is_authenticated", False) and user.is_department_staff:
+            return self.filter(handling_department__in=departments_of(user))
+        return super().visible_to(user)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -185,3 +199,18 @@ class PenaltyDecisionQuerySet(PlacedQuerySet):
 
 class PenaltyStepQuerySet(AppendOnlyQuerySet):
     """A decision's trail is append-only: every bulk write is refused."""
+
+
+class JointOperationQuerySet(PlacedQuerySet):
+    """A joint operation is seen by bureau staff and by the leaders of the streets taking part (through its
+    streets); grid officers and everybody else see none."""
+
+    scope_street = ("streets",)
+
+    def visible_to(self, user):
+        if getattr(user, "is_grid_officer", False):
+            return self.none()
+        return super().visible_to(user)
+
+    def for_list(self):
+        return self.prefetch_related("streets", "departments")

@@ -21,7 +21,7 @@ from .forms import CaseIntakeForm, TransitionForm
 from .models import Case, CaseEvent, CasePhoto, Category, Notification
 from .offenders import duplicate_proposal, duplicate_proposals, repeat_offenders
 from .pagination import CachedCountPaginator, count_key
-from .permissions import can_read_cases, can_read_repeat_offenders, may_report
+from .permissions import can_read_cases, can_read_repeat_offenders, can_report_cases, may_report
 
 QUEUES = [
     ("all", gettext_lazy("全部"), None),
@@ -36,6 +36,12 @@ LEADER_QUEUES = ("all", "dispatched", "overdue")
 
 def _require_case_reader(user):
     if not can_read_cases(user):
+        raise PermissionDenied
+
+
+def _require_field_staff(user):
+    """Orders, penalties and parties are field staff's (a department's account reads only its referrals)."""
+    if not can_report_cases(user):
         raise PermissionDenied
 
 
@@ -110,6 +116,8 @@ def _case_for(user, pk):
 @require_POST
 def reveal_phone(request, pk):
     """Bureau staff see a citizen's full number on request; every reveal is audited (personal data under PIPL)."""
+    if not request.user.is_bureau_staff:
+        raise PermissionDenied  # the role first, whatever the case
     _require_case_reader(request.user)
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
     try:
@@ -185,6 +193,8 @@ def case_act(request, pk):
                 form.add_error(field if field in form.fields else None, error)
         return case_detail(request, pk, form=form, failed_action=action)
     messages.success(request, _("已完成：%(action)s") % {"action": CaseAction(action).label})
+    if not Case.objects.visible_to(request.user).filter(pk=pk).exists():
+        return redirect("enforcement:workbench")  # no longer theirs (a department's refusal)
     return redirect("enforcement:case", pk=pk)
 
 
@@ -257,7 +267,7 @@ def photo(request, pk, original=False):
 @login_required
 def orders_queue(request):
     """Rectification orders in the user's scope: all, awaiting follow-up, overdue."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .choices import OrderStatus
     from .models import RectificationOrder
 
@@ -279,7 +289,7 @@ def orders_queue(request):
 @login_required
 def penalties_queue(request):
     """Penalty decisions in the user's scope: those awaiting the user's approval, in progress, all."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .choices import PenaltyStatus
     from .models import PenaltyDecision
 
@@ -307,7 +317,7 @@ def _order_for(user, pk):
 @login_required
 def order_print(request, pk):
     """The order as an A4 page, to print and seal."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .documents import order_lines
 
     order = _order_for(request.user, pk)
@@ -316,7 +326,7 @@ def order_print(request, pk):
 
 @login_required
 def order_pdf(request, pk):
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from django.http import HttpResponse
 
     from .documents import order_pdf as make_pdf
@@ -330,7 +340,7 @@ def order_pdf(request, pk):
 @login_required
 def party_detail(request, pk):
     """A party's whole history across streets, as far as the user's scope reaches (all of it for the bureau)."""
-    _require_case_reader(request.user)
+    _require_field_staff(request.user)
     from .models import Party, PenaltyDecision, RectificationOrder
 
     party = get_object_or_404(Party.objects.visible_to(request.user), pk=pk)
@@ -351,3 +361,93 @@ def repeat_offenders_page(request):
         raise PermissionDenied
     report = repeat_offenders()
     return render(request, "enforcement/repeat_offenders.html", {"report": report})
+# ---------------------------------------------------------------------------------------------- joint operations
+
+
+def _require_operation_reader(user):
+    from .permissions import may_read_operations
+
+    if not may_read_operations(user):
+        raise PermissionDenied
+
+
+@login_required
+def operations_list(request):
+    """Joint operations: bureau staff all, a leader those their street takes part in."""
+    _require_operation_reader(request.user)
+    from .models import JointOperation
+
+    page = Paginator(JointOperation.objects.visible_to(request.user).for_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "enforcement/operations.html", {"page": page, "can_plan": request.user.is_bureau_staff})
+
+
+@login_required
+def operation_new(request):
+    """The bureau plans a joint operation (the area drawn on the map)."""
+    if not request.user.is_bureau_staff:
+        raise PermissionDenied
+    from grids.models import GridCell
+
+    from .forms import JointOperationForm
+    from .services.operations import operation_create
+
+    form = JointOperationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation = operation_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("联合执法行动 %(number)s 已部署") % {"number": operation.number})
+            return redirect("enforcement:operation", pk=operation.pk)
+    cells = [{"code": c.code, "geometry": c.geometry} for c in GridCell.objects.only("code", "geometry")[:3000]]
+    return render(request, "enforcement/operation_new.html", {"form": form, "cells": cells},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def operation_detail(request, pk):
+    """An operation's plan and its results, counted from what was recorded inside it; the leaders of its streets
+    (and bureau staff) record cases and orders into it here."""
+    _require_operation_reader(request.user)
+    from .forms import OperationRecordForm
+    from .models import JointOperation, RectificationOrder
+    from .services import operations as op_services
+
+    operation = get_object_or_404(JointOperation.objects.visible_to(request.user).for_list(), pk=pk)
+    form = OperationRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number_case, number_order = form.cleaned_data["case"].strip(), form.cleaned_data["order"].strip()
+        try:
+            if number_case:
+                case = Case.objects.visible_to(request.user).filter(number=number_case).first()
+                if case is None:
+                    raise ValidationError({"case": [_("未知的案件")]})
+                op_services.operation_record_case(acting_user=request.user, operation=operation, case=case)
+            elif number_order:
+                order = RectificationOrder.objects.visible_to(request.user).filter(number=number_order).first()
+                if order is None:
+                    raise ValidationError({"order": [_("未知的整改通知书")]})
+                op_services.operation_record_order(acting_user=request.user, operation=operation, order=order)
+            else:
+                raise ValidationError(_("请指定一个案件或一份整改通知书"))
+        except op_services.OperationForbidden as exc:
+            form.add_error(None, str(exc))
+        except op_services.OperationConflict as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已登记到本次行动"))
+            return redirect("enforcement:operation", pk=pk)
+    results = op_services.operation_results(operation)
+    return render(request, "enforcement/operation_detail.html", {
+        "operation": operation, "results": results, "form": form,
+        "cells": [{"code": c.code, "geometry": c.geometry} for c in operation.cells.all()],
+        "cases": Case.objects.visible_to(request.user).filter(operation=operation).for_list()[:500],
+        "orders": RectificationOrder.objects.visible_to(request.user).filter(operation=operation).for_list()[:500],
+    }, status=400 if request.method == "POST" else 200)

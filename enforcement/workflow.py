@@ -49,6 +49,14 @@ TRANSITIONS: dict[str, dict] = {
     # 回退: the unit says it is not theirs (with a reason); the bureau must dispatch again.
     A.RETURN: {"from": (S.DISPATCHED,), "to": S.REGISTERED, "who": Actor.HANDLING_UNIT,
                "effect": effects.return_, "deadline": CLEAR},
+    # 部门受理: the department a case was referred to takes it on, with its plan (the note); its handling
+    # deadline stands. Once accepted, the department handles it (or asks for more time): it may not refuse.
+    A.ACCEPT: {"from": (S.DISPATCHED,), "to": None, "who": Actor.DEPARTMENT,
+               "effect": effects.accept, "deadline": KEEP},
+    # 部门拒收: the department says the case is not within its powers (the reason); like a return, the bureau
+    # must dispatch it again and the department's deadline is gone.
+    A.REFUSE: {"from": (S.DISPATCHED,), "to": S.REGISTERED, "who": Actor.DEPARTMENT,
+               "effect": effects.refuse, "deadline": CLEAR},
     # 处置反馈: the unit reports the work done (photos); the clock stops until verification.
     A.HANDLE: {"from": (S.DISPATCHED,), "to": S.HANDLED, "who": Actor.HANDLING_UNIT,
                "effect": effects.handle, "deadline": FREEZE},
@@ -76,7 +84,8 @@ TRANSITIONS: dict[str, dict] = {
 }
 
 # Actions whose note is required (the reason, the verification, the decision).
-NOTE_REQUIRED = {A.REJECT, A.REOPEN, A.RETURN, A.HANDLE, A.CLOSE, A.REWORK, A.REQUEST_EXTENSION, A.SUSPEND}
+NOTE_REQUIRED = {A.REJECT, A.REOPEN, A.RETURN, A.HANDLE, A.CLOSE, A.REWORK, A.REQUEST_EXTENSION, A.SUSPEND,
+                 A.ACCEPT, A.REFUSE}
 
 
 def allowed_from(action: str, status: str) -> bool:

@@ -37,3 +37,9 @@ class InspectionsConfig(AppConfig):
         navigation.register("rankings", _("排名"), "inspections:rankings", 40, may_read_assessment)
         navigation.register("bulletins", _("通报"), "inspections:bulletin-latest", 45, may_read_assessment)
         dashboard.register(40, dashboard_tiles)
+        # Joint operations (enforcement) count the demolitions made in them.
+        from enforcement.services.operations import register_result_source
+
+        from .services.campaigns import operation_demolitions
+
+        register_result_source(operation_demolitions)

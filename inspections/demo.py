@@ -52,7 +52,34 @@ SUPERVISION_FINDINGS = [
 def seed(*, stdout=None, quick: bool = False, **kwargs):
     seed_patrols(quick=quick, stdout=stdout)
     seed_field_work(stdout=stdout)
+    seed_operation_demolitions(stdout=stdout)
     seed_reports(stdout=stdout)
+
+
+def seed_operation_demolitions(*, stdout=None) -> None:
+    """A demolition in each street of enforcement's demo joint operation, made in it on its day (its results
+    count them). Skipped when one was recorded already."""
+    from enforcement.models import JointOperation
+
+    from .models import Demolition
+    from .services.campaigns import demolition_record
+
+    operation = JointOperation.objects.order_by("pk").first()
+    if operation is None or Demolition.objects.filter(operation__isnull=False).exists():
+        return
+    rng = random.Random(1414)
+    for n, street in enumerate(operation.streets.order_by("code")):
+        leader = User.objects.filter(username=f"leader-{street.code}").first()
+        cell = operation.cells.filter(street=street).order_by("code").last()
+        if leader is None or cell is None:
+            continue
+        lat, lng = _point_in(cell, rng)
+        with clock.frozen(_at(operation.date, (15, 0))):
+            demolition_record(acting_user=leader, site=f"{street.name}占道违章搭建", lat=lat, lng=lng,
+                              party_name="李某", area_m2=36 + 28 * n, demolished_on=operation.date,
+                              order_reference=f"联合执法现场{n + 1}号", forced=n == 0, operation=operation)
+    if stdout is not None:
+        stdout.write(f"  inspections: demolitions in joint operation {operation.number}")
 
 
 SITES = [("御文府", "吉州置业", "江西建工"), ("江南凤凰城", "凤凰地产", "中建三局"), ("三中教学工地", "区教体局", "吉安建工"),

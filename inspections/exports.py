@@ -93,6 +93,11 @@ def bulletin_xlsx(payload: dict) -> bytes:
         [s["street"]["code"], s["street"]["name"], i["case"]["number"], i["category"]["code"], i["category"]["name"],
          i["address"], i["due_at"], i["overdue_hours"]]
         for s in payload["streets"] for i in s["items"]))
+    if payload.get("departments"):
+        _sheet(wb, "协办部门", ["名次", "部门代码", "部门", "本周转办", "拒收退回", "应处置数", "按期处置数", "按期处置率"], (
+            [d["rank"], d["department"]["code"], d["department"]["name"], d["counts"]["received"],
+             d["counts"]["refused"], d["counts"]["due_count"], d["counts"]["on_time_count"], d["counts"]["on_time_rate"]]
+            for d in payload["departments"]))
     _about(wb, [("周期", payload["period"]), ("开始", payload["start"]), ("结束", payload["end"]),
                 ("修订版次", payload["revision"]), ("发布时间", payload["published_at"])])
     return _bytes(wb)

@@ -197,6 +197,38 @@ def _add_orders_overdue(result, period, *, using="default"):
             result[street_id].orders_overdue = n
 
 
+# --- departments (联动机制) ------------------------------------------------------------------------------
+
+
+def department_ranking(period: Period, *, using="default") -> list[dict]:
+    """The departments ranked on their referrals of the period, like the streets: the on-time handling rate
+    (referrals handled by the handling deadline in force / referrals whose deadline fell in the period), higher
+    first; a department with none due after those with some; ties by more due, then code. Each row:
+    {rank, department {code, name}, counts {received, refused, due_count, on_time_count, on_time_rate}}.
+    Empty when no department had a referral in the period (received, given back or due)."""
+    from enforcement.models import Department
+
+    counts = history.referral_counts(period.start, period.end, using=using)
+    if not counts:
+        return []
+    departments = {d.code: d for d in Department.objects.using(using).filter(code__in=list(counts))}
+    keyed = []
+    for code, c in counts.items():
+        rate = c.on_time_rate
+        keyed.append(((rate is None, -(rate or 0), -c.due_count, code), code, c))
+    keyed.sort(key=lambda item: item[0])
+    rows = []
+    for rank, (_key, code, c) in enumerate(keyed, start=1):
+        department = departments.get(code)
+        rate = c.on_time_rate
+        rows.append({"rank": rank, "department": {"code": code, "name": department.name if department else code},
+                     "counts": {"received": c.received, "refused": c.refused, "due_count": c.due_count,
+                                "on_time_count": c.on_time_count,
+                                "on_time_rate": None if rate is None else float(
+                                    rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP))}})
+    return rows
+
+
 # --- scores --------------------------------------------------------------------------------------------
 
 def score(indicators: StreetIndicators, scheme) -> Decimal:

@@ -24,7 +24,10 @@ from tests.conftest import make_user
 from tests.factories import CommunityFactory, GridCellFactory, StreetFactory, centre_of
 
 FIELD_STAFF = frozenset({"bureau", "superuser", "leader", "officer"})
-ROLES = ("bureau", "leader", "officer", "api", "auditor", "superuser", "inactive", "anonymous")
+ROLES = ("bureau", "leader", "officer", "api", "auditor", "superuser", "inactive", "anonymous", "department")
+# What a department's account sees, per model: the rows whose path names its department (every other model:
+# nothing).
+DEPARTMENT_PATHS = {"enforcement.Case": "handling_department"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ EXPECTED = {
     "inspections.Ranking": Audience(FIELD_STAFF | {"api"}),
     "inspections.DustCheckItem": Audience(FIELD_STAFF),  # the checklist is reference data
     "inspections.Campaign": Audience(FIELD_STAFF),  # the district's plan, progress per street as the rankings
+    # joint operations: bureau staff, and the leaders of the streets taking part (no grid officer)
+    "enforcement.JointOperation": Placed(("streets",), roles=frozenset({"bureau", "superuser", "leader"})),
     # Open311: keys and the filed requests' personal data are the bureau's; service definitions are public
     "open311.ApiKey": Audience(frozenset({"bureau", "superuser"})),
     "open311.ServiceRequest": Audience(frozenset({"bureau", "superuser"})),
@@ -150,6 +155,7 @@ def district(db):
         "superuser": make_user("s-admin", Role.ADMIN, is_superuser=True, is_staff=True),
         "inactive": make_user("s-gone", Role.LEADER, is_active=False),
         "anonymous": AnonymousUser(),
+        "department": make_user("s-dept", Role.DEPARTMENT),
     }
     other_leader, other_officer = make_user("s-leader-b", Role.LEADER), make_user("s-officer-b", Role.OFFICER)
     chief = make_user("s-chief", Role.OFFICER)
@@ -192,6 +198,19 @@ def district(db):
     for case in cases.values():
         order_issue(acting_user=bureau, case=case, items=["清理"], legal_basis="条例", deadline_days=3)
         penalty_draft(acting_user=bureau, case=case, level="general", fine="100", legal_basis="条例")
+    # a referral: the case in street 002 dispatched to 区环卫中心, whose account is the department role's
+    from enforcement.services import case_transition
+    from enforcement.services.departments import department_account_link
+    from enforcement.services.operations import operation_create
+
+    department_account_link(acting_user=make_user("s-security", Role.SECURITY, is_staff=True),
+                            user=users["department"], department="HW")
+    case_transition(acting_user=bureau, case=cases["b1"], action="register")
+    case_transition(acting_user=bureau, case=cases["b1"], action="dispatch", unit="HW")
+    # a joint operation with each street's brigade
+    for street in (a, b):
+        operation_create(acting_user=bureau, name=f"联合执法{street.code}", date=timezone.localdate(now), streets=[street.code],
+                         departments=["HW"])
     for user in (users["bureau"], users["leader"], users["officer"], other_leader):
         Notification.objects.create(user=user, case=cases["a1"], level="yellow", message="即将超时", created_at=now)
 
@@ -333,6 +352,11 @@ def _places(model, paths) -> dict:
 
 def _expected_rows(model, expectation, role, user, district) -> set:
     everything = set(model._default_manager.values_list("pk", flat=True))
+    if role == "department":
+        path = DEPARTMENT_PATHS.get(model._meta.label)
+        if path is None:
+            return everything if isinstance(expectation, Audience) and role in expectation.roles else set()
+        return set(model._default_manager.filter(**{f"{path}__code": "HW"}).values_list("pk", flat=True))
     if isinstance(expectation, Audience):
         return everything if role in expectation.roles else set()
     if isinstance(expectation, Own):
@@ -397,6 +421,8 @@ def test_the_roles_are_told_apart(district):
     from enforcement.models import Case
 
     users = district["users"]
-    counts = {role: Case.objects.visible_to(users[role]).count() for role in ("bureau", "leader", "officer")}
-    assert counts == {"bureau": 4, "leader": 2, "officer": 1}  # the fourth: the Open311 request, in street 002
+    counts = {role: Case.objects.visible_to(users[role]).count()
+              for role in ("bureau", "leader", "officer", "department")}
+    # the fourth: the Open311 request, in street 002; the department's: the case referred to it
+    assert counts == {"bureau": 4, "leader": 2, "officer": 1, "department": 1}
     assert set(ROLES) == set(users)

@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("街道执法大队长")
     OFFICER = "officer", _("网格员")
     API = "api", _("API 客户端")
+    # Another department's account (环卫, 住建 ...): the cases referred to its department, nothing else. Which
+    # department is enforcement's fact (its DepartmentAccount points at the user).
+    DEPARTMENT = "department", _("协办部门账号")
 
 
 # The administrators: each confirms a one-time code (TOTP or a recovery code) after the password.

@@ -86,6 +86,11 @@ class User(AbstractUser):
         return self.is_active and self.role == Role.API
 
     @property
+    def is_department_staff(self) -> bool:
+        """A department's account: answers the cases referred to its department and reads nothing else."""
+        return self.is_active and self.role == Role.DEPARTMENT and not self.is_superuser
+
+    @property
     def is_audit_admin(self) -> bool:
         # never a superuser too: the system administrator must not read the audit log
         return self.is_active and self.role == Role.AUDITOR and not self.is_superuser

@@ -30,6 +30,10 @@ def api_client(user):
     return user.is_api_client
 
 
+def department_staff(user):
+    return user.is_department_staff
+
+
 def audit_admin(user):
     return user.is_audit_admin
 

@@ -288,7 +288,8 @@ SPECTACULAR_SETTINGS = {
                             "StallPermitStatusEnum": "markets.choices.PermitStatus",
                             "AdStatusEnum": "markets.choices.AdStatus",
                             "MarketComplaintKindEnum": "markets.farmers.choices.ComplaintKind",
-                            "FrontageKindEnum": "markets.choices.FrontageKind"},
+                            "FrontageKindEnum": "markets.choices.FrontageKind",
+                            "OperationIndicatorEnum": "enforcement.choices.OperationIndicator"},
 }
 
 # Celery: JSON only; a job is acknowledged after it ran, and given back if its worker process dies.

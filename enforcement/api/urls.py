@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .operations import JointOperationViewSet
 from .views import (
     CaseViewSet,
     CategoryViewSet,
@@ -18,6 +19,7 @@ router.register("parties", PartyViewSet, basename="party")
 router.register("orders", OrderViewSet, basename="order")
 router.register("penalties", PenaltyViewSet, basename="penalty")
 router.register("discretion-standards", DiscretionStandardViewSet, basename="discretion-standard")
+router.register("joint-operations", JointOperationViewSet, basename="joint-operation")
 
 urlpatterns = [
     *router.urls,

@@ -131,9 +131,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return CaseDetailSerializer
         return CaseSerializer
 
-    def _detail(self, case):
-        case = self._with_history(Case.objects.visible_to(self.request.user).for_list().select_related("party")
-                                  ).get(pk=case.pk)
+    def _detail(self, case, *, acted=False):
+        # `acted`: the caller has just taken an action on the case that may have taken it out of their scope
+        # (a department's refusal): they are answered with the case as it now stands.
+        rows = Case.objects.all() if acted else Case.objects.visible_to(self.request.user)
+        case = self._with_history(rows.for_list().select_related("party")).get(pk=case.pk)
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseCreatedSerializer})
@@ -177,7 +179,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return conflict_response(exc.message, current_status=exc.current_status)
         except services.CaseActionForbidden as exc:
             raise PermissionDenied(str(exc)) from exc
-        return Response(self._detail(case))
+        return Response(self._detail(case, acted=True))
 
     @extend_schema(request=CasePartySerializer, responses={200: CaseDetailSerializer})
     @action(detail=True, methods=["post"])

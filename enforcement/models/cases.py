@@ -147,6 +147,14 @@ class Case(models.Model):
         "enforcement.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
         verbose_name=_("当事人"),
     )
+    # When the department a referral went to accepted it (with a plan, on the accept event); cleared when the
+    # case leaves that department.
+    referral_accepted_at = models.DateTimeField(_("部门受理时间"), null=True, blank=True)
+    # The joint operation the case was recorded in (its results count it).
+    operation = models.ForeignKey(
+        "enforcement.JointOperation", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("联合执法行动"),
+    )
     suspended_from = models.CharField(_("挂账前状态"), max_length=16, choices=CaseStatus.choices, blank=True)
     suspended_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
     remaining_seconds = models.FloatField(_("挂账时剩余工作时间（秒）"), null=True, blank=True)

@@ -63,6 +63,9 @@ class RectificationOrder(models.Model):
     escalation_note = models.TextField(_("升级说明"), blank=True)
     demolition_area_m2 = models.DecimalField(_("拆除面积（平方米）"), max_digits=10, decimal_places=2, null=True,
                                              blank=True, validators=[MinValueValidator(0)])
+    # The joint operation the order was issued in (its results count it).
+    operation = models.ForeignKey("enforcement.JointOperation", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="orders", verbose_name=_("联合执法行动"))
     # a forced demolition is announced with a time for the party to remove the structure themselves
     self_removal_deadline = models.DateTimeField(_("自行拆除期限"), null=True, blank=True)
 

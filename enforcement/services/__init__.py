@@ -25,6 +25,8 @@ from ..workflow import NOTE_REQUIRED, SUSPENDED_FROM, TRANSITIONS, Actor
 
 A, S = CaseAction, CaseStatus
 
+# The rows taken by the case's handling side (its street's brigade, or the department it was referred to).
+SIDE_ACTORS = (Actor.HANDLING_UNIT, Actor.DEPARTMENT)
 # Statuses whose step runs against `due_at` (the sweep watches these; leaving one late marks overdue).
 TIMED_STATUSES = (S.REPORTED, S.REGISTERED, S.DISPATCHED)
 SELF_HANDLED_SOURCES = (CaseSource.PATROL, CaseSource.SUPERVISION)
@@ -209,12 +211,15 @@ def _case_transition(*, acting_user, case, action, spec, note, system, **params)
         raise CaseActionForbidden(_("该案件不在您负责的街道"))
     if case.status not in spec["from"]:
         raise _conflict(case, action)
-    if not system and spec["who"] == Actor.HANDLING_UNIT and not is_handling_side(acting_user, case):
+    if not system and spec["who"] in SIDE_ACTORS and not is_handling_side(acting_user, case):
         raise CaseActionForbidden(_("您不是该案件的处置单位"))
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
         raise ValidationError({"note": [_("请填写说明（原因、处置情况或核查意见）")]})
     checked = params.get("photos") or ()
+    if action == A.HANDLE and not system and acting_user.is_department_staff and not checked:
+        # A department answers for its own work with evidence: bureau staff reading its answer were not there.
+        raise ValidationError({"photos": [_("协办部门反馈处置结果须附现场照片")]})
 
     now = clock.now()
     from_status = case.status
@@ -256,9 +261,13 @@ def available_actions(user, case) -> list[str]:
             continue
         if handling_side is None:
             handling_side = is_handling_side(user, case)
-        # A leader's only actions are the handling unit's, for their own street's brigade cases.
-        if (user.is_street_leader or spec["who"] == Actor.HANDLING_UNIT) and not handling_side:
+        # A leader's (and a department account's) only actions are the handling side's, for their own cases.
+        if (user.is_street_leader or user.is_department_staff or spec["who"] in SIDE_ACTORS) and not handling_side:
             continue
+        if spec["who"] == Actor.DEPARTMENT and (not case.handling_department_id or case.referral_accepted_at):
+            continue  # a referral not yet accepted: accept or refuse it
+        if action == A.RETURN and user.is_department_staff:
+            continue  # a department refuses (拒收) rather than returns
         if action == A.REQUEST_EXTENSION and (
             case.extension_requested or case.extensions_approved >= MAX_EXTENSIONS
             or (case.due_at is not None and clock.now() >= case.due_at)
@@ -307,7 +316,7 @@ def warning_level_at(case, now) -> str:
 
 def _responsible_users(case):
     """The leader(s) of the case's street for the brigade's step; bureau staff for the bureau's own steps
-    (intake, dispatch) and for referrals."""
+    (intake, dispatch) and for referrals, with the referred department's accounts."""
     from bureau.accounts.choices import Role
     from bureau.accounts.models import User
     from grids.models import StreetLeaderAssignment
@@ -315,7 +324,14 @@ def _responsible_users(case):
     if case.status == S.DISPATCHED and case.handling_department_id is None:
         ids = StreetLeaderAssignment.objects.current().filter(street_id=case.street_id).values("user_id")
         return list(User.objects.filter(pk__in=ids, is_active=True))
-    return list(User.objects.filter(role=Role.BUREAU, is_active=True))
+    bureau = list(User.objects.filter(role=Role.BUREAU, is_active=True))
+    if case.status == S.DISPATCHED:
+        # a referral: the department's own accounts are warned too
+        from ..models import DepartmentAccount
+
+        ids = DepartmentAccount.objects.filter(department_id=case.handling_department_id).values("user_id")
+        return bureau + list(User.objects.filter(pk__in=ids, is_active=True, role=Role.DEPARTMENT))
+    return bureau
 
 
 def _notify(case, level, now):

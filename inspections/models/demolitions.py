@@ -28,6 +28,9 @@ class Demolition(models.Model):
     case = models.ForeignKey("enforcement.Case", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="demolitions", verbose_name=_("执行的案件"))
     order_reference = models.CharField(_("执行的整改通知书编号"), max_length=64, blank=True, default="")
+    # The joint operation the demolition was made in (its results count it).
+    operation = models.ForeignKey("enforcement.JointOperation", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="demolitions", verbose_name=_("联合执法行动"))
     forced = models.BooleanField(_("强制拆除"), default=False, help_text=_("否：当事人自行拆除"))
     note = models.CharField(_("说明"), max_length=500, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

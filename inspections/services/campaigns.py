@@ -116,8 +116,9 @@ def campaign_create(*, acting_user, name, starts_on, ends_on, streets=(), cells=
 
 @transaction.atomic
 def demolition_record(*, acting_user, site, lat, lng, party_name, area_m2, demolished_on, case=None,
-                      order_reference="", forced=False, note="") -> Demolition:
-    """Record a demolition at a point (its street and cell from the point), executing a case or an order."""
+                      order_reference="", forced=False, note="", operation=None) -> Demolition:
+    """Record a demolition at a point (its street and cell from the point), executing a case or an order; made in
+    a joint operation (`operation`), it counts in its results (on its day, in its area, as enforcement says)."""
     from enforcement.effects import cell_at, parse_point
     from enforcement.models import Case
 
@@ -135,7 +136,13 @@ def demolition_record(*, acting_user, site, lat, lng, party_name, area_m2, demol
         raise ValidationError({"case": [_("请注明拆除执行的案件或整改通知书")]})
     if isinstance(demolished_on, datetime) or demolished_on > timezone.localtime(clock.now()).date():
         raise ValidationError({"demolished_on": [_("拆除日期不能晚于今天")]})
+    if operation is not None:
+        from enforcement.services.operations import operation_check_record
+
+        operation_check_record(acting_user=acting_user, operation=operation, street_id=cell.street_id,
+                               cell_id=cell.pk, lat=lat, lng=lng, on_date=demolished_on)
     demolition = Demolition(
+        operation=operation,
         site=(site or "").strip(), street_id=cell.street_id, grid=cell, lat=lat, lng=lng,
         party_name=(party_name or "").strip(), area_m2=area_m2, demolished_on=demolished_on, case=case,
         order_reference=(order_reference or "").strip(), forced=bool(forced), note=(note or "").strip(),
@@ -145,8 +152,18 @@ def demolition_record(*, acting_user, site, lat, lng, party_name, area_m2, demol
     demolition.save()
     audit_record(actor=acting_user, action="demolition.record", obj=demolition,
                  detail={"street": cell.street.code, "area_m2": str(demolition.area_m2),
-                         "case": case.number if case else None, "order": demolition.order_reference})
+                         "case": case.number if case else None, "order": demolition.order_reference,
+                         "operation": operation.number if operation else None})
     return demolition
+
+
+def operation_demolitions(operation) -> dict:
+    """A joint operation's demolitions per street (count and m²): registered with enforcement's results."""
+    from enforcement.choices import OperationIndicator
+
+    rows = Demolition.objects.filter(operation=operation).values("street_id").annotate(n=Count("pk"), m2=Sum("area_m2"))
+    return {OperationIndicator.DEMOLITIONS: {r["street_id"]: Decimal(r["n"]) for r in rows},
+            OperationIndicator.DEMOLISHED_AREA: {r["street_id"]: r["m2"] for r in rows}}
 
 
 # ---------------------------------------------------------------------------------------------- progress

@@ -278,6 +278,16 @@ def _compare_bulletins(old_content, new_content) -> list[str]:
         diffs.extend(street_diffs)
     for code in old_streets:
         diffs.append(_("街道 %(code)s：已不存在") % {"code": code})
+    old_departments = {d["department"]["code"]: d for d in old_content.get("departments", [])}
+    for entry in new_content.get("departments", []):
+        code = entry["department"]["code"]
+        old = old_departments.pop(code, {"rank": None, "counts": {}})
+        if old["rank"] != entry["rank"]:
+            diffs.append(f"{code} rank: {old['rank']} → {entry['rank']}")
+        diffs.extend(f"{code} {key}: {old['counts'].get(key)} → {value}"
+                     for key, value in entry["counts"].items() if old["counts"].get(key) != value)
+    for code in old_departments:
+        diffs.append(_("部门 %(code)s：已不在通报中") % {"code": code})
     return diffs
 
 
@@ -317,7 +327,11 @@ def _bulletin_content(period: Period, rows, indicators, *, using="default", case
                 "outcome": o.outcome,
             } for o in orders[row["_street"].pk]]
         streets.append(entry)
-    return {"streets": streets}
+    content = {"streets": streets}
+    departments = scoring.department_ranking(period, using=using) if period.kind == "week" else []
+    if departments:  # only when there are some: bulletins published before referrals were ranked read the same
+        content["departments"] = departments
+    return content
 
 
 def _next_revision(queryset) -> int:

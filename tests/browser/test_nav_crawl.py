@@ -22,7 +22,7 @@ def _demo_users():
     for role, pattern in [
         (Role.ADMIN, "admin"), (Role.SECURITY, "security"), (Role.AUDITOR, "auditor"), (Role.BUREAU, "bureau"),
         (Role.API, "api"),
-        (Role.LEADER, "leader-"), (Role.OFFICER, "officer-"),
+        (Role.LEADER, "leader-"), (Role.OFFICER, "officer-"), (Role.DEPARTMENT, "dept-HW"),
     ]:
         user = User.objects.filter(username__startswith=pattern, is_active=True).order_by("username").first()
         if user is None and role in (Role.LEADER, Role.OFFICER):

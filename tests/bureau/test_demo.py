@@ -42,11 +42,15 @@ def test_demo_accounts_exist_with_their_roles_and_get_tokens(seeded):
     officers = User.objects.filter(username__regex=r"^officer-\d{15}$")
     assert leaders.exists() and all(u.role == Role.LEADER for u in leaders)
     assert officers.exists() and all(u.role == Role.OFFICER for u in officers)
+    departments = User.objects.filter(username__regex=r"^dept-[A-Z]+$")
+    assert departments.count() >= 5 and all(u.role == Role.DEPARTMENT and u.department_account.department.code
+                                            == u.username[5:] for u in departments)
 
     # and every kind of demo account gets a token with the demo password
     usernames = ["admin", "security", "auditor", "bureau", "api"]
     usernames += list(User.objects.filter(username__startswith="leader-").values_list("username", flat=True)[:2])
     usernames += list(User.objects.filter(username__startswith="officer-").values_list("username", flat=True)[:2])
+    usernames += ["dept-HW", "dept-SC"]
 
     for username in usernames:
         body = {"username": username, "password": settings.DEMO_PASSWORD}

@@ -45,3 +45,27 @@ def test_quick_demo_has_orders_and_penalties_at_every_level():
     assert DiscretionStandard.objects.count() == 1
     assert set(PenaltyDecision.objects.values_list("level", flat=True)) == {"slight", "general", "serious", "severe"}
     assert RectificationOrder.objects.exclude(escalation="").exists()
+
+
+def test_quick_demo_has_answered_referrals_and_a_joint_operation():
+    from bureau import demo as bureau_demo
+    from enforcement.models import JointOperation
+    from enforcement.services.operations import operation_results
+    from grids import demo as grids_demo
+    from inspections import demo as inspections_demo
+
+    bureau_demo.seed()
+    grids_demo.seed(quick=True)
+    demo.seed(quick=True)
+    inspections_demo.seed_operation_demolitions()
+    answers = CaseEvent.objects.filter(action__in=("accept", "refuse"))
+    handled = CaseEvent.objects.filter(action="handle", actor__username__startswith="dept-")
+    assert answers.filter(action="accept").exists() and answers.filter(action="refuse").exists()
+    assert handled.exists() and all(e.photos.exists() for e in handled)
+    counts = (answers.count(), JointOperation.objects.count())
+    demo.seed(quick=True)
+    inspections_demo.seed_operation_demolitions()
+    assert (CaseEvent.objects.filter(action__in=("accept", "refuse")).count(), JointOperation.objects.count()) == counts
+    operation = JointOperation.objects.get()
+    results = {r["indicator"]: r["total"] for r in operation_results(operation)["rows"]}
+    assert results["cases"] == 6 and results["orders"] == 2 and results["demolitions"] == 2

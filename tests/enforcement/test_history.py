@@ -28,12 +28,14 @@ def test_the_sets_are_derived_from_the_tables_deadline_column():
     assert r.restoring == ("resume",) and r.handling_statuses == ("dispatched",)
     assert r.freezing == ("handle",)
     assert r.pausing == ("suspend",) and r.paused_statuses == ("suspended",)
-    assert r.clearing == ("return",)
+    assert r.clearing == ("return", "refuse")  # refuse: a department's answer to a referral
     assert r.closing == ("close",)
     assert set(r.ending) == {"close", "reject", "mark_duplicate"}
     assert r.dismissed_statuses == ("rejected",)
     # the lists the ranking statements were written with before they were derived
-    assert set(r.deadline_changing) == {"dispatch", "rework", "approve_extension", "resume", "suspend", "return"}
+    # (and "refuse", a department's answer added since, which clears the deadline as a return does)
+    assert set(r.deadline_changing) == {"dispatch", "rework", "approve_extension", "resume", "suspend", "return",
+                                        "refuse"}
     assert set(r.deadline_giving) == {"dispatch", "rework", "approve_extension", "resume"}
 
 
@@ -100,7 +102,8 @@ def test_the_deadline_column_says_what_each_effect_does_to_the_handling_deadline
 # --- the readings equal those the rankings were written with -------------------------------------------------
 
 # The statements as inspections/scoring.py wrote them with literal actions (whitespace aside): the benchmarks'
-# figures were measured with these shapes, so the derived ones must stay them.
+# figures were measured with these shapes, so the derived ones must stay them. The one change since: the
+# department's refusal ('refuse') joined the deadline-changing actions, beside 'return'.
 CASE_FACTS_BEFORE = """
 WITH periods(idx, pstart, pend) AS (VALUES (0, %(s0)s, %(e0)s)),
 cand AS (
@@ -126,7 +129,7 @@ ev AS (
 per AS (
     SELECT idx, case_id,
            MAX(seq) AS last_seq,
-           MAX(CASE WHEN action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return')
+           MAX(CASE WHEN action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return', 'refuse')
                     THEN seq END) AS dl_seq
     FROM ev GROUP BY idx, case_id
 )
@@ -153,7 +156,7 @@ setting AS (
     SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at,
            LEAD(e.recorded_at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS next_recorded_at
     FROM enforcement_caseevent e JOIN cand ON cand.case_id = e.case_id
-    WHERE e.action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return')
+    WHERE e.action IN ('dispatch', 'rework', 'approve_extension', 'resume', 'suspend', 'return', 'refuse')
 )
 SELECT s.case_id, c.street_id, s.recorded_at, s.next_recorded_at, s.handling_due_at
 FROM setting s JOIN enforcement_case c ON c.id = s.case_id

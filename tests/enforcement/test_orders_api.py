@@ -23,9 +23,22 @@ def world(report, place, bureau_user):
     users = {
         "anonymous": None, "api": make_user("m-api", Role.API), "auditor": make_user("m-aud", Role.AUDITOR),
         "officer": place["officer_a1"], "other_leader": place["leader_b"], "leader": place["leader_a"],
-        "bureau": bureau_user,
+        "bureau": bureau_user, "department": _department_account(case, bureau_user),
     }
     return {"party": party, "case": case, "order": order, "decision": decision, "users": users}
+
+
+def _department_account(case, bureau_user):
+    """区市场监督管理局's account, with the order's case referred to it: it still reads and writes no order,
+    penalty or party (403 whatever the object)."""
+    from enforcement.services import case_transition
+    from enforcement.services.departments import department_account_link
+
+    user = make_user("m-dept", Role.DEPARTMENT)
+    department_account_link(acting_user=make_user("m-sec", Role.SECURITY, is_staff=True), user=user, department="SC")
+    case_transition(acting_user=bureau_user, case=case, action="register")
+    case_transition(acting_user=bureau_user, case=case, action="dispatch", unit="SC")
+    return user
 
 
 def client(world, role):
@@ -37,9 +50,9 @@ def client(world, role):
 
 # who sees what: anonymous 401, roles without the audience 403, out of scope 404
 READS = {"anonymous": 401, "api": 403, "auditor": 403, "officer": 200, "other_leader": 404, "leader": 200,
-         "bureau": 200}
+         "bureau": 200, "department": 403}
 # writes: the officer's role may never (403); the other street's leader cannot see the object (404)
-WRITES = {"anonymous": 401, "api": 403, "auditor": 403, "officer": 403, "other_leader": 404}
+WRITES = {"anonymous": 401, "api": 403, "auditor": 403, "officer": 403, "other_leader": 404, "department": 403}
 
 
 @pytest.mark.parametrize("role", list(READS))
@@ -51,7 +64,8 @@ def test_reads(world, role, path):
     assert client(world, role).get(url).status_code == READS[role]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "api", "auditor", "officer", "other_leader", "leader", "bureau"])
+@pytest.mark.parametrize("role", ["anonymous", "api", "auditor", "officer", "other_leader", "leader", "bureau",
+                                  "department"])
 def test_order_actions_matrix(world, role):
     order = world["order"]
     c = client(world, role)
@@ -72,13 +86,14 @@ def test_order_actions_matrix(world, role):
         assert again.status_code == 409 and again.json()["current_status"] == "escalated"
 
 
-@pytest.mark.parametrize("role", ["anonymous", "api", "auditor", "officer", "other_leader", "leader", "bureau"])
+@pytest.mark.parametrize("role", ["anonymous", "api", "auditor", "officer", "other_leader", "leader", "bureau",
+                                  "department"])
 def test_penalty_actions_matrix(world, role):
     decision = world["decision"]
     c = client(world, role)
     approve = c.post(f"/api/v1/penalties/{decision.pk}/steps/", {"action": "approve_brigade"}, format="json")
     expected = {"anonymous": 401, "api": 403, "auditor": 403, "officer": 403, "other_leader": 404,
-                "leader": 200, "bureau": 403}[role]  # the brigade's approval is the street leader's alone
+                "leader": 200, "bureau": 403, "department": 403}[role]  # the brigade's approval is the street leader's alone
     assert approve.status_code == expected
     if role == "leader":
         assert approve.json()["status"] == "approved"

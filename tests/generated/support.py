@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from tests.factories import centre_of
 
 PASSWORD = "Generated-checks-2026!"  # noqa: S105 - test accounts only
-ROLES = ("anonymous", "bureau", "leader", "officer", "api")
+ROLES = ("anonymous", "bureau", "leader", "officer", "api", "department")
 
 
 def token_for(username: str, password: str = PASSWORD) -> str:
@@ -32,7 +32,9 @@ def build_world(two_streets):
     from PIL import Image
 
     from bureau.accounts.choices import Role
-    from enforcement.services import case_report
+    from enforcement.services import case_report, case_transition
+    from enforcement.services.departments import department_account_link
+    from enforcement.services.operations import operation_create
     from grids.models import OfficerAssignment, RoadSegment, StreetLeaderAssignment
     from inspections.services.patrols import patrol_report_file
     from markets.services import outdoor_ad_register, stall_permit_issue, vendor_register, vendor_zone_create
@@ -47,6 +49,7 @@ def build_world(two_streets):
         "leader_b": two_streets["leader_b"],
         "officer": two_streets["officer_a1"],
         "api": UserFactory(username="g-api", role=Role.API),
+        "department": UserFactory(username="g-dept-HW", role=Role.DEPARTMENT),
     }
     for user in users.values():
         user.set_password(PASSWORD)
@@ -78,6 +81,18 @@ def build_world(two_streets):
                                                          street=street)
         rows[f"road_segment_{side}"] = RoadSegment.objects.create(code=f"{street.code}-01", name=f"路段{side}",
                                                                   street=street)
+        rows[f"joint_operation_{side}"] = operation_create(
+            acting_user=bureau, name=f"联合执法{side}", date=yesterday.date(), streets=[street.code],
+            departments=["HW"])
+    # the department's account (区环卫中心), with a case of each street referred to it
+    security = UserFactory(username="g-security", role=Role.SECURITY, is_staff=True)
+    department_account_link(acting_user=security, user=users["department"], department="HW")
+    for side in ("a", "b"):
+        lat, lng = centre_of(two_streets[f"{side}1"])
+        referral = case_report(acting_user=bureau, category="06041", lat=lat, lng=lng, description="垃圾未分类",
+                               source="supervision")
+        case_transition(acting_user=bureau, case=referral, action="register")
+        rows[f"referral_{side}"] = case_transition(acting_user=bureau, case=referral, action="dispatch", unit="HW")
     return {"users": users, "rows": rows}
 
 
@@ -185,6 +200,8 @@ PATH_PARAMS = {
     "api/v1/road-segments/": lambda r, s: {"code": r[f"road_segment_{s}"].code},
     "api/v1/categories/": lambda r, s: {"code": "06010"},
     "api/v1/cases/": _case,
+    "api/v1/joint-operations/": lambda r, s: {"pk": r[f"joint_operation_{s}"].pk},
+    "cases/operations/": lambda r, s: {"pk": r[f"joint_operation_{s}"].pk},
     "api/v1/vendor-zones/": lambda r, s: {"pk": r[f"vendor_zone_{s}"].pk},
     "api/v1/stall-permits/": lambda r, s: {"pk": r[f"stall_permit_{s}"].pk},
     "api/v1/outdoor-ads/": lambda r, s: {"pk": r[f"outdoor_ad_{s}"].pk},

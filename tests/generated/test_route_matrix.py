@@ -21,6 +21,8 @@ BUREAU_LEADER = frozenset({"bureau", "leader"})
 NOBODY = frozenset()
 
 OFFICER = frozenset({"officer"})
+# cases: field staff, and departments' accounts (the cases referred to them: the rest is a 404)
+CASES = FIELD | {"department"}
 
 # "METHOD route": the roles let through (any other is turned away). Let through is not success: the request
 # may still be a 400 (the empty body sent here), a 404 or a 405; the API's own tests check those.
@@ -41,14 +43,26 @@ RULES = {
     "GET api/v1/auth/me/": USERS,
     "POST api/v1/auth/token/": EVERYONE,  # 2xx only with a real password
     "GET api/v1/bulletins/weekly/{period}/": READERS,
-    "GET api/v1/cases/": FIELD,
+    "GET api/v1/cases/": CASES,
     "POST api/v1/cases/": FIELD,
-    "GET api/v1/cases/counts-by-cell/": FIELD,
     "GET api/v1/cases/nearby/": FIELD,  # standing cases near a point, in the caller's scope
-    "GET api/v1/cases/{pk}/": FIELD,
-    "GET api/v1/cases/{pk}/photos/{photo_id}/": FIELD,
-    "POST api/v1/cases/{pk}/transitions/": FIELD,
+    "GET api/v1/cases/counts-by-cell/": CASES,
+    "GET api/v1/cases/{pk}/": CASES,
+    "GET api/v1/cases/{pk}/photos/{photo_id}/": CASES,
+    "POST api/v1/cases/{pk}/transitions/": CASES,
     "GET api/v1/categories/": FIELD,
+    # joint operations: bureau staff plan them; the leaders of the streets taking part read them and record into
+    # them (another street's operation is a 404)
+    "GET api/v1/joint-operations/": BUREAU_LEADER,
+    "POST api/v1/joint-operations/": BUREAU,
+    "GET api/v1/joint-operations/{pk}/": BUREAU_LEADER,
+    "POST api/v1/joint-operations/{pk}/record/": BUREAU_LEADER,
+    "GET cases/operations/": BUREAU_LEADER,
+    "POST cases/operations/": BUREAU_LEADER,
+    "GET cases/operations/new/": BUREAU,
+    "POST cases/operations/new/": BUREAU,
+    "GET cases/operations/{pk}/": BUREAU_LEADER,
+    "POST cases/operations/{pk}/": BUREAU_LEADER,
     "GET api/v1/categories/{code}/": FIELD,
     "GET api/v1/communities/": FIELD,
     "GET api/v1/communities/{full_code}/": FIELD,
@@ -98,19 +112,19 @@ RULES = {
     "GET api/v1/vendor-zones/": FIELD,
     "GET api/v1/vendor-zones/{pk}/": FIELD,
     "GET api/v1/vendors/repeat-offenders/": FIELD,
-    "GET cases/": FIELD,
-    "POST cases/": FIELD,
-    "GET cases/inbox/": FIELD,
-    "POST cases/inbox/": FIELD,
+    "GET cases/": CASES,
+    "POST cases/": CASES,
+    "GET cases/inbox/": CASES,
+    "POST cases/inbox/": CASES,
     "GET cases/new/": FIELD,
     "POST cases/new/": FIELD,
-    "GET cases/photos/{pk}/": FIELD,
-    "POST cases/photos/{pk}/": FIELD,
-    "GET cases/photos/{pk}/original/": FIELD,
-    "POST cases/photos/{pk}/original/": FIELD,
-    "GET cases/{pk}/": FIELD,
-    "POST cases/{pk}/": FIELD,
-    "POST cases/{pk}/act/": FIELD,
+    "GET cases/photos/{pk}/": CASES,
+    "POST cases/photos/{pk}/": CASES,
+    "GET cases/photos/{pk}/original/": CASES,
+    "POST cases/photos/{pk}/original/": CASES,
+    "GET cases/{pk}/": CASES,
+    "POST cases/{pk}/": CASES,
+    "POST cases/{pk}/act/": CASES,
     "POST cases/{pk}/reveal-phone/": BUREAU,  # a citizen's full number: bureau staff only, audited
     "GET grids/cells/{code}/": FIELD,
     "POST grids/cells/{code}/": FIELD,
@@ -392,4 +406,5 @@ def test_each_role_gets_what_the_rule_says(world):
         for key in sorted(observed):
             if key not in RULES:
                 print(f'    "{key}": {sorted(observed[key])},')
+        print("\n".join(wrong))
     assert wrong == []

@@ -106,6 +106,8 @@ class DemolitionSerializer(serializers.Serializer):
     def get_street(self, obj) -> dict:
         return _street(obj.street)
 
+    operation = serializers.IntegerField(source="operation_id", allow_null=True)
+
     def get_case(self, obj) -> dict | None:
         return {"id": obj.case.pk, "number": obj.case.number} if obj.case_id else None
 
@@ -121,3 +123,5 @@ class DemolitionInputSerializer(serializers.Serializer):
     order_reference = serializers.CharField(max_length=64, allow_blank=True, required=False, default="")
     forced = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    operation = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                         max_value=2**31 - 1, help_text="a joint operation's id")

@@ -109,5 +109,27 @@ class BulletinStreetSerializer(serializers.Serializer):
     items = BulletinItemSerializer(many=True)
 
 
+class DepartmentRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class BulletinDepartmentCountsSerializer(serializers.Serializer):
+    received = serializers.IntegerField(help_text="cases referred to the department in the week")
+    refused = serializers.IntegerField(help_text="referrals it gave back (refused or returned) in the week")
+    due_count = serializers.IntegerField(help_text="its referrals whose handling deadline fell in the week")
+    on_time_count = serializers.IntegerField(help_text="of those, handled by the deadline")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="on_time_count / due_count; null with none due")
+
+
+class BulletinDepartmentSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    department = DepartmentRefSerializer()
+    counts = BulletinDepartmentCountsSerializer()
+
+
 class BulletinDocumentSerializer(_PublishedDocumentSerializer):
     streets = BulletinStreetSerializer(many=True)
+    departments = BulletinDepartmentSerializer(
+        many=True, required=False,
+        help_text="the departments ranked on their referrals (联动机制); absent in a week with none")

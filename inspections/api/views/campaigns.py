@@ -74,8 +74,16 @@ class DemolitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             case = Case.objects.visible_to(request.user).filter(pk=case_id).first()
             if case is None:
                 raise ValidationError({"case": [_("未知的案件")]})
+        operation_id = data.pop("operation")
+        operation = None
+        if operation_id is not None:
+            from enforcement.models import JointOperation
+
+            operation = JointOperation.objects.visible_to(request.user).filter(pk=operation_id).first()
+            if operation is None:
+                raise ValidationError({"operation": [_("未知的联合执法行动")]})
         try:
-            demolition = services.demolition_record(acting_user=request.user, case=case, **data)
+            demolition = services.demolition_record(acting_user=request.user, case=case, operation=operation, **data)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         return Response(DemolitionSerializer(self.get_queryset().get(pk=demolition.pk)).data,
