@@ -156,6 +156,11 @@ class CategoryPermission(IsFieldStaff):
     """Field staff read the categories (the view is read-only); departments' accounts do not."""
 
 
+class NearbyPermission(IsFieldStaff):
+    """Field staff, who report cases, are offered the standing cases near a point; departments' accounts report
+    none and are not."""
+
+
 class PartyPermission(IsFieldStaff):
     """Field staff read the parties in their scope; `can_register_parties` decides who adds one."""
 

@@ -34,6 +34,7 @@ from ..permissions import (
     CasePermission,
     CategoryPermission,
     EnforcementDocumentPermission,
+    NearbyPermission,
     PartyPermission,
     RepeatOffenderPermission,
     can_register_parties,
@@ -217,7 +218,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return FileResponse(field.open("rb"), content_type=obj.content_type)
 
     @extend_schema(parameters=[NearbyQuerySerializer], responses={200: NearbyListSerializer})
-    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None,
+            permission_classes=[NearbyPermission])
     def nearby(self, request):
         """Standing cases of a category near a point, reported in the last days, in the caller's scope, nearest
         first: what a reporter is offered before filing a duplicate (enforcement/offenders.py)."""
