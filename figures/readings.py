@@ -1,0 +1,124 @@
+"""A reading of the figures: the period and street a request asks for, checked, and the document the API answers
+with, cached as bytes under the parameters, the caller's scope and the data version."""
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from bureau.statistics import MAX_DAYS, Period, data_version, evaluate, figures
+
+
+class Reading:
+    """What a request asks for: a period, optionally a street, as `user` may see it."""
+
+    def __init__(self, period: Period, street, user, visible_street_ids: tuple):
+        self.period, self.street, self.user = period, street, user
+        self.visible_street_ids = visible_street_ids
+
+    @property
+    def scope(self) -> str:
+        """Whose rows: the district for bureau staff, the streets a leader leads for a leader."""
+        if self.user is None or self.user.is_bureau_staff:
+            return "all"
+        return "streets:" + ",".join(str(i) for i in self.visible_street_ids)
+
+    def params(self) -> dict:
+        out = {"from": self.period.first.isoformat(), "to": self.period.last.isoformat()}
+        if self.street is not None:
+            out["street"] = self.street.code
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.params())
+
+
+def _date(raw, field_name, default):
+    if raw in (None, ""):
+        return default
+    try:
+        value = parse_date(str(raw))
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError({field_name: [_("日期格式应为 YYYY-MM-DD，且为有效日期。")]})
+    return value
+
+
+def reading_from(params, user) -> Reading:
+    """The reading the query parameters `from`, `to` (ISO dates, both included; default: this year to today) and
+    `street` (a 3-digit code the user may see) ask for; ValidationError with the fields at fault otherwise."""
+    from grids.models import Street
+
+    today = timezone.localdate()
+    first = _date(params.get("from"), "from", date(today.year, 1, 1))
+    last = _date(params.get("to"), "to", max(today, first))
+    if last < first:
+        raise ValidationError({"to": [_("结束日期不能早于开始日期。")]})
+    if (last - first).days >= MAX_DAYS:
+        raise ValidationError({"to": [_("统计区间最长 %(days)d 天。") % {"days": MAX_DAYS}]})
+    visible = Street.objects.visible_to(user) if user is not None else Street.objects.all()
+    visible_list = list(visible.order_by("pk"))
+    street = None
+    code = params.get("street")
+    if code not in (None, ""):
+        street = next((s for s in visible_list if s.code == code), None)
+        if street is None:
+            raise ValidationError({"street": [_("没有这个街道，或不在您的工作范围内：%(code)s") % {"code": str(code)[:20]}]})
+    return Reading(Period(first, last), street, user, tuple(s.pk for s in visible_list))
+
+
+def number(value):
+    """A figure's value for JSON: an integer when whole, else a float with two places."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(round(value, 2))
+    return value
+
+
+def rows_url(code: str, reading: Reading) -> str:
+    return reverse("statistics-rows", kwargs={"code": code}) + "?" + reading.query_string()
+
+
+def document(reading: Reading, base_url: str = "") -> dict:
+    """`{from, to, street, figures: [{code, name, unit, value, rows_url}]}` in the active language."""
+    street = {"code": reading.street.code, "name": reading.street.name} if reading.street is not None else None
+    return {
+        "from": reading.period.first.isoformat(), "to": reading.period.last.isoformat(), "street": street,
+        "figures": [
+            {"code": fig.code, "name": str(fig.name), "unit": str(fig.unit), "value": number(value),
+             "rows_url": base_url + rows_url(fig.code, reading)}
+            for fig, value in evaluate(reading.period, reading.street, reading.user)
+        ],
+    }
+
+
+def cache_seconds() -> int:
+    return getattr(settings, "STATISTICS_CACHE_SECONDS", 300)
+
+
+def document_bytes(reading: Reading, base_url: str = "") -> bytes:
+    """The document as UTF-8 JSON, from the cache when this reading (parameters, scope, language, host) was
+    answered since the data last changed."""
+    version = data_version()
+    parts = "|".join([str(version), reading.scope, reading.query_string(), translation.get_language() or "", base_url])
+    key = "statistics:doc:" + hashlib.sha256(parts.encode()).hexdigest()
+    if version is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    body = json.dumps(document(reading, base_url), ensure_ascii=False, separators=(",", ":")).encode()
+    if version is not None:
+        cache.set(key, body, timeout=cache_seconds())
+    return body
+
+
+def figure_codes() -> list[str]:
+    return [f.code for f in figures()]
