@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from bureau.statistics import Query, figure, sections_by_code
 from bureau.statistics import evaluate as evaluate_figures
@@ -36,6 +37,7 @@ def _errors(exc: ValidationError) -> list[str]:
     return [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "message_dict") else exc.messages
 
 
+@require_GET
 @login_required
 def statistics_page(request):
     _require_reader(request.user)
@@ -56,6 +58,7 @@ def statistics_page(request):
         "params": reading.params(), "api_url": reverse("statistics") + "?" + reading.query_string()})
 
 
+@require_GET
 @login_required
 def rows_page(request, code):
     _require_reader(request.user)
@@ -98,6 +101,7 @@ def _annex_params(request):
     return int(raw), street
 
 
+@require_GET
 @login_required
 def annex_page(request):
     _require_reader(request.user)
@@ -118,6 +122,7 @@ def annex_page(request):
         + "&format=xlsx", "years": [year - 1, year]})
 
 
+@require_GET
 @login_required
 def leadership_page(request, wall=False):
     _require_reader(request.user)
