@@ -128,6 +128,11 @@ class Figure:
     # the path from a row to its street, when the value is a plain count or sum of the rows: a reading per
     # street then groups one query by it (see `values_by_street`)
     street_path: str | None = None
+    # figures that count subsets of the same rows (the period's cases by source, outcome, category) name
+    # the rows' function as `batch` and their subset as `batch_filter`: a reading of many figures counts
+    # them all in one aggregate over those rows (see `evaluate`)
+    batch: Callable | None = None
+    batch_filter: object = None
 
     def query(self, period: Period, street=None, user=None, *, query: Query | None = None):
         """(value, rows): the figure over the period (and street), as `user` may see it."""
@@ -261,12 +266,17 @@ def values_by_street(fig: Figure, period: Period, streets, user=None, memo: dict
 def evaluate(period: Period, street=None, user=None, codes=None, memo: dict | None = None) -> list[tuple]:
     """(figure, value) of every figure (or those of `codes`) over one reading, sharing one memo."""
     query = Query(period, street, user, memo)
-    out = []
-    for fig in figures():
-        if codes is not None and fig.code not in codes:
-            continue
-        out.append((fig, fig.query(period, street, user, query=query)[0]))
-    return out
+    chosen = [fig for fig in figures() if codes is None or fig.code in codes]
+    batched: dict = {}
+    for fig in chosen:
+        if fig.batch is not None:
+            batched.setdefault(fig.batch, []).append(fig)
+    values = {}
+    for batch, group in batched.items():
+        values.update(batch(query).order_by().aggregate(
+            **{fig.code: Count("pk", filter=fig.batch_filter) for fig in group}))
+    return [(fig, values[fig.code] if fig.code in values else fig.query(period, street, user, query=query)[0])
+            for fig in chosen]
 
 
 # The sections of the annex, in order; apps put their figures in one of them.

@@ -22,6 +22,8 @@ The public readings:
 - `facts_as_of(windows, ...)`: per window (start, end), one `CaseFacts` per candidate case (closed within the
   window, or with a handling deadline falling in it set before its end), as of the window's end; one SQL
   statement for all windows;
+- `closes_between(start, end, ...)`: the cases closed in a window and whether each was closed on time, for
+  windows of any length (the statistics' closes and closes on time);
 - `unmet_deadlines(start, end, ...)`: every handling deadline falling in [start, end) that no standing handle
   met, with when it was set and when the next deadline-changing event replaced it;
 - `case_trails(end, ...)`, `trail_candidates(...)`, `judge_trail(...)`: the same rules over every case's
@@ -289,6 +291,61 @@ def facts_as_of(windows, *, using="default", source=None) -> list[list[CaseFacts
             closed_in_period=bool(r_[9]), counted=r_[4] not in dismissed, paused=r_[4] in paused,
         ))
     return out
+
+
+# --- closes of a period, on time or not ------------------------------------------------------------------
+
+# Every case with a close recorded in [start, end) (self-handled cases left out), with whether it was closed on
+# time: its standing handle (the first handle after the last deadline-changing event) came by the deadline in
+# force. The same rules as `facts_as_of` for the closed candidates, without the rest of its facts: a close is
+# final (no edge leaves closed), so a case closed in the window is counted, and only the deadline-changing and
+# freezing events are read, in one hash join and one window pass, which a year's window needs (the per-case
+# lookups of `facts_as_of` suit a week's few thousand candidates, not a year's hundreds of thousands).
+CLOSES_SQL = """
+WITH cand AS (
+    SELECT DISTINCT e.case_id FROM {events} e
+    WHERE {closing} AND e.recorded_at >= %(start)s AND e.recorded_at < %(end)s
+),
+ev AS (
+    SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at,
+           MAX(CASE WHEN {deadline_changing} THEN e.seq END) OVER (PARTITION BY e.case_id) AS dl_seq
+    FROM {events} e JOIN cand ON cand.case_id = e.case_id
+    WHERE e.recorded_at < %(end)s AND ({deadline_changing} OR {freezing_e})
+),
+judged AS (
+    SELECT ev.case_id,
+           MAX(CASE WHEN ev.seq = ev.dl_seq AND {gives_deadline} THEN ev.handling_due_at END) AS deadline,
+           MIN(CASE WHEN {freezing_ev} AND ev.seq > ev.dl_seq THEN ev.recorded_at END) AS handle_at
+    FROM ev GROUP BY ev.case_id
+)
+SELECT c.id, c.street_id,
+       CASE WHEN j.handle_at IS NOT NULL AND j.deadline IS NOT NULL AND j.handle_at <= j.deadline
+            THEN 1 ELSE 0 END AS on_time
+FROM cand JOIN {cases} c ON c.id = cand.case_id LEFT JOIN judged j ON j.case_id = cand.case_id
+WHERE c.self_handled = %(false)s
+"""
+
+
+def closes_sql(table=None) -> str:
+    r = rules(table)
+    cases, events = _tables()
+    return CLOSES_SQL.format(
+        cases=cases, events=events, closing=sql_in("e.action", r.closing),
+        deadline_changing=sql_in("e.action", r.deadline_changing), freezing_e=sql_in("e.action", r.freezing),
+        freezing_ev=sql_in("ev.action", r.freezing), gives_deadline=_gives_deadline(r, "ev"))
+
+
+def closes_between(start, end, *, using="default") -> list[tuple[int, int, bool]]:
+    """(case id, street id, closed on time) of every case closed in [start, end), as of `end`."""
+    connection = connections[using]
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"start": adapt(start), "end": adapt(end), "false": False}
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(closes_sql(), params)
+        return [(case_id, street_id, bool(on_time)) for case_id, street_id, on_time in cursor.fetchall()]
 
 
 # --- deadlines not met ----------------------------------------------------------------------------------

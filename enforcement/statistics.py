@@ -5,6 +5,7 @@ closes on time are read from the cases' history as of the period's end (enforcem
 the rankings read them, so the annex and the rankings agree: a case self-handled on the spot is a case
 reported, never a close to judge.
 """
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -39,25 +40,34 @@ def _case_figure(code, name, definition, order, rows, section="cases", **kwargs)
                   models=(Case, CaseEvent), **{"street_path": "street", **kwargs})
 
 
+def _reported_figure(code, name, definition, order, subset: Q, section="cases"):
+    """A figure counting the period's reported cases of a subset: counted with its siblings in one aggregate."""
+    return _case_figure(code, name, definition, order, lambda q: _reported(q).filter(subset), section=section,
+                        batch=_reported, batch_filter=subset)
+
+
 # --- closes, from the history -----------------------------------------------------------------------------
 
 
-def _closed_facts(query):
-    """The period's closes as the rankings judge them: (case id, on time) of every case with a close recorded
-    in the period, counted (not dismissed), self-handled cases left out."""
-    from .history import facts_as_of
+def _closed_index(query):
+    """The period's closes as the rankings judge them (every case with a close recorded in the period,
+    self-handled cases left out), as {(street id or None, on time only): [case ids]}: read once for the
+    district and indexed, so every street's reading is a lookup."""
+    from .history import closes_between
 
     def compute():
-        (facts,) = facts_as_of([(query.period.start_at, query.period.end_at)])
-        return [(f.case_id, f.street_id, f.handled_by_deadline) for f in facts if f.closed_in_period and f.counted]
-    # district-wide facts, narrowed to a street afterwards: one history reading serves every street
-    return query.memo(("closed-facts", query.period), compute)
+        index: dict = {}
+        for case_id, street_id, on_time in closes_between(query.period.start_at, query.period.end_at):
+            keys = [(None, False), (street_id, False)] + ([(None, True), (street_id, True)] if on_time else [])
+            for key in keys:
+                index.setdefault(key, []).append(case_id)
+        return index
+    return query.memo(("closed-index", query.period), compute)
 
 
 def _closed_ids(query, on_time_only):
     street_id = query.street.pk if query.street is not None else None
-    return [case_id for case_id, s, on_time in _closed_facts(query)
-            if (street_id is None or s == street_id) and (on_time or not on_time_only)]
+    return _closed_index(query).get((street_id, on_time_only), [])
 
 
 def _closes(on_time_only):
@@ -74,36 +84,35 @@ _closed_rows, _closed_value = _closes(False)
 _on_time_rows, _on_time_value = _closes(True)
 
 register(
-    _case_figure("cases_reported", _("受理案件"), _("期间上报（受理）的案件，含当场自处理的案件"), 10,
-                 lambda q: _reported(q)),
-    _case_figure("cases_self_handled", _("当场自处理案件"), _("期间上报、当场处置完毕的巡查发现（自处理）"), 12,
-                 lambda q: _reported(q, self_handled=True)),
+    _reported_figure("cases_reported", _("受理案件"), _("期间上报（受理）的案件，含当场自处理的案件"), 10, Q()),
+    _reported_figure("cases_self_handled", _("当场自处理案件"), _("期间上报、当场处置完毕的巡查发现（自处理）"), 12,
+                     Q(self_handled=True)),
     _case_figure("cases_closed", _("结案"), _("期间核查结案的案件（按案件记录，不含自处理），与排名口径相同"), 20,
                  _closed_rows, value=_closed_value),
     _case_figure("cases_closed_on_time", _("按期结案"), _("期间结案、且在处置时限内处置完毕的案件（按记录时的时限）"), 22,
                  _on_time_rows, value=_on_time_value),
-    _case_figure("cases_outcome_closed", _("受理案件中已结案"), _("期间受理的案件中现已结案的（含自处理）"), 30,
-                 lambda q: _reported(q, status=CaseStatus.CLOSED)),
-    _case_figure("cases_outcome_open", _("受理案件中办理中"), _("期间受理的案件中现仍在办理的（已上报、已立案、已派遣、已处置）"), 32,
-                 lambda q: _reported(q, status__in=[s for s in OPEN_STATUSES if s != CaseStatus.SUSPENDED])),
-    _case_figure("cases_outcome_suspended", _("受理案件中挂账"), _("期间受理的案件中现处于挂账的"), 34,
-                 lambda q: _reported(q, status=CaseStatus.SUSPENDED)),
-    _case_figure("cases_outcome_rejected", _("受理案件中不予立案"), _("期间受理的案件中不予立案或作为重复案件的"), 36,
-                 lambda q: _reported(q, status=CaseStatus.REJECTED)),
+    _reported_figure("cases_outcome_closed", _("受理案件中已结案"), _("期间受理的案件中现已结案的（含自处理）"), 30,
+                     Q(status=CaseStatus.CLOSED)),
+    _reported_figure("cases_outcome_open", _("受理案件中办理中"), _("期间受理的案件中现仍在办理的（已上报、已立案、已派遣、已处置）"),
+                     32, Q(status__in=[s for s in OPEN_STATUSES if s != CaseStatus.SUSPENDED])),
+    _reported_figure("cases_outcome_suspended", _("受理案件中挂账"), _("期间受理的案件中现处于挂账的"), 34,
+                     Q(status=CaseStatus.SUSPENDED)),
+    _reported_figure("cases_outcome_rejected", _("受理案件中不予立案"), _("期间受理的案件中不予立案或作为重复案件的"), 36,
+                     Q(status=CaseStatus.REJECTED)),
 )
 
 for _i, (_source, _label) in enumerate(CaseSource.choices):
-    register(_case_figure(
+    register(_reported_figure(
         f"cases_source_{_source}", format_lazy("{}（{}）", _("受理案件"), _label), _("期间受理的案件中来源为此项的"), 50 + _i,
-        lambda q, s=_source: _reported(q, source=s)))
+        Q(source=_source)))
 
 
 def _category_figures():
     """One figure per major category (大类) that has categories: the cases reported in it."""
     majors = Category.objects.order_by("major_code").values_list("major_code", "major_name").distinct()
     return [
-        _case_figure(f"cases_major_{code}", name, _("期间受理的案件中属于此大类的"), int(code), section="categories",
-                     rows=lambda q, c=code: _reported(q, category__major_code=c))
+        _reported_figure(f"cases_major_{code}", name, _("期间受理的案件中属于此大类的"), int(code),
+                         Q(category__major_code=code), section="categories")
         for code, name in majors
     ]
 

@@ -65,15 +65,18 @@ def reading_from(params, user) -> Reading:
         raise ValidationError({"to": [_("结束日期不能早于开始日期。")]})
     if (last - first).days >= MAX_DAYS:
         raise ValidationError({"to": [_("统计区间最长 %(days)d 天。") % {"days": MAX_DAYS}]})
-    visible = Street.objects.visible_to(user) if user is not None else Street.objects.all()
-    visible_list = list(visible.order_by("pk"))
-    street = None
     code = params.get("street")
-    if code not in (None, ""):
-        street = next((s for s in visible_list if s.code == code), None)
-        if street is None:
-            raise ValidationError({"street": [_("没有这个街道，或不在您的工作范围内：%(code)s") % {"code": str(code)[:20]}]})
-    return Reading(Period(first, last), street, user, tuple(s.pk for s in visible_list))
+    if user is None or user.is_bureau_staff:
+        # the district: no scope to list, only the street asked for to find
+        visible_ids = ()
+        street = Street.objects.filter(code=code).first() if code not in (None, "") else None
+    else:
+        visible = list(Street.objects.visible_to(user).order_by("pk"))
+        visible_ids = tuple(s.pk for s in visible)
+        street = next((s for s in visible if s.code == code), None)
+    if code not in (None, "") and street is None:
+        raise ValidationError({"street": [_("没有这个街道，或不在您的工作范围内：%(code)s") % {"code": str(code)[:20]}]})
+    return Reading(Period(first, last), street, user, visible_ids)
 
 
 def number(value):
@@ -100,16 +103,44 @@ def document(reading: Reading, base_url: str = "") -> dict:
     }
 
 
+def cached_document(params, base_url: str) -> bytes | None:
+    """The district's cached document for these parameters, if there is one now, without touching the
+    database: only a valid reading is ever cached, so an unchecked street code finds nothing when it is
+    wrong. None when anything is not plainly so (the caller then reads and checks it properly)."""
+    today = timezone.localdate()
+    try:
+        first = _date(params.get("from"), "from", date(today.year, 1, 1))
+        last = _date(params.get("to"), "to", max(today, first))
+    except ValidationError:
+        return None
+    query = {"from": first.isoformat(), "to": last.isoformat()}
+    code = params.get("street")
+    if code not in (None, ""):
+        if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):
+            return None
+        query["street"] = code
+    version = data_version()
+    if version is None:
+        return None
+    return cache.get(document_key(version, "all", urlencode(query), base_url))
+
+
 def cache_seconds() -> int:
     return getattr(settings, "STATISTICS_CACHE_SECONDS", 300)
+
+
+def document_key(version, scope: str, query_string: str, base_url: str) -> str:
+    """The cache key of a document: the data version, whose rows, which reading, in which language, for which
+    host (the rows URLs are absolute)."""
+    parts = "|".join([str(version), scope, query_string, translation.get_language() or "", base_url])
+    return "statistics:doc:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
 def document_bytes(reading: Reading, base_url: str = "") -> bytes:
     """The document as UTF-8 JSON, from the cache when this reading (parameters, scope, language, host) was
     answered since the data last changed."""
     version = data_version()
-    parts = "|".join([str(version), reading.scope, reading.query_string(), translation.get_language() or "", base_url])
-    key = "statistics:doc:" + hashlib.sha256(parts.encode()).hexdigest()
+    key = document_key(version, reading.scope, reading.query_string(), base_url)
     if version is not None:
         cached = cache.get(key)
         if cached is not None:
