@@ -335,6 +335,17 @@ def closes_sql(table=None) -> str:
         freezing_ev=sql_in("ev.action", r.freezing), gives_deadline=_gives_deadline(r, "ev"))
 
 
+def closes_subquery(start, end, *, on_time_only=False, using="default") -> tuple[str, list]:
+    """(sql, params) selecting the ids of the cases `closes_between` lists (only those closed on time with
+    `on_time_only`), to filter a queryset with: `Case.objects.filter(pk__in=RawSQL(*closes_subquery(...)))`."""
+    adapt = connections[using].ops.adapt_datetimefield_value
+    sql = closes_sql().replace("%(start)s", "%s").replace("%(end)s", "%s").replace("%(false)s", "%s")
+    # the placeholders in the order they appear: start, end (candidates), end (events), false
+    params = [adapt(start), adapt(end), adapt(end), False]
+    where = " WHERE closes.on_time = 1" if on_time_only else ""
+    return f"SELECT closes.id FROM ({sql}) closes{where}", params  # noqa: S608 - the rules' choice values only
+
+
 def closes_between(start, end, *, using="default") -> list[tuple[int, int, bool]]:
     """(case id, street id, closed on time) of every case closed in [start, end), as of `end`."""
     connection = connections[using]

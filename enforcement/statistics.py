@@ -72,7 +72,14 @@ def _closed_ids(query, on_time_only):
 
 def _closes(on_time_only):
     def rows(query):
-        return query.base(Case, "street").filter(pk__in=_closed_ids(query, on_time_only))
+        # the same reading as a subquery: a lazy queryset (the annex needs only the values), and no list of
+        # a year's ids as parameters
+        from django.db.models.expressions import RawSQL
+
+        from .history import closes_subquery
+
+        subquery = closes_subquery(query.period.start_at, query.period.end_at, on_time_only=on_time_only)
+        return query.base(Case, "street").filter(pk__in=RawSQL(*subquery))  # noqa: S611 - values are parameters
 
     def value(rows, query):
         # without a user's scope every listed id is a row: no query to count them

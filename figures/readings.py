@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from bureau.statistics import MAX_DAYS, Period, data_version, evaluate, figures
+from bureau.statistics import MAX_DAYS, VERSION_KEY, Period, data_version, evaluate, figures
 
 
 class Reading:
@@ -104,9 +104,10 @@ def document(reading: Reading, base_url: str = "") -> dict:
 
 
 def cached_document(params, base_url: str) -> bytes | None:
-    """The district's cached document for these parameters, if there is one now, without touching the
-    database: only a valid reading is ever cached, so an unchecked street code finds nothing when it is
-    wrong. None when anything is not plainly so (the caller then reads and checks it properly)."""
+    """The district's cached document for these parameters, if it is current, without touching the database
+    and in one cache round trip (the data version and the entry together): only a valid reading is ever
+    cached, so an unchecked street code finds nothing when it is wrong. None when anything is not plainly so
+    (the caller then reads and checks it properly)."""
     today = timezone.localdate()
     try:
         first = _date(params.get("from"), "from", date(today.year, 1, 1))
@@ -119,20 +120,26 @@ def cached_document(params, base_url: str) -> bytes | None:
         if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):
             return None
         query["street"] = code
-    version = data_version()
-    if version is None:
+    key = document_key("all", urlencode(query), base_url)
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:  # noqa: BLE001 - a cache outage: the full path answers
         return None
-    return cache.get(document_key(version, "all", urlencode(query), base_url))
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    if version is None or entry is None or entry[0] != version:
+        return None
+    return entry[1]
 
 
 def cache_seconds() -> int:
     return getattr(settings, "STATISTICS_CACHE_SECONDS", 300)
 
 
-def document_key(version, scope: str, query_string: str, base_url: str) -> str:
-    """The cache key of a document: the data version, whose rows, which reading, in which language, for which
-    host (the rows URLs are absolute)."""
-    parts = "|".join([str(version), scope, query_string, translation.get_language() or "", base_url])
+def document_key(scope: str, query_string: str, base_url: str) -> str:
+    """The cache key of a document: whose rows, which reading, in which language, for which host (the rows
+    URLs are absolute). The entry holds the data version it was read at beside the bytes, so the version and
+    the entry come back in one round trip (`cached_document`)."""
+    parts = "|".join([scope, query_string, translation.get_language() or "", base_url])
     return "statistics:doc:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -140,14 +147,14 @@ def document_bytes(reading: Reading, base_url: str = "") -> bytes:
     """The document as UTF-8 JSON, from the cache when this reading (parameters, scope, language, host) was
     answered since the data last changed."""
     version = data_version()
-    key = document_key(version, reading.scope, reading.query_string(), base_url)
+    key = document_key(reading.scope, reading.query_string(), base_url)
     if version is not None:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        entry = cache.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
     body = json.dumps(document(reading, base_url), ensure_ascii=False, separators=(",", ":")).encode()
     if version is not None:
-        cache.set(key, body, timeout=cache_seconds())
+        cache.set(key, (version, body), timeout=cache_seconds())
     return body
 
 
