@@ -52,28 +52,6 @@ def _bare_view(request):
 urlpatterns = []  # filled by api_throughput()
 
 
-def setup(url):
-    from bench.generate import setup_django
-    from bench.reports_bench import _redis_reachable
-
-    redis_url = os.environ.get("REDIS_URL") or os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    cache_name = "locmem (no Redis reachable)"
-    if _redis_reachable(redis_url):
-        os.environ["REDIS_URL"] = redis_url
-        cache_name = f"Redis ({redis_url})"
-    os.environ.setdefault("CONN_MAX_AGE", "600")
-    setup_django(url)
-    from django.conf import settings
-    from rest_framework import throttling
-    from rest_framework.settings import api_settings
-
-    rates = {key: "1000000/min" for key in settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})}
-    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = rates
-    api_settings.reload()
-    throttling.SimpleRateThrottle.THROTTLE_RATES = rates
-    return cache_name
-
-
 def ensure_dataset(cases, regenerate):
     from django.db import connection
 
@@ -170,8 +148,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    cache_name = setup(args.url)
-    from bench.reports_bench import machine
+    from bench.reports_bench import machine, setup
+
+    cache_name = setup(args.url)  # the same set-up as the assessment's bench (Redis, throttle raised)
 
     dataset = ensure_dataset(args.cases, args.regenerate)
     print(f"dataset: {dataset}")

@@ -348,15 +348,24 @@ def closes_subquery(start, end, *, on_time_only=False, using="default") -> tuple
 
 def closes_between(start, end, *, using="default") -> list[tuple[int, int, bool]]:
     """(case id, street id, closed on time) of every case closed in [start, end), as of `end`."""
+    rows = _fetch_window(closes_sql(), start, end, using=using, work_mem="64MB")
+    return [(case_id, street_id, bool(on_time)) for case_id, street_id, on_time in rows]
+
+
+def _fetch_window(sql, start, end, *, using="default", work_mem=None) -> list[tuple]:
+    """The rows of a statement over the window [start, end) (params `start`, `end`, `false`). On PostgreSQL
+    without JIT (compiling these short statements costs more than it saves) and, for the statements that
+    group many rows, with more work memory (hashing instead of sorting)."""
     connection = connections[using]
     adapt = connection.ops.adapt_datetimefield_value
     params = {"start": adapt(start), "end": adapt(end), "false": False}
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(closes_sql(), params)
-        return [(case_id, street_id, bool(on_time)) for case_id, street_id, on_time in cursor.fetchall()]
+            if work_mem:
+                cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- deadlines not met ----------------------------------------------------------------------------------
@@ -401,14 +410,7 @@ def unmet_deadlines(start, end, *, using="default", source=None) -> list[tuple]:
     """(case id, street id, set at, replaced at or None, deadline) of every handling deadline falling in
     [start, end) that no standing handle met by it (cases self-handled on the spot left out; `source` keeps
     one source's)."""
-    connection = connections[using]
-    adapt = connection.ops.adapt_datetimefield_value
-    params = {"start": adapt(start), "end": adapt(end), "false": False}
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(unmet_deadlines_sql(source=source), params)
-        rows = cursor.fetchall()
+    rows = _fetch_window(unmet_deadlines_sql(source=source), start, end, using=using)
     return [(case_id, street_id, aware(set_at), aware(replaced_at), aware(deadline))
             for case_id, street_id, set_at, replaced_at, deadline in rows]
 
