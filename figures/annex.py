@@ -9,7 +9,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 
 from bureau.spreadsheets import spreadsheet_row
-from bureau.statistics import Period, evaluate, figure, sections_by_code, values_by_street
+from bureau.statistics import Period, evaluate, sections_by_code, values_by_street
 
 from .readings import number
 
@@ -74,8 +74,9 @@ def build_annex(year: int, *, street=None, user=None) -> Annex:
     streets = [street] if street is not None else list(
         (Street.objects.visible_to(user) if user is not None else Street.objects.all()).order_by("code"))
     columns, by_code = [], {}
+    registered = {fig.code: fig for fig, _value in current}
     for code in STREET_FIGURES:
-        fig = figure(code)
+        fig = registered.get(code)
         if fig is None:
             continue
         columns.append((code, str(fig.name), str(fig.unit)))

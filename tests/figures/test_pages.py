@@ -139,3 +139,14 @@ def test_live_data(world, django_assert_num_queries):
     assert {s["code"] for s in leader["streets"]} == {"001"}
     assert client.get("/api/v1/statistics/live/?days=0").status_code == 400
     assert client.get("/api/v1/statistics/live/?category=x").status_code == 400
+
+
+def test_annex_query_count_is_pinned(world, django_assert_num_queries):
+    from figures.annex import build_annex
+
+    # per year: the families, one aggregate of the case counts, one query per other figure, the closes'
+    # history reading; then one grouped query per figure of the street table (the closes from the same
+    # reading), whatever the number of streets, and the campaigns' progress
+    with django_assert_num_queries(103):
+        annex = build_annex(2026)
+    assert annex.street_rows[0][1][0] == 3  # 古南街道's cases
