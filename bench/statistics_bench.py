@@ -127,18 +127,6 @@ def api_throughput(requests):
     return rates, cold, len(first.content)
 
 
-def write_results(lines):
-    path = HERE / "RESULTS.md"
-    start, end = "<!-- statistics:start -->", "<!-- statistics:end -->"
-    text = path.read_text()
-    block = "\n".join([start, *lines, end])
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=DEFAULT_URL)
@@ -148,7 +136,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    from bench.reports_bench import machine, setup
+    from bench.reports_bench import machine, setup, write_results
 
     cache_name = setup(args.url)  # the same set-up as the assessment's bench (Redis, throttle raised)
 
@@ -162,7 +150,7 @@ def main(argv=None):
           f"ratio {ratio:.2f}; first (uncached) answer {cold * 1000:.0f} ms, {length} bytes")
     if args.no_write:
         return
-    write_results([
+    write_results(section="statistics", lines=[
         "## The year in figures: annual annex and statistics API (`bench/statistics_bench.py`)",
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}. The machine was shared: "
