@@ -153,3 +153,15 @@ def test_annex_query_count_is_pinned(world, django_assert_num_queries):
     with django_assert_num_queries(103 + (4 if connection.vendor == "postgresql" else 0)):
         annex = build_annex(2026)
     assert annex.street_rows[0][1][0] == 3  # 古南街道's cases
+
+
+def test_navigation_links_the_figures_for_bureau_and_leaders_only(world, api_user):
+    from bureau.navigation import navigation_for
+
+    def keys(user):
+        return {item["key"] for item in navigation_for(user)}
+
+    assert {"statistics", "leadership"} <= keys(world["bureau"])
+    assert {"statistics", "leadership"} <= keys(world["leader_a"])
+    assert not {"statistics", "leadership"} & keys(world["officer_a1"])
+    assert not {"statistics", "leadership"} & keys(api_user)
