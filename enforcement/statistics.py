@@ -21,6 +21,9 @@ from bureau.statistics import (
 from .choices import OPEN_STATUSES, CaseSource, CaseStatus, CircumstanceLevel, PenaltyAction, PenaltyStatus
 from .models import Case, CaseEvent, Category, PenaltyDecision, PenaltyStep, RectificationOrder
 
+# "figure (qualifier)", e.g. 受理案件（12345 热线）: the brackets as each language writes them
+QUALIFIED = _("{}（{}）")
+
 # A decision that stands: approved (legal review included) and on through notice, service and payment.
 DECIDED = (PenaltyStatus.APPROVED, PenaltyStatus.NOTIFIED, PenaltyStatus.SERVED, PenaltyStatus.PAID)
 
@@ -110,7 +113,7 @@ register(
 
 for _i, (_source, _label) in enumerate(CaseSource.choices):
     register(_reported_figure(
-        f"cases_source_{_source}", format_lazy("{}（{}）", _("受理案件"), _label), _("期间受理的案件中来源为此项的"), 50 + _i,
+        f"cases_source_{_source}", format_lazy(QUALIFIED, _("受理案件"), _label), _("期间受理的案件中来源为此项的"), 50 + _i,
         Q(source=_source)))
 
 
@@ -183,9 +186,9 @@ register(
 
 for _i, (_level, _label) in enumerate(CircumstanceLevel.choices):
     register(
-        _penalty_figure(f"penalties_{_level}", format_lazy("{}（{}）", _("行政处罚决定"), _label), _("件"), _("期间决定的处罚中情节为此等级的"), 22 + _i,
+        _penalty_figure(f"penalties_{_level}", format_lazy(QUALIFIED, _("行政处罚决定"), _label), _("件"), _("期间决定的处罚中情节为此等级的"), 22 + _i,
                         lambda q, lv=_level: _decided(q, level=lv)),
-        _penalty_figure(f"fines_{_level}", format_lazy("{}（{}）", _("罚款金额"), _label), _("元"), _("期间决定的此等级处罚的罚款合计"), 41 + _i,
+        _penalty_figure(f"fines_{_level}", format_lazy(QUALIFIED, _("罚款金额"), _label), _("元"), _("期间决定的此等级处罚的罚款合计"), 41 + _i,
                         lambda q, lv=_level: _decided(q, level=lv), value=sum_of("fine"), amount=lambda d: d.fine),
     )
 
