@@ -255,9 +255,10 @@ def machine():
             f"PostgreSQL {pg} (shared_buffers {shared}); load average at start {os.getloadavg()[0]:.1f}")
 
 
-def write_results(lines):
+def write_results(lines, section="reports"):
+    """Put `lines` into bench/RESULTS.md between the section's markers (replacing what was there)."""
     path = HERE / "RESULTS.md"
-    start, end = "<!-- reports:start -->", "<!-- reports:end -->"
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     text = path.read_text() if path.exists() else "# Benchmark results\n\nFigures printed by `make bench` (bench/run.py).\n"
     block = "\n".join([start, *lines, end])
     if start in text and end in text:

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("enforcement.api.urls")),
     path("", include("markets.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("figures.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("open311/", include("enforcement.open311.urls")),
     path("markets/", include("markets.urls")),
     path("inspections/", include("inspections.urls")),
+    path("figures/", include("figures.urls")),
 ]
 
 # Page-level permission denials are audited like the API's (the API's are in its exception handler).

@@ -22,6 +22,8 @@ The public readings:
 - `facts_as_of(windows, ...)`: per window (start, end), one `CaseFacts` per candidate case (closed within the
   window, or with a handling deadline falling in it set before its end), as of the window's end; one SQL
   statement for all windows;
+- `closes_between(start, end, ...)`: the cases closed in a window and whether each was closed on time, for
+  windows of any length (the statistics' closes and closes on time);
 - `unmet_deadlines(start, end, ...)`: every handling deadline falling in [start, end) that no standing handle
   met, with when it was set and when the next deadline-changing event replaced it;
 - `case_trails(end, ...)`, `trail_candidates(...)`, `judge_trail(...)`: the same rules over every case's
@@ -291,6 +293,81 @@ def facts_as_of(windows, *, using="default", source=None) -> list[list[CaseFacts
     return out
 
 
+# --- closes of a period, on time or not ------------------------------------------------------------------
+
+# Every case with a close recorded in [start, end) (self-handled cases left out), with whether it was closed on
+# time: its standing handle (the first handle after the last deadline-changing event) came by the deadline in
+# force. The same rules as `facts_as_of` for the closed candidates, without the rest of its facts: a close is
+# final (no edge leaves closed), so a case closed in the window is counted, and only the deadline-changing and
+# freezing events are read, in one hash join and one window pass, which a year's window needs (the per-case
+# lookups of `facts_as_of` suit a week's few thousand candidates, not a year's hundreds of thousands).
+CLOSES_SQL = """
+WITH cand AS (
+    SELECT DISTINCT e.case_id FROM {events} e
+    WHERE {closing} AND e.recorded_at >= %(start)s AND e.recorded_at < %(end)s
+),
+ev AS (
+    SELECT e.case_id, e.seq, e.action, e.to_status, e.recorded_at, e.handling_due_at,
+           MAX(CASE WHEN {deadline_changing} THEN e.seq END) OVER (PARTITION BY e.case_id) AS dl_seq
+    FROM {events} e JOIN cand ON cand.case_id = e.case_id
+    WHERE e.recorded_at < %(end)s AND ({deadline_changing} OR {freezing_e})
+),
+judged AS (
+    SELECT ev.case_id,
+           MAX(CASE WHEN ev.seq = ev.dl_seq AND {gives_deadline} THEN ev.handling_due_at END) AS deadline,
+           MIN(CASE WHEN {freezing_ev} AND ev.seq > ev.dl_seq THEN ev.recorded_at END) AS handle_at
+    FROM ev GROUP BY ev.case_id
+)
+SELECT c.id, c.street_id,
+       CASE WHEN j.handle_at IS NOT NULL AND j.deadline IS NOT NULL AND j.handle_at <= j.deadline
+            THEN 1 ELSE 0 END AS on_time
+FROM cand JOIN {cases} c ON c.id = cand.case_id LEFT JOIN judged j ON j.case_id = cand.case_id
+WHERE c.self_handled = %(false)s
+"""
+
+
+def closes_sql(table=None) -> str:
+    r = rules(table)
+    cases, events = _tables()
+    return CLOSES_SQL.format(
+        cases=cases, events=events, closing=sql_in("e.action", r.closing),
+        deadline_changing=sql_in("e.action", r.deadline_changing), freezing_e=sql_in("e.action", r.freezing),
+        freezing_ev=sql_in("ev.action", r.freezing), gives_deadline=_gives_deadline(r, "ev"))
+
+
+def closes_subquery(start, end, *, on_time_only=False, using="default") -> tuple[str, list]:
+    """(sql, params) selecting the ids of the cases `closes_between` lists (only those closed on time with
+    `on_time_only`), to filter a queryset with: `Case.objects.filter(pk__in=RawSQL(*closes_subquery(...)))`."""
+    adapt = connections[using].ops.adapt_datetimefield_value
+    sql = closes_sql().replace("%(start)s", "%s").replace("%(end)s", "%s").replace("%(false)s", "%s")
+    # the placeholders in the order they appear: start, end (candidates), end (events), false
+    params = [adapt(start), adapt(end), adapt(end), False]
+    where = " WHERE closes.on_time = 1" if on_time_only else ""
+    return f"SELECT closes.id FROM ({sql}) closes{where}", params  # noqa: S608 - the rules' choice values only
+
+
+def closes_between(start, end, *, using="default") -> list[tuple[int, int, bool]]:
+    """(case id, street id, closed on time) of every case closed in [start, end), as of `end`."""
+    rows = _fetch_window(closes_sql(), start, end, using=using, work_mem="64MB")
+    return [(case_id, street_id, bool(on_time)) for case_id, street_id, on_time in rows]
+
+
+def _fetch_window(sql, start, end, *, using="default", work_mem=None) -> list[tuple]:
+    """The rows of a statement over the window [start, end) (params `start`, `end`, `false`). On PostgreSQL
+    without JIT (compiling these short statements costs more than it saves) and, for the statements that
+    group many rows, with more work memory (hashing instead of sorting)."""
+    connection = connections[using]
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"start": adapt(start), "end": adapt(end), "false": False}
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+            if work_mem:
+                cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 # --- deadlines not met ----------------------------------------------------------------------------------
 
 # Every deadline-giving event E whose deadline falls in [start, end) with no handle after E recorded by that
@@ -333,14 +410,7 @@ def unmet_deadlines(start, end, *, using="default", source=None) -> list[tuple]:
     """(case id, street id, set at, replaced at or None, deadline) of every handling deadline falling in
     [start, end) that no standing handle met by it (cases self-handled on the spot left out; `source` keeps
     one source's)."""
-    connection = connections[using]
-    adapt = connection.ops.adapt_datetimefield_value
-    params = {"start": adapt(start), "end": adapt(end), "false": False}
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(unmet_deadlines_sql(source=source), params)
-        rows = cursor.fetchall()
+    rows = _fetch_window(unmet_deadlines_sql(source=source), start, end, using=using)
     return [(case_id, street_id, aware(set_at), aware(replaced_at), aware(deadline))
             for case_id, street_id, set_at, replaced_at, deadline in rows]
 

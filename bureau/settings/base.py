@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "enforcement.open311",
     "markets",
     "inspections",
+    # the year in figures: above every domain app (it reads them all through the statistics registry)
+    "figures",
 ]
 
 MIDDLEWARE = [

@@ -210,6 +210,8 @@ PATH_PARAMS = {
     "api/v1/rankings/weekly/": lambda r, s: {"period": "2026-W47"},
     "api/v1/rankings/monthly/": lambda r, s: {"period": "2026-10"},
     "api/v1/bulletins/weekly/": lambda r, s: {"period": "2026-W47"},
+    "api/v1/statistics/": lambda r, s: {"code": "cases_reported"},
+    "figures/rows/": lambda r, s: {"code": "cases_reported"},
     "open311/v2/": lambda r, s: {"format": "json", "service_code": "06010",
                                  "service_request_id": r[f"case_{s}"].number, "token": "no-such-token"},
     "open311/keys/": lambda r, s: {"pk": 999999},

@@ -26,6 +26,7 @@ REFERENCE_DATA = {
     "api/v1/rankings/weekly/{period}/": "published for every street at once",
     "api/v1/rankings/monthly/{period}/": "published for every street at once",
     "api/v1/bulletins/weekly/{period}/": "published for every street at once",
+    "api/v1/statistics/{code}/rows/": "a figure's code, not a row: the rows it lists are each scoped by visible_to",
 }
 # A body the leader's role may send, so the scope is what decides (an empty one would be a 400 first).
 BODIES = {

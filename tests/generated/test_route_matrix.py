@@ -147,6 +147,15 @@ RULES = {
     "GET inspections/patrols/{pk}/": BUREAU_LEADER,
     "POST inspections/patrols/{pk}/": BUREAU_LEADER,
     "GET inspections/rankings/": FIELD,
+    # the year in figures: bureau staff (the district) and street leaders (their street) read them
+    "GET api/v1/statistics/": BUREAU_LEADER,
+    "GET api/v1/statistics/live/": BUREAU_LEADER,
+    "GET api/v1/statistics/{code}/rows/": BUREAU_LEADER,
+    "GET figures/": BUREAU_LEADER,
+    "GET figures/annex/": BUREAU_LEADER,
+    "GET figures/leadership/": BUREAU_LEADER,
+    "GET figures/rows/{code}/": BUREAU_LEADER,
+    "GET figures/wall/": BUREAU_LEADER,
     "POST inspections/rankings/": FIELD,
     "GET inspections/report-problem/": OFFICER,  # the grid officer's phone form
     "POST inspections/report-problem/": OFFICER,

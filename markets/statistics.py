@@ -1,0 +1,89 @@
+"""The figures of street commerce: stall zones and permits, frontage agreements, outdoor ads (see
+bureau/statistics.py)."""
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from bureau.statistics import Figure, in_period, local_date, register
+
+from .choices import AdStatus
+from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, VendorZone
+
+
+def _zones(query):
+    """Zones open at some point of the period: active, and in season (no season: all year)."""
+    first, last = query.period.first, query.period.last
+    return query.base(VendorZone, "street").filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last), Q(valid_to__isnull=True) | Q(valid_to__gte=first),
+        is_active=True)
+
+
+def _permits_in_force(query):
+    """Permits issued, in force on some day of the period and not revoked before it."""
+    return query.base(StallPermit, "zone__street").filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gte=query.period.start_at), issued_at__isnull=False,
+        valid_from__lte=query.period.last, valid_to__gte=query.period.first)
+
+
+def _covered_shops(query):
+    """Shops in business with an agreement in force signed by the period's last day (coverage as of now)."""
+    signed = FrontageAgreement.objects.filter(shop=OuterRef("pk"), is_active=True, signed_on__lte=query.period.last)
+    return query.base(Shop, "street").filter(Exists(signed), is_active=True)
+
+
+def _removed_ads(query):
+    """Ads whose removal was recorded in the period (the status change to removed, from the audit log, the only
+    place the moment is kept)."""
+    from bureau.audit.models import AuditEntry
+
+    ids = AuditEntry.objects.filter(action="outdoor_ad.status", detail__to=AdStatus.REMOVED.value,
+                                    **in_period("at", query)).values_list("object_id", flat=True)
+    return query.base(OutdoorAd, "street").filter(status=AdStatus.REMOVED, pk__in=[int(i) for i in ids if i.isdigit()])
+
+
+def _zone_text(zone):
+    return {"text": str(zone), "street": zone.street.name, "date": None}
+
+
+def _permit_text(permit):
+    return {"text": f"{permit.zone.name} {permit.slot.number} {permit.vendor.name}", "street": permit.zone.street.name,
+            "date": local_date(permit.issued_at)}
+
+
+def _agreement_text(agreement):
+    return {"text": f"{agreement.shop.name} {agreement.signer_name}", "street": agreement.shop.street.name,
+            "date": local_date(agreement.signed_on)}
+
+
+def _shop_text(shop):
+    return {"text": f"{shop.name} {shop.address}", "street": shop.street.name, "date": None}
+
+
+def _ad_text(ad):
+    return {"text": f"{ad.owner} {ad.location}", "street": ad.street.name, "date": local_date(ad.registered_at)}
+
+
+register(
+    Figure(code="vendor_zones", name=_("固定摊点区域"), unit=_("个"), definition=_("期间开放的摊点区域（启用且在季节内）"),
+           section="commerce", rows=_zones, describe=_zone_text, select_related=("street",), order=10,
+           models=(VendorZone,)),
+    Figure(code="stall_permits_issued", name=_("发放摊位许可"), unit=_("份"), definition=_("期间发证的摊位许可"),
+           section="commerce", rows=lambda q: q.base(StallPermit, "zone__street").filter(**in_period("issued_at", q)),
+           describe=_permit_text, select_related=("zone__street", "slot", "vendor"), order=12, models=(StallPermit,)),
+    Figure(code="stall_permits_in_force", name=_("有效摊位许可"), unit=_("份"),
+           definition=_("期间至少一天有效、且未在期间前吊销的摊位许可"), section="commerce", rows=_permits_in_force,
+           describe=_permit_text, select_related=("zone__street", "slot", "vendor"), order=14, models=(StallPermit,)),
+    Figure(code="frontage_agreements_signed", name=_("签订门前五包责任书"), unit=_("份"),
+           definition=_("期间签订的门前五包责任书"), section="commerce",
+           rows=lambda q: q.base(FrontageAgreement, "shop__street").filter(**in_period("signed_on", q, dates=True)),
+           describe=_agreement_text, select_related=("shop__street",), order=20, models=(FrontageAgreement,),
+           street_path="shop__street"),
+    Figure(code="shops_registered", name=_("在营商户"), unit=_("户"), definition=_("登记在营的沿街商户（现状）"),
+           section="commerce", rows=lambda q: q.base(Shop, "street").filter(is_active=True), describe=_shop_text,
+           select_related=("street",), order=22, models=(Shop,)),
+    Figure(code="shops_covered", name=_("门前五包覆盖商户"), unit=_("户"),
+           definition=_("在营商户中持有期末前签订、现仍有效的门前五包责任书的"), section="commerce", rows=_covered_shops,
+           describe=_shop_text, select_related=("street",), order=24, models=(Shop, FrontageAgreement)),
+    Figure(code="ads_removed", name=_("拆除户外广告"), unit=_("处"), definition=_("期间拆除（状态改为已拆除）的户外广告和招牌"),
+           section="commerce", rows=_removed_ads, describe=_ad_text, select_related=("street",), order=30,
+           models=(OutdoorAd,)),
+)
