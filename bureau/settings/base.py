@@ -185,7 +185,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend with one client per pool instead of one per call (bureau/cache.py)
+    CACHES = {"default": {"BACKEND": "bureau.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # The embedded deployment runs a web process and a worker: a cache they share (files under var/) keeps
     # the published rankings, the grid index version and the calendar version the same in both.
