@@ -35,3 +35,25 @@ class PermissionsPolicyMiddleware:
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
         return response
+
+
+class HealthCheckMiddleware:
+    """`GET`/`HEAD /healthz` answered before the rest of the chain: a load balancer's probe needs no session,
+    language, CSRF check, user or URL resolution, which were half of its cost. The security headers' middlewares
+    sit before this one, so the answer carries them like any other. Other methods take the ordinary path.
+
+    Like the HTTPS redirect (SECURE_REDIRECT_EXEMPT), the host check is not applied: a balancer probes each web
+    host by its address, which need not be in ALLOWED_HOSTS."""
+
+    PATH = "/healthz"
+
+    def __init__(self, get_response):
+        from bureau.views import healthz
+
+        self.get_response = get_response
+        self.healthz = healthz
+
+    def __call__(self, request):
+        if request.path_info == self.PATH and request.method in ("GET", "HEAD"):
+            return self.healthz(request)
+        return self.get_response(request)

@@ -167,7 +167,10 @@ def describe_point(lat: float, lng: float, *, cell=None) -> str:
         cell = locate(lat, lng)
     if cell is None:
         return ""
-    community = Community.objects.filter(pk=cell.community_id).values_list("name", flat=True).first() or ""
+    if type(cell).community.is_cached(cell):  # the cell index's cells come with their community
+        community = cell.community.name
+    else:
+        community = Community.objects.filter(pk=cell.community_id).values_list("name", flat=True).first() or ""
     near = nearest_road(lat, lng)
     if near is None:
         where = f"网格 {cell.code}"

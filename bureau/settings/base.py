@@ -60,6 +60,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The headers every response carries, outermost so they are on the health check's answer too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "bureau.middleware.PermissionsPolicyMiddleware",
+    # /healthz answered here, before sessions, locale, CSRF, authentication and URL resolution (half its cost).
+    "bureau.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bureau.middleware.BureauLocaleMiddleware",
@@ -69,9 +75,6 @@ MIDDLEWARE = [
     "bureau.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bureau.accounts.middleware.SessionLimitsMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "bureau.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -184,7 +187,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend with one client per pool instead of one per call (bureau/cache.py)
+    CACHES = {"default": {"BACKEND": "bureau.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # The embedded deployment runs a web process and a worker: a cache they share (files under var/) keeps
     # the published rankings, the grid index version and the calendar version the same in both.

@@ -17,7 +17,7 @@ from enforcement.choices import CaseAction, CaseStatus
 PUBLIC_NOTE_ACTIONS = (CaseAction.REJECT, CaseAction.MARK_DUPLICATE, CaseAction.HANDLE, CaseAction.CLOSE)
 # A case is "closed" to Open311 once it needs nobody's work: closed, or refused.
 CLOSED_STATUSES = (CaseStatus.CLOSED, CaseStatus.REJECTED)
-# The columns a request is made of (a .values() row; see services.request_row).
+# The columns a request is made of (a .values() row; see services.request_rows).
 PUBLIC_FIELDS = (
     "number", "status", "description", "address", "lat", "lng", "reported_at", "updated_at", "handling_due_at",
     "category__code", "category__name", "category__handle_limit", "category__handle_unit", "street__name",

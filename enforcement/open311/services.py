@@ -98,11 +98,6 @@ def api_key_for_secret(secret) -> ApiKey | None:
 # ---------------------------------------------------------------------------------------------- reads
 
 
-def w3(moment) -> str | None:
-    """A datetime as GeoReport v2 writes it: ISO 8601 with the offset (Asia/Shanghai)."""
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
-
-
 def service_notice(limit, unit) -> str:
     """The category's handling time limit in words: "派遣后 4 工作时内处置"."""
     return _service_notice(limit, unit, translation.get_language())
@@ -114,37 +109,60 @@ def _service_notice(limit, unit, language) -> str:
     return _("派遣后 %(amount)s %(unit)s内处置") % {"amount": amount, "unit": TimeUnit(unit).label}
 
 
-def agency_responsible(*, status, department_name, street_name) -> str:
-    if department_name:
-        return department_name
-    if status in UNIT_STATUSES:
-        return _("%(street)s执法大队") % {"street": street_name}
-    return _("%(district)s城市管理局") % {"district": settings.DISTRICT_NAME}
+def request_rows(rows) -> list[dict]:
+    """Public requests from `public_cases().values(*PUBLIC_FIELDS, "public_note")` rows.
 
+    Built in bulk for a page of up to 1,000: the time zone, the language and the words of each street, category
+    and the bureau are looked up once per call, not once per row (per row they were three quarters of the list's
+    time: every `localtime` and `gettext` reads thread-local state)."""
+    zone = timezone.get_current_timezone()
+    language = translation.get_language()
+    bureau = _("%(district)s城市管理局") % {"district": settings.DISTRICT_NAME}
+    brigades: dict = {}  # street name -> the street's brigade, in the active language
+    notices: dict = {}  # (limit, unit) -> the time limit in words
+    closed, unit_statuses = frozenset(CLOSED_STATUSES), frozenset(UNIT_STATUSES)
+    open_, closed_ = str(PublicStatus.OPEN.value), str(PublicStatus.CLOSED.value)
 
-def request_row(row: dict) -> dict:
-    """One public request from a `public_cases().values(*PUBLIC_FIELDS, "public_note")` row."""
-    status = row["status"]
-    return {
-        "service_request_id": row["number"],
-        "status": PublicStatus.CLOSED if status in CLOSED_STATUSES else PublicStatus.OPEN,
-        "status_notes": row["public_note"] or None,
-        "service_name": row["category__name"],
-        "service_code": row["category__code"],
-        "description": row["description"],
-        "agency_responsible": agency_responsible(status=status, department_name=row["handling_department__name"],
-                                                 street_name=row["street__name"]),
-        "service_notice": service_notice(row["category__handle_limit"], row["category__handle_unit"]),
-        "requested_datetime": w3(row["reported_at"]),
-        "updated_datetime": w3(row["updated_at"]),
-        "expected_datetime": w3(row["handling_due_at"]),
-        "address": row["address"] or None,
-        "address_id": None,
-        "zipcode": None,
-        "lat": row["lat"],
-        "long": row["lng"],
-        "media_url": row["open311__media_url"] or None,
-    }
+    def w3(moment):  # ISO 8601 with the offset (Asia/Shanghai), as GeoReport v2 writes datetimes
+        return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
+
+    out = []
+    for row in rows:
+        status = row["status"]
+        # The department of a referral; the street's brigade once dispatched; the district bureau before.
+        agency = row["handling_department__name"]
+        if not agency:
+            if status in unit_statuses:
+                street = row["street__name"]
+                agency = brigades.get(street)
+                if agency is None:
+                    agency = brigades[street] = _("%(street)s执法大队") % {"street": street}
+            else:
+                agency = bureau
+        limit = (row["category__handle_limit"], row["category__handle_unit"])
+        notice = notices.get(limit)
+        if notice is None:
+            notice = notices[limit] = _service_notice(*limit, language)
+        out.append({
+            "service_request_id": row["number"],
+            "status": closed_ if status in closed else open_,
+            "status_notes": row["public_note"] or None,
+            "service_name": row["category__name"],
+            "service_code": row["category__code"],
+            "description": row["description"],
+            "agency_responsible": agency,
+            "service_notice": notice,
+            "requested_datetime": w3(row["reported_at"]),
+            "updated_datetime": w3(row["updated_at"]),
+            "expected_datetime": w3(row["handling_due_at"]),
+            "address": row["address"] or None,
+            "address_id": None,
+            "zipcode": None,
+            "lat": row["lat"],
+            "long": row["lng"],
+            "media_url": row["open311__media_url"] or None,
+        })
+    return out
 
 
 def service_row(category, has_attributes: bool) -> dict:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from bureau import clock
 from bureau.audit.services import audit_record
 from enforcement import party_sources
+from enforcement.models import Category
 from enforcement.photos import CheckedPhoto, photo_check
 from grids.models import GridCell, Street
 
@@ -93,8 +94,9 @@ def _led_streets(user):
     return list(Street.objects.led_by(user))
 
 
-def _check(acting_user, values, errors):
-    """Validate the report body (not its findings); returns the cells. Appends to `errors` (field → list)."""
+def _check(acting_user, values, errors, *, led=None):
+    """Validate the report body (not its findings); returns the cells. Appends to `errors` (field → list).
+    `led`: the acting leader's streets when the caller has them already."""
     now = clock.now()
     today = timezone.localtime(now).date()
     day = values.get("date")
@@ -131,7 +133,7 @@ def _check(acting_user, values, errors):
     if unknown:
         errors.setdefault("grid_cells", []).append(_("未知的网格：%(codes)s") % {"codes": "、".join(unknown)})
     if not acting_user.is_bureau_staff:
-        led = {s.pk for s in _led_streets(acting_user)}
+        led = {s.pk for s in (_led_streets(acting_user) if led is None else led)}
         foreign = [c.code for c in cells if c.street_id not in led]
         if foreign:
             errors.setdefault("grid_cells", []).append(
@@ -267,9 +269,9 @@ def _check_duty_squad(acting_user, duty_squad, errors):
     return found
 
 
-def _street_of(acting_user, cells):
+def _street_of(acting_user, cells, *, led=None):
     if not acting_user.is_bureau_staff:
-        led = _led_streets(acting_user)
+        led = _led_streets(acting_user) if led is None else led
         return led[0] if led else None
     streets = {c.street_id for c in cells}
     return cells[0].street if len(streets) == 1 else None
@@ -335,13 +337,14 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
                         team, track, counts, duty_squad) -> PatrolReport:
     from enforcement.services import case_report
 
-    if not acting_user.is_bureau_staff and not _led_streets(acting_user):
+    led = None if acting_user.is_bureau_staff else _led_streets(acting_user)  # read once for every check below
+    if led is not None and not led:
         raise PatrolReportForbidden(_("您当前没有负责的街道，不能填报巡查日报"))
     values = {"date": date, "shift": shift, "grid_cells": list(grid_cells or []), "started_at": started_at,
               "ended_at": ended_at, "summary": summary, "squad": squad, "team": team, "track": track or [],
               "counts": counts or {}}
     errors: dict[str, list] = {}
-    cells = _check(acting_user, values, errors)
+    cells = _check(acting_user, values, errors, led=led)
     findings = _check_findings(list(findings or []), errors)
     duty_squad = _check_duty_squad(acting_user, duty_squad, errors)
     if errors:
@@ -351,18 +354,25 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
 
     now = clock.now()
     report = PatrolReport(duty_squad=duty_squad,
-        source=source_for(acting_user), street=_street_of(acting_user, cells), squad=values["squad"],
+        source=source_for(acting_user), street=_street_of(acting_user, cells, led=led), squad=values["squad"],
         leader=acting_user, date=values["date"], shift=values["shift"], team=values["team"],
         started_at=values["started_at"], ended_at=values["ended_at"], track=values["track"],
         summary=values["summary"], counts=values["counts"], recorded_at=now, updated_at=now,
     )
-    report.full_clean()
-    report.save()
-    report.grid_cells.set(cells)
+    # The street, the leader and the squad are rows in hand, and _check compared the times (the table's one
+    # check): validating those again would cost five statements a report.
+    report.full_clean(exclude=["street", "leader", "duty_squad"], validate_constraints=False)
+    report.save(force_insert=True)
+    through = PatrolReport.grid_cells.through
+    through.objects.bulk_create([through(patrolreport=report, gridcell=cell) for cell in cells])
 
+    # Every finding's category in one query (an unknown or inactive code is left to case_report to refuse).
+    codes = {str(f.get("category") or "").strip() for f in findings if not isinstance(f.get("category"), Category)}
+    categories = {c.code: c for c in Category.objects.filter(code__in=codes, is_active=True)} if codes else {}
     rows = []
     for n, finding in enumerate(findings, start=1):
         handled = bool(finding.get("handled_on_spot"))
+        category = finding.get("category")
         vendor, party = finding.get("vendor"), None
         check = _approvals_of(report, finding, n)
         note = _("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()}
@@ -371,7 +381,8 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
                 # a finding against a registered vendor: the case is against the vendor's party, district-wide
                 party = party_sources.resolve("vendor", vendor, acting_user=acting_user)
             case = case_report(
-                acting_user=acting_user, category=finding.get("category"), lat=finding.get("lat"),
+                acting_user=acting_user, category=categories.get(str(category or "").strip(), category),
+                lat=finding.get("lat"),
                 lng=finding.get("lng"), description=finding["description"], source=report.source,
                 photos=finding["photos"], self_handled=handled, address=(finding.get("address") or "")[:255],
                 note=f"{note}；{check.note}" if check and check.note else note, party=party,

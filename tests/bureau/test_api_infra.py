@@ -143,16 +143,31 @@ def test_healthz_503_when_the_database_fails():
     # given
     from django.db import OperationalError
 
-    broken = mock.MagicMock()
-    broken.__enter__.return_value.execute.side_effect = OperationalError("database is down")
-
     # when
-    with mock.patch("bureau.views.connection.cursor", return_value=broken):
+    with mock.patch("bureau.views.connection.ensure_connection", side_effect=OperationalError("database is down")):
         response = Client().get("/healthz")
 
     # then
     assert response.status_code == 503
     assert response.json()["status"] != "ok"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_on_a_broken_connection_and_200_again_with_a_new_one():
+    # given the worker's persistent connection broke (the server restarted under it)
+    from django.db import connection
+
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    connection.ensure_connection()
+    connection.connection.close()
+
+    # when the balancer probes, then the probe fails, and the connection is dropped for a new one
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+    assert connection.connection is None
+    assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.parametrize(("asked", "got"), [(None, 50), ("10", 10), ("200", 200), ("201", 200), ("100000", 200),

@@ -42,6 +42,8 @@ def test_production_answers_healthz_over_plain_http_and_redirects_everything_els
         "for path in ('/healthz', '/api/v1/cases/', '/accounts/login/'):\n"
         "    r = c.get(path)\n"
         "    out[path] = [r.status_code, r.get('Location', '')]\n"
+        "probe = Client(HTTP_HOST='127.0.0.1:8000', raise_request_exception=False)\n"  # a balancer probes each host by its address
+        "out['by address'] = [probe.get('/healthz').status_code, probe.head('/healthz').status_code]\n"
         "r = c.get('/api/v1/cases/', HTTP_X_FORWARDED_PROTO='https')\n"
         "out['https'] = [r.status_code, r.get('Location', '')]\n"
         "print(json.dumps(out))\n"
@@ -55,7 +57,10 @@ def test_production_answers_healthz_over_plain_http_and_redirects_everything_els
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["/healthz"] == [200, ""]
+    # the probe is answered before the host check (and sessions, CSRF, authentication, URL resolution)
+    assert out["by address"] == [200, 200]
     assert out["/api/v1/cases/"] == [301, "https://bureau.example.gov.cn/api/v1/cases/"]
     assert out["/accounts/login/"] == [301, "https://bureau.example.gov.cn/accounts/login/"]
     # behind the proxy (HTTPS) the API answers as usual: 401 without credentials, no redirect
     assert out["https"][0] == 401
+

@@ -82,7 +82,7 @@ def test_settings_read_the_environment():
     # then
     assert values == {
         "db": "django.db.backends.postgresql", "name": "bureau", "hosts": ["a.example", "b.example"],
-        "cache": "django.core.cache.backends.redis.RedisCache", "broker": "redis://broker.example:6379/3",
+        "cache": "bureau.cache.RedisCache", "broker": "redis://broker.example:6379/3",
         "debug": False, "lang": "zh-hans", "tz": "Asia/Shanghai", "use_tz": True, "languages": ["zh-hans", "en"],
     }
 

@@ -163,7 +163,7 @@ class RequestListView(Open311View):
     def get(self, request, format=None):
         queryset, page = filter_requests(public_cases(), request.query_params, now=clock.now())
         rows = queryset.values(*PUBLIC_FIELDS, "public_note")[page.offset:page.offset + page.size]
-        return Response([services.request_row(r) for r in rows])
+        return Response(services.request_rows(rows))
 
     @idempotent  # a client that lost the answer resends with the same Idempotency-Key: filed once
     def post(self, request, format=None):
@@ -189,7 +189,7 @@ class RequestDetailView(Open311View):
         rows = list(public_cases().filter(number=service_request_id).values(*PUBLIC_FIELDS, "public_note")[:1])
         if not rows:
             raise Http404(_("未知的 service_request_id：%(id)s") % {"id": service_request_id[:32]})
-        return Response([services.request_row(rows[0])])
+        return Response(services.request_rows(rows))
 
 
 class TokenView(Open311View):

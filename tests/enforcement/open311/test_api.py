@@ -388,3 +388,45 @@ def test_requests_list_answers_in_a_constant_number_of_queries(web, post, django
         post()
     with django_assert_num_queries(1):
         assert len(web.get(f"{V2}/requests.json").json()) == 5
+
+
+def test_a_page_of_every_status_street_and_language_is_each_case_as_it_stands(web, report, act, place):
+    # given cases in both streets: reported, dispatched (each street's brigade), referred, handled, rejected
+    from enforcement.models import Department
+
+    department = Department.objects.filter(is_active=True).first() or Department.objects.create(code="HW", name="区环卫所")
+    reported = report(category="09006", cell="b1")
+    dispatched = {cell: act(act(report(cell=cell), "register"), "dispatch") for cell in ("a1", "b2")}
+    referred = act(act(report(category="09009"), "register"), "dispatch", unit=department.code)
+    handled = act(dispatched["a1"], "handle", note="已清运", user=place["leader_a"])
+    rejected = act(report(cell="a2"), "reject", note="不属于城管职责")
+    expected = {  # number -> (status, agency, notes, with a deadline)
+        reported.number: ("open", "吉州区城市管理局", None, False),
+        dispatched["b2"].number: ("open", f"{place['b'].name}执法大队", None, True),
+        referred.number: ("open", department.name, None, True),
+        handled.number: ("open", f"{place['a'].name}执法大队", "已清运", True),
+        rejected.number: ("closed", "吉州区城市管理局", "不属于城管职责", False),
+    }
+
+    # when the whole page is read, in Chinese and in English
+    response = web.get(f"{V2}/requests.json")
+    english = web.get(f"{V2}/requests.json", headers={"Accept-Language": "en"}).json()
+
+    # then every row is its case as it stands, datetimes in the district's time with the offset
+    from rest_framework.renderers import JSONRenderer
+
+    body = response.json()
+    assert response.content == JSONRenderer().render(body)  # the fast renderer writes DRF's bytes
+    assert {r["service_request_id"]: (r["status"], r["agency_responsible"], r["status_notes"],
+                                      r["expected_datetime"] is not None) for r in body} == expected
+    for row in body:
+        case = Case.objects.select_related("category").get(number=row["service_request_id"])
+        assert row["requested_datetime"] == timezone.localtime(case.reported_at).isoformat(timespec="seconds")
+        assert row["updated_datetime"] == timezone.localtime(case.updated_at).isoformat(timespec="seconds")
+        assert row["expected_datetime"] == (case.handling_due_at and timezone.localtime(
+            case.handling_due_at).isoformat(timespec="seconds"))
+        assert row["service_notice"].startswith("派遣后 ")
+        assert row == web.get(f"{V2}/requests/{case.number}.json").json()[0]
+    brigade = {r["service_request_id"]: r["agency_responsible"] for r in english}
+    assert brigade[reported.number] != "吉州区城市管理局" and "执法大队" not in brigade[dispatched["b2"].number]
+    assert all(r["service_notice"].startswith("Handled within") for r in english)

@@ -1,43 +1,57 @@
-"""An Open311 client nobody here wrote (PyPI `georeport`, unchanged) against the live server.
+"""Open311 clients nobody here wrote, unchanged, against the live server.
 
-georeport 0.3.1 reads (services, a service definition, requests with filters, one request) in JSON and
-XML; it has no method to file a request ("does not currently support the creation of new 311 service
-requests", its README), so the POST is sent the way the specification defines it, form-encoded with
-`api_key`, by `requests` (the HTTP library georeport itself uses), and the filed request is then read
-back through georeport.
+Reads: the PyPI client `georeport` 0.3.1 reads services, a service definition, requests with filters and
+one request, in JSON and in XML. It has no way to file a request: it defines no POST method at all (its
+README: "does not currently support the creation of new 311 service requests"), so it cannot post to any
+server, however conforming. The two older PyPI clients that do define a POST (`three` 0.8.0 and `open311`
+1.1, Code for America, 2011-2013) are Python 2 only and do not import on Python 3. The POST is therefore
+made by `civicbot` 0.4.0 (MIT, maintained, pure standard library): its `Open311Client.create_request`
+fetches our services and the service definition, checks the payload against them (required attributes,
+list values, the 4,000-character description), and sends the specification's form-encoded POST with
+`api_key`; the filed request is then read back through both clients.
 """
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
+from civicbot.http import HttpError
+from civicbot.open311 import Open311Client
+from civicbot.registry import Endpoint
 from georeport import GeoReport
 
 from enforcement.models import Case
 from tests.factories import centre_of
 
 
+def _civicbot(root):
+    return Open311Client(Endpoint(id="bureau", name="区城管局", base_url=root, write=True),
+                         jurisdiction_id="360802")
+
+
 @pytest.mark.timeout(120)
-def test_georeport_reads_everything_and_a_spec_post_files_a_request(live_server, place, key, report):
+def test_georeport_reads_everything_and_civicbot_posts_a_request(live_server, place, key, report):
     # given one supervision case already in the district
     existing = report(category="09006")
     root = f"{live_server.url}/open311/v2"
     now = datetime.now(UTC)
     lat, lng = centre_of(place["a2"])
 
-    # when an integrator files a request form-encoded with its key
-    response = requests.post(f"{root}/requests.json", data={
-        "api_key": key.secret, "jurisdiction_id": "360802", "service_code": "09006", "lat": lat, "long": lng,
-        "attribute[goods]": "food", "description": "人行道上摆摊卖小吃", "phone": "13900001111",
-    }, timeout=30)
+    # when an integrator files a request with its key through an unchanged client, which first checks the
+    # payload against the live service list and definition
+    filed = _civicbot(root).create_request(
+        "09006", dry_run=False, confirm="SEND", api_key=key.secret, validate_remote=True, lat=lat, lng=lng,
+        attributes={"goods": "food"}, description="人行道上摆摊卖小吃", phone="13900001111")
 
-    # then it is a case of source open311
-    assert response.status_code == 201, response.text
-    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    number = response.json()[0]["service_request_id"]
+    # then the answer is the specification's list with the id, and the id is a case of source open311
+    assert filed.form["api_key"] == key.secret and "attribute[goods]" in filed.form
+    number = filed.response[0]["service_request_id"]
+    assert filed.response[0]["service_notice"]
     assert Case.objects.get(number=number).source == "open311"
-    # a wrong key is refused the same way
-    assert requests.post(f"{root}/requests.xml", data={"api_key": "wrong", "service_code": "06010", "lat": lat,
-                                                       "long": lng}, timeout=30).status_code == 403
+    assert _civicbot(root).get_request(number)["service_code"] == "09006"
+    # a wrong key is refused with the specification's 403 and error list
+    with pytest.raises(HttpError) as refused:
+        _civicbot(root).create_request("06010", dry_run=False, confirm="SEND", api_key="wrong", lat=lat, lng=lng)
+    assert refused.value.status == 403
+    assert '"code":403' in refused.value.body.replace(" ", "")
 
     for fmt in ("json", "xml"):
         client = GeoReport(root, jurisdiction="360802", output_format=fmt)
