@@ -186,19 +186,31 @@ def _muck(check, plate, lat, lng, moment):
     check.muck_problems = problems
 
 
+def approvals_in_force(first_day, last_day) -> list:
+    """The occupation approvals in force on any day from `first_day` to `last_day` (a window crossing midnight
+    started the day before), with their categories: one read for every finding of a patrol report."""
+    return list(OccupationApproval.objects.filter(valid_from__lte=last_day, valid_to__gte=first_day - timedelta(days=1))
+                .prefetch_related("categories"))
+
+
 def approval_check(*, lat, lng, moment, category=None, plate="", approvals=None) -> ApprovalCheck:
     """The approvals at a place and moment: the occupations covering it in their hours; for an occupation
     category, the one that approves it; for a muck-truck category (or any finding naming a plate), the
     muck-transport approval that matches plate, route and hours, or what did not match.
 
-    `approvals` narrows the occupation approvals (a user's `visible_to`); by default every one in force."""
+    `approvals` narrows the occupation approvals: a queryset (a user's `visible_to`), or a list already read with
+    their categories (`approvals_in_force`, so that checking many findings reads them once); by default every
+    one in force."""
     code = getattr(category, "code", category) or ""
     day = timezone.localtime(moment).date()
-    qs = approvals if approvals is not None else OccupationApproval.objects.all()
     # a window crossing midnight started the day before
-    qs = qs.filter(valid_from__lte=day, valid_to__gte=day - timedelta(days=1)).prefetch_related("categories")
+    if isinstance(approvals, list):
+        candidates = [a for a in approvals if a.valid_from <= day and a.valid_to >= day - timedelta(days=1)]
+    else:
+        qs = approvals if approvals is not None else OccupationApproval.objects.all()
+        candidates = qs.filter(valid_from__lte=day, valid_to__gte=day - timedelta(days=1)).prefetch_related("categories")
     check = ApprovalCheck()
-    for approval in qs:
+    for approval in candidates:
         until = approval.window_end(moment)
         if until is None or not _covers(approval, lat, lng):
             continue

@@ -277,7 +277,7 @@ def _street_of(acting_user, cells, *, led=None):
     return cells[0].street if len(streets) == 1 else None
 
 
-def _approvals_of(report, finding, n):
+def _approvals_of(report, finding, n, in_force):
     """What the district approvals make of a finding (`approval_check`), at its `found_at` (within the patrol)
     or, without one, at the patrol's start and then its end; None when its point is not a number (the case's
     own check then says so)."""
@@ -303,7 +303,7 @@ def _approvals_of(report, finding, n):
     check = None
     for moment in moments:
         check = approval_check(lat=lat, lng=lng, moment=moment, category=finding.get("category"),
-                               plate=str(finding.get("plate") or "").strip())
+                               plate=str(finding.get("plate") or "").strip(), approvals=in_force())
         if check.approved or check.muck_approval is not None:
             break
     return check
@@ -369,12 +369,23 @@ def _patrol_report_file(*, acting_user, date, shift, grid_cells, started_at, end
     # Every finding's category in one query (an unknown or inactive code is left to case_report to refuse).
     codes = {str(f.get("category") or "").strip() for f in findings if not isinstance(f.get("category"), Category)}
     categories = {c.code: c for c in Category.objects.filter(code__in=codes, is_active=True)} if codes else {}
+    # The district approvals in force during the patrol, read once for all its findings (on the first asking).
+    read = []
+
+    def in_force():
+        if not read:
+            from .approvals import approvals_in_force
+
+            read.append(approvals_in_force(timezone.localtime(report.started_at).date(),
+                                           timezone.localtime(report.ended_at).date()))
+        return read[0]
+
     rows = []
     for n, finding in enumerate(findings, start=1):
         handled = bool(finding.get("handled_on_spot"))
         category = finding.get("category")
         vendor, party = finding.get("vendor"), None
-        check = _approvals_of(report, finding, n)
+        check = _approvals_of(report, finding, n, in_force)
         note = _("巡查日报 %(date)s 发现") % {"date": report.date.isoformat()}
         try:
             if vendor is not None:

@@ -406,17 +406,18 @@ def test_filing_runs_a_pinned_number_of_statements(reference_data, place, leader
     assert leader_client.post(URL, report_body(place, summary="先报一份"), format="json").status_code == 201
 
     # when it is filed, then: the leader's streets, the cells, the count fields, the report, its cells, the
-    # findings' categories (one query for all); per finding, inside its savepoint (2): the scope check, the road
+    # findings' categories (one query for all), the district approvals in force during the patrol (one read for
+    # all findings); per finding, inside its savepoint (2): the scope check, the road
     # segments, the number (one upsert), the case, its event, its photo, its audit entry (a settled one: its
     # closing and closing event too); the findings, the report's audit entry; the transaction's BEGIN and COMMIT;
     # and the answer's three reads. (65 before: the number's counter in three statements, its uniqueness and each
     # CHECK constraint validated by a query each, every event's seq read back, the leader's streets read thrice.)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         response = leader_client.post(URL, body, format="json")
     assert response.status_code == 201, response.json()
 
     # and each more finding costs its own statements only (9: no lookup is repeated per finding)
     body["findings"].append({**body["findings"][1], "description": "又一处暴露垃圾"})
     body["summary"] = "三项发现"
-    with django_assert_num_queries(33 + 9):
+    with django_assert_num_queries(34 + 9):
         assert leader_client.post(URL, body, format="json").status_code == 201
