@@ -192,6 +192,8 @@ def run_postgres(args) -> list[str]:
         "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MEDIA_ROOT": str(tmp / "media"), "THROTTLE_USER": "100000000/min", "THROTTLE_ANON": "100000000/min",
         "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url, "LOG_LEVEL": "WARNING",
+        # production refuses to start without the personal-data keys (bureau/settings/production.py)
+        "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(48), "PII_HASH_KEY": secrets.token_urlsafe(48),
     })
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
                    timeout=600)

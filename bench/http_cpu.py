@@ -29,6 +29,8 @@ def main(argv=None):
         "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url, "THROTTLE_USER": "100000000/min", "THROTTLE_ANON": "100000000/min",
         "LOG_LEVEL": "WARNING",
+        # production refuses to start without the personal-data keys (bureau/settings/production.py)
+        "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(48), "PII_HASH_KEY": secrets.token_urlsafe(48),
     })
     import django
 
