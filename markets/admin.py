@@ -267,7 +267,7 @@ class OutdoorAdForm(forms.ModelForm):
     class Meta:
         model = OutdoorAd
         fields = ["owner", "location", "street", "kind", "approval_number", "approved_from", "approved_until",
-                  "area_m2"]
+                  "area_m2", "lat", "lng"]
 
 
 @admin.register(OutdoorAd)
@@ -298,6 +298,7 @@ class OutdoorAdAdmin(BureauStaffAdmin):
                 acting_user=request.user, owner=obj.owner, location=obj.location, street=obj.street, kind=obj.kind,
                 approval_number=obj.approval_number, approved_from=obj.approved_from,
                 approved_until=obj.approved_until, hazard=data.get("hazard", False), area_m2=obj.area_m2,
+                lat=obj.lat, lng=obj.lng,
             )
             obj.pk = ad.pk
             return

@@ -22,5 +22,11 @@ class MarketsConfig(AppConfig):
         # the zones on the district map, from the zones API (scoped as the rest of it)
         maplayers.register("vendor-zones", _("摊点区域"), "vendor-zone-geojson", 50, navigation.field_staff,
                            colour="#e07b00")
+        # farmers markets, shops and outdoor ads as points, each from its API (scoped as the rest of it)
+        maplayers.register("farmers-markets", _("农贸市场"), "farmers-market-geojson", 51, navigation.field_staff,
+                           colour="#2e7d32")
+        maplayers.register("shops", _("商户"), "shop-geojson", 52, navigation.field_staff, colour="#1565c0")
+        maplayers.register("outdoor-ads", _("户外广告/招牌"), "outdoor-ad-geojson", 53, navigation.field_staff,
+                           colour="#c2185b")
         # a patrol finding (or any other report) naming a vendor is a case against the vendor's party
         party_sources.register("vendor", services.vendor_party, services.vendor_case_reported)

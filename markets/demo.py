@@ -266,6 +266,21 @@ def _shops(actor, rng, streets, quick, today):
     return made
 
 
+def _ad_points(street):
+    """Points for the street's ads: its first cells' representative points, so each is inside the district
+    (the n-th ad takes the n-th, round); empty without cells."""
+    from shapely.geometry import shape
+
+    points = []
+    for cell in street.cells.order_by("code")[:8]:
+        try:
+            centre = shape(cell.geometry).representative_point()
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+        points.append((round(centre.y, 6), round(centre.x, 6)))
+    return points
+
+
 def _ads(actor, rng, streets, today):
     made = 0
     for i, street in enumerate(streets):
@@ -284,11 +299,14 @@ def _ads(actor, rng, streets, today):
             specs.append((AdKind.SHOP_SIGN, "", None, False))
         if i % 4 == 1:
             specs.append((AdKind.SHOP_SIGN, f"吉A招审{2024}{i:02d}05", today + timedelta(days=100), True))
+        points = _ad_points(street)
         for n, (kind, number, until, hazard) in enumerate(specs):
+            lat, lng = points[n % len(points)] if points else (None, None)
             services.outdoor_ad_register(
                 acting_user=actor, owner=f"{short}{SHOP_KINDS[(n + i) % len(SHOP_KINDS)]}", kind=kind,
                 location=f"{short}路{n * 10 + 8}号", street=street, approval_number=number,
                 approved_from=(until - timedelta(days=730)) if until else None, approved_until=until, hazard=hazard,
+                lat=lat, lng=lng,
             )
             made += 1
         services.ad_target_set(acting_user=actor, street=street, public_service_ratio=Decimal("0.2"))

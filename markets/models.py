@@ -456,6 +456,9 @@ class OutdoorAd(models.Model):
     area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True,
                                   validators=[MinValueValidator(0)])
     registered_at = models.DateTimeField(_("登记时间"))
+    # where it stands (optional; WGS84, inside the district): its marker on the district map
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
     removal_order = models.ForeignKey("enforcement.RectificationOrder", on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="outdoor_ads", verbose_name=_("拆除整改通知书"))
 
@@ -470,6 +473,8 @@ class OutdoorAd(models.Model):
                                    name="outdoorad_expiry_needs_approval"),
             models.CheckConstraint(condition=Q(approved_from__isnull=True) | Q(approved_until__isnull=True)
                                    | Q(approved_until__gte=F("approved_from")), name="outdoorad_approval_range"),
+            models.CheckConstraint(condition=Q(lat__isnull=True, lng__isnull=True)
+                                   | Q(lat__isnull=False, lng__isnull=False), name="outdoorad_point_whole"),
         ]
         indexes = [
             # the daily expiry job: approved and expiring ads by the end of their approval

@@ -536,11 +536,18 @@ def vendor_case_reported(ref, case, acting_user) -> None:
 
 # --- shops, frontage agreements, commitment letters ------------------------------------------------
 
-def _check_point(lat, lng):
+def _check_point(lat, lng, *, in_district=False):
+    """A whole point (both or neither), in range; with `in_district`, inside one of the district's grid cells
+    (found as cases' points are, by grids' locate)."""
     if (lat is None) != (lng is None):
         raise ValidationError({"lat": [_("经纬度须同时填写。")]})
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise ValidationError({"lat": [_("经纬度超出范围。")]})
+    if in_district and lat is not None:
+        from grids.geometry import locate
+
+        if locate(lat, lng) is None:
+            raise ValidationError({"lat": [_("该点不在本区任何单元网格内。")]})
 
 
 @transaction.atomic
@@ -680,14 +687,17 @@ def _ad_move(ad, to, *, acting_user, reason="", action="outdoor_ad.status"):
 
 @transaction.atomic
 def outdoor_ad_register(*, acting_user, owner, location, street, kind=AdKind.AD, approval_number="",
-                        approved_from=None, approved_until=None, hazard=False, area_m2=None) -> OutdoorAd:
-    """An ad or sign as found; its status follows its approval (or hazard, when found so)."""
+                        approved_from=None, approved_until=None, hazard=False, area_m2=None, lat=None,
+                        lng=None) -> OutdoorAd:
+    """An ad or sign as found (and, when known, where it stands: a point inside the district); its status
+    follows its approval (or hazard, when found so)."""
     approval_number = (approval_number or "").strip()
     _check_approval(approval_number, approved_from, approved_until)
+    _check_point(lat, lng, in_district=True)
     status = AdStatus.HAZARD if hazard else ad_status_for(approval_number, approved_until, _today())
     ad = OutdoorAd(owner=owner, location=location, street=street, kind=kind, approval_number=approval_number,
                    approved_from=approved_from, approved_until=approved_until, status=status, area_m2=area_m2,
-                   registered_at=clock.now())
+                   registered_at=clock.now(), lat=lat, lng=lng)
     ad.full_clean()
     ad.save()
     audit_record(actor=acting_user, action="outdoor_ad.register", obj=ad,
@@ -695,17 +705,18 @@ def outdoor_ad_register(*, acting_user, owner, location, street, kind=AdKind.AD,
     return ad
 
 
-AD_EDITABLE = {"owner", "location", "street", "kind", "area_m2"}
+AD_EDITABLE = {"owner", "location", "street", "kind", "area_m2", "lat", "lng"}
 
 
 @transaction.atomic
 def outdoor_ad_update(*, acting_user, ad, **changes) -> OutdoorAd:
-    """Change an ad's description (owner, location, street, kind, area). Its approval changes by
+    """Change an ad's description (owner, location, street, kind, area, point). Its approval changes by
     `outdoor_ad_approve` and its status by `outdoor_ad_set_status`; a removed ad is not changed at all."""
     ad = OutdoorAd.objects.select_for_update().get(pk=ad.pk)
     if ad.status == AdStatus.REMOVED:
         raise AdStateConflict(_("该广告已拆除，不能修改。"))
     changed = _apply(ad, changes, AD_EDITABLE)
+    _check_point(ad.lat, ad.lng, in_district=True)
     ad.full_clean()
     ad.save()
     audit_record(actor=acting_user, action="outdoor_ad.change", obj=ad, detail={"fields": changed})

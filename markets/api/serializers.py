@@ -133,7 +133,7 @@ class OutdoorAdSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutdoorAd
         fields = ["id", "street", "owner", "location", "kind", "approval_number", "approved_from", "approved_until",
-                  "status", "area_m2", "is_problem", "removal_order", "removal_outcome"]
+                  "status", "area_m2", "lat", "lng", "is_problem", "removal_order", "removal_outcome"]
 
     def get_is_problem(self, obj) -> bool:
         today = timezone.localdate(clock.now())
@@ -241,6 +241,9 @@ class AdRegisterSerializer(serializers.Serializer):
     hazard = serializers.BooleanField(required=False, default=False)
     area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False,
                                        allow_null=True, default=None)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, default=None,
+                                 help_text="WGS84, with lng; inside the district")
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True, default=None)
 
 
 class AdStatusSerializer(serializers.Serializer):
@@ -334,6 +337,9 @@ class AdUpdateSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=255, required=False)
     kind = serializers.ChoiceField(choices=AdKind.choices, required=False)
     area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True,
+                                 help_text="WGS84, with lng (both null: no point); inside the district")
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
 
 
 class AdRemovalOrderSerializer(serializers.Serializer):

@@ -1,10 +1,11 @@
 """Thin read-only viewsets over street commerce, every queryset through `visible_to(user)`."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -15,12 +16,14 @@ from bureau import clock
 from bureau.api.idempotency import idempotent
 from enforcement.filtersets import _moment
 from enforcement.models import Case
+from grids import maplayers
 from grids.api.views import _coordinates
 from grids.models import GridCell, Street
 
 from .. import services, workflow
 from ..check import UnknownVendor
 from ..check import check as zone_check
+from ..choices import SHOP_FLAG_CASES
 from ..filtersets import OutdoorAdFilterSet, ShopFilterSet, StallPermitFilterSet, VendorZoneFilterSet
 from ..models import (
     FrontageAgreement,
@@ -148,28 +151,18 @@ class VendorZoneViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
             raise ValidationError({"vendor": [_("没有该摊贩。")]}) from None
         return Response(body)
 
-    @extend_schema(
-        summary="The zones in scope as GeoJSON (the district map's zones layer); filters as the list",
-        responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
-            "GeoJSON FeatureCollection (RFC 7946, WGS84) of the zones that have an area: a Polygon, MultiPolygon "
-            "or a road segment (LineString). Properties: id, name, kind, kind_label, street {code, name}, "
-            "road, open_now, is_active, capacity, url (the zone's page)."))},
-    )
-    @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
+    @maplayers.geojson_action(
+        "The zones that have an area: a Polygon, MultiPolygon or a road segment (LineString). Properties: id, name, "
+        "kind, kind_label, street {code, name}, road, open_now, is_active, capacity, url (the zone's page).",
+        summary="The zones in scope as GeoJSON (the district map's zones layer); filters as the list")
     def geojson(self, request):
-        from django.urls import reverse
-
         zones = self.filter_queryset(VendorZone.objects.visible_to(request.user).select_related("street")
                                      .prefetch_related("windows").exclude(geometry__isnull=True))
         now = clock.now()
-        features = [{
-            "type": "Feature", "id": z.pk, "geometry": z.geometry,
-            "properties": {"id": z.pk, "name": z.name, "kind": z.kind, "kind_label": str(z.get_kind_display()),
-                           "street": {"code": z.street.code, "name": z.street.name}, "road": z.road,
-                           "open_now": z.is_open_at(now), "is_active": z.is_active, "capacity": z.capacity,
-                           "url": reverse("markets:zone", kwargs={"pk": z.pk})},
-        } for z in zones if z.geometry]
-        return Response({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
+        return maplayers.geojson_response(zones, lambda z: z.geometry, lambda z: {
+            "name": z.name, "kind": z.kind, "kind_label": str(z.get_kind_display()),
+            "street": maplayers.street_ref(z.street), "road": z.road, "open_now": z.is_open_at(now),
+            "is_active": z.is_active, "capacity": z.capacity, "url": reverse("markets:zone", kwargs={"pk": z.pk})})
 
     def get_queryset(self):
         return (VendorZone.objects.visible_to(self.request.user).select_related("street")
@@ -265,6 +258,18 @@ class VendorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return _detail(VendorSerializer, vendor, self, status.HTTP_201_CREATED)
 
 
+def _register_url(name, street, q):
+    """A register page filtered to one row (shops and ads have no page of their own)."""
+    return f"{reverse(name)}?{urlencode({'street': street.code, 'q': q[:64]})}"
+
+
+def _shop_state(shop):
+    state = _("已签门前包干责任书") if shop.has_agreement else _("未签门前包干责任书")
+    if shop.frontage_case_count >= SHOP_FLAG_CASES:
+        state += "；" + _("重点关注：近90天店外经营 %(n)d 起") % {"n": shop.frontage_case_count}
+    return state
+
+
 def _street_in_scope(user, code):
     street = Street.objects.visible_to(user).filter(code=code).first()
     if street is None:
@@ -307,6 +312,22 @@ class OutdoorAdViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = AdUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         return self._answer(services.outdoor_ad_update(acting_user=request.user, ad=ad, **data.validated_data))
+
+    @maplayers.geojson_action(
+        "The ads in scope that have a point (standing ones, not removed, unless `status` is given) as Points. "
+        "Properties: id, name (the owner), kind, kind_label, address (the location), street {code, name}, status, "
+        "status_label, approval_number, approved_until, url (the ads register, filtered to it).",
+        summary="The outdoor ads in scope as GeoJSON (the district map's ads layer); filters as the list")
+    def geojson(self, request):
+        ads = OutdoorAd.objects.visible_to(request.user).select_related("street").exclude(lat__isnull=True)
+        if not request.query_params.get("status"):
+            ads = ads.standing()
+        return maplayers.geojson_response(self.filter_queryset(ads), lambda a: maplayers.point(a.lat, a.lng),
+                                          lambda a: {
+            "name": a.owner, "kind": a.kind, "kind_label": str(a.get_kind_display()), "address": a.location,
+            "street": maplayers.street_ref(a.street), "status": a.status, "status_label": str(a.get_status_display()),
+            "approval_number": a.approval_number, "approved_until": a.approved_until,
+            "url": _register_url("markets:ads", a.street, a.approval_number or a.location)})
 
     @extend_schema(request=AdStatusSerializer, responses={200: OutdoorAdSerializer})
     @action(detail=True, methods=["post"], url_path="status")
@@ -402,6 +423,22 @@ class ShopViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ShopUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         return self._answer(services.shop_update(acting_user=request.user, shop=shop, **data.validated_data))
+
+    @maplayers.geojson_action(
+        "The shops in scope that have a point (trading ones unless `is_active` is given) as Points. Properties: "
+        "id, name, kind_label, address, licence_number, street {code, name}, is_active, covered (a frontage "
+        "agreement on record), frontage_case_count, flagged, status_label, url (the shops register, filtered to it).",
+        summary="The shops in scope as GeoJSON (the district map's shops layer); filters as the list")
+    def geojson(self, request):
+        shops = self.get_queryset().exclude(lat__isnull=True)
+        if "is_active" not in request.query_params:
+            shops = shops.active()
+        return maplayers.geojson_response(self.filter_queryset(shops), lambda s: maplayers.point(s.lat, s.lng),
+                                          lambda s: {
+            "name": s.name, "kind_label": _("商户"), "address": s.address, "licence_number": s.licence_number,
+            "street": maplayers.street_ref(s.street), "is_active": s.is_active, "covered": s.has_agreement,
+            "frontage_case_count": s.frontage_case_count, "flagged": s.frontage_case_count >= SHOP_FLAG_CASES,
+            "status_label": _shop_state(s), "url": _register_url("markets:shops", s.street, s.licence_number or s.name)})
 
     @extend_schema(methods=["GET"], responses={200: AgreementSerializer(many=True)})
     @extend_schema(methods=["POST"], request=AgreementSignSerializer, responses={201: AgreementSerializer})

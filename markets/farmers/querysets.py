@@ -24,6 +24,19 @@ class FarmersMarketQuerySet(PlacedQuerySet):
     def for_list(self):
         return self.select_related("street", "grid", "station", "operator")
 
+    def with_missed_today(self, now: datetime):
+        """`missed_today`: the market's cleaning slots whose end has passed today (local date of `now`) with no
+        round recorded, as `CleaningSlot.missed_on` counts them: one subquery per row."""
+        from django.db.models import Count, IntegerField, Subquery, Value
+        from django.db.models.functions import Coalesce
+
+        from .models import CleaningSlot
+
+        missed = (CleaningSlot.objects.filter(market=OuterRef("pk")).missed_on(timezone.localdate(now), now)
+                  .order_by().annotate(one=Value(1, IntegerField())).values("one").annotate(n=Count("pk"))
+                  .values("n"))
+        return self.annotate(missed_today=Coalesce(Subquery(missed, output_field=IntegerField()), 0))
+
 
 class CleaningSlotQuerySet(models.QuerySet):
     def missed_on(self, day: date, now: datetime):

@@ -114,7 +114,9 @@
     var state = p.open_now === undefined ? "" : "<br>" + esc(p.open_now ? labels.openNow : labels.closedNow);
     return '<div class="overlay-popup"><strong>' + esc(p.name) + "</strong>" +
       (p.kind_label ? "<br>" + esc(p.kind_label) : "") +
+      (p.address ? "<br>" + esc(p.address) : "") +
       (p.street && p.street.name ? "<br>" + esc(p.street.name) : "") + state +
+      (p.status_label ? '<br><span class="overlay-status">' + esc(p.status_label) + "</span>" : "") +
       (p.url ? '<br><a href="' + esc(p.url) + '">' + esc(labels.openPage) + "</a>" : "") + "</div>";
   }
 
@@ -125,13 +127,21 @@
       return chain.then(function () { return getJSON(spec.url); }).then(function (fc) {
         var layer = L.geoJSON(fc, {
           renderer: renderer, coordsToLatLng: coordsToLatLng,
-          style: function () { return { color: spec.colour, weight: 3, fillColor: spec.colour, fillOpacity: 0.45 }; },
+          // areas and lines in the layer's colour; points (markets, shops, ads) as small circles in it, on the canvas
+          style: function (feature) {
+            if (feature && feature.geometry && feature.geometry.type === "Point") {
+              return { color: "#ffffff", weight: 1.5, fillColor: spec.colour, fillOpacity: 0.9 };
+            }
+            return { color: spec.colour, weight: 3, fillColor: spec.colour, fillOpacity: 0.45 };
+          },
+          pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { renderer: renderer, radius: 6 }); },
           onEachFeature: function (feature, l) {
             l.bindPopup(function () { return overlayPopup(feature.properties || {}); }, { maxWidth: 240 });
           }
         }).addTo(map);
         overlays[spec.key] = layer;
-        control.addOverlay(layer, esc(spec.label));
+        control.addOverlay(layer, '<span class="layer-swatch" style="background:' + esc(spec.colour) + '"></span>' +
+                                  esc(spec.label));
         el.setAttribute("data-layer-" + spec.key, String((fc.features || []).length));
       }).catch(function () {
         el.setAttribute("data-layer-" + spec.key, "error");

@@ -177,6 +177,10 @@ RULES = {
     "POST markets/permits/{pk}/act/": FIELD,
     "GET markets/public/zones/{pk}/": EVERYONE,  # the page a zone's sign's QR code opens: public by design
     "GET api/v1/vendor-zones/geojson/": FIELD,
+    # the district map's layers of farmers markets, shops and outdoor ads: field staff, each in their scope
+    "GET api/v1/farmers-markets/geojson/": FIELD,
+    "GET api/v1/shops/geojson/": FIELD,
+    "GET api/v1/outdoor-ads/geojson/": FIELD,
     "GET open311/": EVERYONE,  # the integrators' guide
     "POST open311/": EVERYONE,
     "GET open311/keys/": BUREAU,

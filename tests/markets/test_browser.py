@@ -45,6 +45,16 @@ def night_zone(two_streets):
     return {"zone": zone, "permit": permit, "leader": leader, "bureau": bureau}
 
 
+LAYERS = ["vendor-zones", "farmers-markets", "shops", "outdoor-ads"]
+
+
+def _wait_for_layers(page):
+    """The overlays load one after the other: wait for every offered one's answer (other apps' layers too)."""
+    page.wait_for_function("() => { const m = document.getElementById('map'); if (!m) return false;"
+                           " const specs = JSON.parse(document.getElementById('map-layers').textContent);"
+                           " return specs.every(s => m.getAttribute('data-layer-' + s.key)); }", timeout=60000)
+
+
 def _shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -108,13 +118,12 @@ def test_leader_reviews_on_a_phone_bureau_approves_sign_prints_map_and_public_pa
     desk.emulate_media(media="screen")
     assert_clean(desk)
 
-    # and: the zones layer on the district map
+    # and: the zones layer on the district map (the other street-commerce layers are empty here)
     desk.goto(f"{live_server.url}/grids/map/")
-    desk.wait_for_function("() => { const m = document.getElementById('map');"
-                           " return m && m.getAttribute('data-layer-vendor-zones'); }", timeout=60000)
+    _wait_for_layers(desk)
     assert desk.locator("#map").get_attribute("data-layer-vendor-zones") == "1"
-    assert desk.evaluate("() => Object.keys(window.mapOverlays)") == ["vendor-zones"]
-    assert desk.locator(".leaflet-control-layers").inner_text().strip() == "摊点区域"
+    assert desk.evaluate("() => Object.keys(window.mapOverlays)")[:4] == LAYERS
+    assert desk.locator(".leaflet-control-layers").inner_text().split("\n")[0].strip() == "摊点区域"
     settle(desk)
     _shot(desk, "map-desktop")
     assert_clean(desk)
@@ -160,4 +169,89 @@ def test_patrol_form_asks_the_zone_check_for_a_vendor_finding(browser_page, live
     phone.fill("#fd-description", "无证摊贩在区内经营")
     phone.click("#fd-add")
     assert phone.locator(f"#finding-list [data-vendor='{vendor.pk}']").count() == 1
+    assert_clean(phone)
+
+
+@pytest.fixture
+def commerce_points(two_streets):
+    """A farmers market that missed today's first cleaning round, a flagged-free shop with an agreement and an
+    ad without approval, each at a point of street a; a shop of street b."""
+    from datetime import date, timedelta
+
+    from bureau import clock
+    from markets.farmers import services as farmers_services
+
+    bureau = make_user("t-bureau", Role.BUREAU)
+    place = two_streets
+    lat, lng = centre_of(place["a1"])
+    lat2, lng2 = centre_of(place["a2"])
+    # registered yesterday, with a slot ending one minute past midnight: today's round is missed by now
+    with clock.frozen(clock.now() - timedelta(days=1)):
+        market = farmers_services.farmers_market_register(
+            acting_user=bureau, street=place["a"], name="城南农贸市场", address="井冈山大道 8 号", lat=lat, lng=lng,
+            slots=[("凌晨保洁", time(0, 0), time(0, 1))])
+    shop = services.shop_register(acting_user=bureau, name="古南超市", address="古南路 3 号", street=place["a"],
+                                  lat=lat2, lng=lng2)
+    services.frontage_agreement_sign(acting_user=bureau, shop=shop, signed_on=date(2026, 1, 5), signer_name="李四")
+    services.shop_register(acting_user=bureau, name="永叔超市", address="永叔路 1 号", street=place["b"],
+                           lat=centre_of(place["b1"])[0], lng=centre_of(place["b1"])[1])
+    ad = services.outdoor_ad_register(acting_user=bureau, owner="某传媒公司", location="古南路 12 号", street=place["a"],
+                                      lat=lat2 + 0.0003, lng=lng2 + 0.0003)
+    return {"market": market, "shop": shop, "ad": ad, "bureau": bureau, "leader": place["leader_a"]}
+
+
+def _popup_of(page, key):
+    """Click the layer's (only) marker where it is drawn on the canvas; the popup's text."""
+    x, y = page.evaluate("""key => { let p = null;
+        window.mapOverlays[key].eachLayer(l => { p = window.gridMap.latLngToContainerPoint(l.getLatLng()); });
+        const box = document.getElementById('map').getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y]; }""", key)
+    page.mouse.click(x, y)
+    page.wait_for_selector(".leaflet-popup-content .overlay-popup")
+    text = page.locator(".leaflet-popup-content").inner_text()
+    page.evaluate("() => window.gridMap.closePopup()")
+    page.locator(".leaflet-popup").wait_for(state="detached")
+    return text
+
+
+def test_markets_shops_and_ads_show_as_layers_on_the_district_map(browser_page, live_server, commerce_points):
+    # given: bureau staff at the district map on a desktop
+    desk = browser_page(1280, 900)
+    login(desk, live_server.url, "t-bureau", "pw-t-bureau")
+
+    # when
+    desk.goto(f"{live_server.url}/grids/map/")
+    _wait_for_layers(desk)
+    settle(desk)
+
+    # then: the four street-commerce layers, in the control, with one marker each of street a (and b's shop)
+    assert desk.evaluate("() => Object.keys(window.mapOverlays)")[:4] == LAYERS
+    grid = desk.locator("#map")
+    counts = {key: grid.get_attribute(f"data-layer-{key}") for key in LAYERS}
+    assert counts == {"vendor-zones": "0", "farmers-markets": "1", "shops": "2", "outdoor-ads": "1"}
+    control = desk.locator(".leaflet-control-layers").inner_text()
+    assert all(label in control for label in ("摊点区域", "农贸市场", "商户", "户外广告/招牌"))
+    # the points are drawn as circles in their layer's colour
+    colours = desk.evaluate("""() => Object.fromEntries(['farmers-markets', 'shops', 'outdoor-ads'].map(k => {
+        let c = null; window.mapOverlays[k].eachLayer(l => { c = l.options.fillColor; }); return [k, c]; }))""")
+    assert colours == {"farmers-markets": "#2e7d32", "shops": "#1565c0", "outdoor-ads": "#c2185b"}
+    _shot(desk, "map-commerce-layers-desktop")
+
+    # and: each marker's popup names it, its state and the page to open
+    market = _popup_of(desk, "farmers-markets")
+    assert "城南农贸市场" in market and "今日漏保洁 1 次" in market and "查看" in market
+    desk.evaluate("() => window.gridMap.removeLayer(window.mapOverlays['farmers-markets'])")
+    ad = _popup_of(desk, "outdoor-ads")
+    assert "某传媒公司" in ad and "古南路 12 号" in ad and "无审批" in ad
+    assert_clean(desk)
+
+    # and: a street leader sees their street's shop only
+    leader = commerce_points["leader"]
+    leader.set_password("pw-leader")
+    leader.save()
+    phone = browser_page(1280, 900)
+    login(phone, live_server.url, leader.username, "pw-leader")
+    phone.goto(f"{live_server.url}/grids/map/")
+    _wait_for_layers(phone)
+    assert phone.locator("#map").get_attribute("data-layer-shops") == "1"
     assert_clean(phone)

@@ -50,6 +50,11 @@ def test_demo_quick_is_idempotent(bureau_user):
     assert OutdoorAd.objects.filter(status="expiring").exists()
     assert OutdoorAd.objects.filter(kind="public_service").exists()
     assert AdTarget.objects.count() == 3
+    # every demo ad stands at a point inside the district (the map's ads layer)
+    from grids.geometry import locate
+
+    assert not OutdoorAd.objects.filter(lat__isnull=True).exists()
+    assert all(locate(lat, lng) is not None for lat, lng in OutdoorAd.objects.values_list("lat", "lng"))
 
 
 def test_whole_seed_demo_quick_links_vendor_cases_and_reruns_unchanged():

@@ -5,16 +5,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bureau import clock
 from bureau.api.idempotency import idempotent
+from grids import maplayers
 from grids.models import Street
 
 from ...choices import SiteInspectionResult
@@ -54,16 +53,12 @@ class ConstructionSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def get_queryset(self):
         return ConstructionSite.objects.visible_to(self.request.user).select_related("street", "grid")
 
-    @extend_schema(
+    @maplayers.geojson_action(
+        "The sites under construction today (or on `active_on`): the site's red-line Polygon where recorded, else "
+        "its Point. Properties: id, name, kind_label (contractor), street {code, name}, open_follow_ups (failed "
+        "items awaiting their follow-up), agreement_signed, url (the site's page).",
         parameters=[OpenApiParameter("street", str), OpenApiParameter("active_on", str),
-                    OpenApiParameter("agreement_signed", bool)],
-        responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
-            "GeoJSON FeatureCollection (RFC 7946, WGS84) of the sites under construction today (or on `active_on`): "
-            "the site's red-line Polygon where recorded, else its Point. Properties: id, name, kind_label "
-            "(contractor), street {code, name}, open_follow_ups (failed items awaiting their follow-up), "
-            "agreement_signed, url (the site's page)."))},
-    )
-    @action(detail=False, methods=["get"], url_path="geojson", pagination_class=None)
+                    OpenApiParameter("agreement_signed", bool)])
     def geojson(self, request):
         """The sites layer of the district map (grids/maplayers.py), scoped as the rest of the site file."""
         from django.db.models import Count, Q
@@ -76,15 +71,11 @@ class ConstructionSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         failed_open = Q(inspections__results__result=SiteInspectionResult.FAILED,
                         inspections__results__resolved_by__isnull=True)
         sites = sites.annotate(open_follow_ups=Count("inspections__results", filter=failed_open))
-        features = [{
-            "type": "Feature", "id": s.pk,
-            "geometry": s.boundary if s.boundary else {"type": "Point", "coordinates": [s.lng, s.lat]},
-            "properties": {"id": s.pk, "name": s.name, "kind_label": s.contractor,
-                           "street": {"code": s.street.code, "name": s.street.name},
-                           "open_follow_ups": s.open_follow_ups, "agreement_signed": s.agreement_signed,
-                           "url": reverse("inspections:site-detail", kwargs={"pk": s.pk})},
-        } for s in sites]
-        return Response({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
+        return maplayers.geojson_response(
+            sites, lambda s: s.boundary or maplayers.point(s.lat, s.lng), lambda s: {
+                "name": s.name, "kind_label": s.contractor, "street": maplayers.street_ref(s.street),
+                "open_follow_ups": s.open_follow_ups, "agreement_signed": s.agreement_signed,
+                "url": reverse("inspections:site-detail", kwargs={"pk": s.pk})})
 
     @extend_schema(request=ConstructionSiteInputSerializer, responses={201: ConstructionSiteSerializer})
     def create(self, request, *args, **kwargs):

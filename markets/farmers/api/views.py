@@ -1,6 +1,7 @@
 """Thin viewsets over farmers markets, every queryset through `visible_to(user)`; creates and actions call the
 services, creates take an Idempotency-Key."""
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from bureau import clock
 from bureau.api.idempotency import idempotent
 from enforcement.api.views import request_photos
+from grids import maplayers
 from grids.models import GridCell, Street
 
 from ...permissions import MarketsWritePermission
@@ -93,6 +95,24 @@ class FarmersMarketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         if self.action != "list":
             qs = qs.prefetch_related(Prefetch("volunteer_points", queryset=VolunteerPoint.objects.filter(is_active=True)))
         return qs
+
+    @maplayers.geojson_action(
+        "The markets in scope (active ones unless `is_active` is given) at their Points. Properties: id, name, "
+        "kind_label, address, street {code, name}, stall_count, is_active, missed_today (cleaning rounds whose "
+        "time has passed today with no record), status_label, url (the market's page).",
+        summary="The farmers markets in scope as GeoJSON (the district map's markets layer); filters as the list")
+    def geojson(self, request):
+        now = clock.now()
+        markets = FarmersMarket.objects.visible_to(request.user).select_related("street").with_missed_today(now)
+        if "is_active" not in request.query_params:
+            markets = markets.active()
+        return maplayers.geojson_response(self.filter_queryset(markets), lambda m: maplayers.point(m.lat, m.lng),
+                                          lambda m: {
+            "name": m.name, "kind_label": _("农贸市场"), "address": m.address, "street": maplayers.street_ref(m.street),
+            "stall_count": m.stall_count, "is_active": m.is_active, "missed_today": m.missed_today,
+            "status_label": (_("今日漏保洁 %(n)d 次") % {"n": m.missed_today} if m.missed_today
+                             else _("今日无漏保洁")),
+            "url": reverse("markets:farmers:detail", kwargs={"pk": m.pk})})
 
     @idempotent
     def create(self, request, *args, **kwargs):
