@@ -1,6 +1,7 @@
 """The figures of street commerce: stall zones and permits, frontage agreements, outdoor ads (see
 bureau/statistics.py)."""
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from bureau.statistics import Figure, in_period, local_date, register
@@ -25,19 +26,24 @@ def _permits_in_force(query):
 
 
 def _covered_shops(query):
-    """Shops in business with an agreement in force signed by the period's last day (coverage as of now)."""
-    signed = FrontageAgreement.objects.filter(shop=OuterRef("pk"), is_active=True, signed_on__lte=query.period.last)
+    """Shops in business with a frontage agreement (any kind, any version) signed by the period's last day: the
+    coverage of markets' `frontage_coverage`, as of the period's end (agreements are append-only versions, so a
+    shop once covered stays covered; whether it is in business is as of now)."""
+    signed = FrontageAgreement.objects.filter(shop=OuterRef("pk"), signed_on__lte=query.period.last)
     return query.base(Shop, "street").filter(Exists(signed), is_active=True)
 
 
 def _removed_ads(query):
-    """Ads whose removal was recorded in the period (the status change to removed, from the audit log, the only
-    place the moment is kept)."""
+    """Ads whose removal was recorded in the period: the audited move to removed, by hand (`outdoor_ad.status`)
+    or when the removal order's follow-up found it complied with (`outdoor_ad.removed`, by the follow-up or the
+    daily job). The ad keeps no removal date of its own; the audit log is the only place the moment is kept."""
     from bureau.audit.models import AuditEntry
 
-    ids = AuditEntry.objects.filter(action="outdoor_ad.status", detail__to=AdStatus.REMOVED.value,
-                                    **in_period("at", query)).values_list("object_id", flat=True)
-    return query.base(OutdoorAd, "street").filter(status=AdStatus.REMOVED, pk__in=[int(i) for i in ids if i.isdigit()])
+    removal = AuditEntry.objects.filter(
+        action__in=("outdoor_ad.status", "outdoor_ad.removed"), detail__to=AdStatus.REMOVED.value,
+        object_type=OutdoorAd._meta.label, object_id=Cast(OuterRef("pk"), CharField()), **in_period("at", query))
+    # one statement whatever the audit holds (a correlated test, not a list of ids read first)
+    return query.base(OutdoorAd, "street").filter(Exists(removal), status=AdStatus.REMOVED)
 
 
 def _zone_text(zone):

@@ -146,7 +146,6 @@ def _campaigns(w, bureau):
 
 def _commerce(w, place, bureau):
     from markets.models import (
-        FrontageAgreement,
         OutdoorAd,
         Shop,
         StallPermit,
@@ -154,7 +153,7 @@ def _commerce(w, place, bureau):
         VendorSlot,
         VendorZone,
     )
-    from markets.services import outdoor_ad_set_status
+    from markets.services import frontage_agreement_sign, outdoor_ad_expire_due, outdoor_ad_set_status
 
     w["zone_1"] = VendorZone.objects.create(street=place["a"], kind="fixed_stall", name="古南摊点")
     w["zone_2"] = VendorZone.objects.create(street=place["b"], kind="fixed_stall", name="停用摊点", is_active=False)
@@ -180,15 +179,32 @@ def _commerce(w, place, bureau):
     shop("shop_2", place["b"])
     shop("shop_3", place["b"])
     shop("shop_4", place["a"], active=False)
-    for name, shop_name, signed in (("agreement_1", "shop_1", date(2026, 3, 1)), ("agreement_2", "shop_2",
-                                    date(2025, 1, 1)), ("agreement_3", "shop_4", date(2026, 4, 1))):
-        w[name] = FrontageAgreement.objects.create(shop=w[shop_name], signed_on=signed, signer_name="店主")
+    # agreements are signed through the service, which numbers each shop's versions: shop_2 re-signs in 2026
+    # (version 2, a signing of the year; the shop was covered already), shop_3 signs only in 2027
+    for name, shop_name, signed, kind in (
+            ("agreement_1", "shop_1", date(2026, 3, 1), "five"), ("agreement_2", "shop_2", date(2025, 1, 1), "five"),
+            ("agreement_3", "shop_4", date(2026, 4, 1), "five"), ("agreement_4", "shop_2", date(2026, 5, 1), "five"),
+            ("agreement_5", "shop_3", date(2027, 1, 10), "three")):
+        with clock.frozen(at(signed.year, signed.month, signed.day, 10)):
+            w[name] = frontage_agreement_sign(acting_user=bureau, shop=w[shop_name], signed_on=signed,
+                                              signer_name="店主", kind=kind)
+    assert (w["agreement_4"].version, w["agreement_5"].kind) == (2, "three")
     w["ad_1"] = OutdoorAd.objects.create(owner="甲公司", location="路口", street=place["a"], kind="ad",
                                          registered_at=at(2025, 1, 1))
     w["ad_2"] = OutdoorAd.objects.create(owner="乙公司", location="桥头", street=place["b"], kind="ad",
                                          registered_at=at(2025, 1, 1))
     with clock.frozen(at(2026, 5, 1, 9)):
         outdoor_ad_set_status(acting_user=bureau, ad=w["ad_1"], status="removed", reason="无审批")
+    # ad_3's removal order (order_1's follow-up found it complied with on 2026-03-20): the daily job marks it
+    # removed the next day; ad_4 was taken down by hand in 2025
+    w["ad_3"] = OutdoorAd.objects.create(owner="丙公司", location="街口", street=place["a"], kind="ad",
+                                         registered_at=at(2025, 1, 1), removal_order=w["order_1"])
+    with clock.frozen(at(2026, 3, 21, 2)):
+        assert outdoor_ad_expire_due()["removed"] == 1
+    w["ad_4"] = OutdoorAd.objects.create(owner="丁公司", location="桥下", street=place["b"], kind="ad",
+                                         registered_at=at(2025, 1, 1))
+    with clock.frozen(at(2025, 9, 1, 9)):
+        outdoor_ad_set_status(acting_user=bureau, ad=w["ad_4"], status="removed", reason="无审批")
 
 
 def _grid(w, place):
@@ -245,10 +261,10 @@ def expected(w) -> dict:
         "vendor_zones": (p("zone_1"), 1),
         "stall_permits_issued": (p("permit_3"), 1),
         "stall_permits_in_force": (p("permit_1", "permit_3"), 2),
-        "frontage_agreements_signed": (p("agreement_1", "agreement_3"), 2),
+        "frontage_agreements_signed": (p("agreement_1", "agreement_3", "agreement_4"), 3),
         "shops_registered": (p("shop_1", "shop_2", "shop_3"), 3),
         "shops_covered": (p("shop_1", "shop_2"), 2),
-        "ads_removed": (p("ad_1"), 1),
+        "ads_removed": (p("ad_1", "ad_3"), 2),
         "site_inspections": (p("inspection_1", "inspection_2"), 2),
         "sites_inspected": (p("site_1"), 1),
         "site_items_failed": (p("item_1"), 1),
@@ -295,6 +311,6 @@ def expected_street_a(w) -> dict:
         "grid_officers": (p("officer_a1"), 1),
         "campaigns": (p("campaign_1"), 1),
         "campaign_targets_met": (p("target_1"), 1),
-        "ads_removed": (p("ad_1"), 1),
+        "ads_removed": (p("ad_1", "ad_3"), 2),
         "orders_escalated": (p("order_2"), 1),  # case F is in street a
     }

@@ -150,7 +150,7 @@ def test_annex_query_count_is_pinned(world, django_assert_num_queries):
     # history reading; then one grouped query per figure of the street table (the closes from the same
     # reading), whatever the number of streets, and the campaigns' progress; on PostgreSQL each year's history
     # reading first sets two planner options
-    with django_assert_num_queries(103 + (4 if connection.vendor == "postgresql" else 0)):
+    with django_assert_num_queries(102 + (4 if connection.vendor == "postgresql" else 0)):
         annex = build_annex(2026)
     assert annex.street_rows[0][1][0] == 3  # 古南街道's cases
 
