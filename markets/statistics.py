@@ -1,13 +1,23 @@
 """The figures of street commerce: stall zones and permits, frontage agreements, outdoor ads (see
 bureau/statistics.py)."""
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from bureau.statistics import Figure, in_period, local_date, register
 
 from .choices import AdStatus
-from .models import FrontageAgreement, OutdoorAd, Shop, StallPermit, VendorZone
+from .farmers.choices import ComplaintStatus
+from .models import (
+    FarmersMarket,
+    FrontageAgreement,
+    MarketComplaint,
+    MarketInspection,
+    OutdoorAd,
+    Shop,
+    StallPermit,
+    VendorZone,
+)
 
 
 def _zones(query):
@@ -92,4 +102,47 @@ register(
     Figure(code="ads_removed", name=_("拆除户外广告"), unit=_("处"), definition=_("期间拆除（状态改为已拆除）的户外广告和招牌"),
            section="commerce", rows=_removed_ads, describe=_ad_text, select_related=("street",), order=30,
            models=(OutdoorAd,)),
+)
+
+
+# --- farmers markets --------------------------------------------------------------------------------------
+
+
+def _market_text(market):
+    return {"text": f"{market.name} {market.address}", "street": market.street.name, "date": None}
+
+
+def _market_inspection_text(inspection):
+    return {"text": f"{inspection.market.name}（{inspection.failed_count}）", "street": inspection.market.street.name,
+            "date": local_date(inspection.inspected_at)}
+
+
+def _complaint_text(complaint):
+    return {"text": f"{complaint.market.name} {complaint.get_kind_display()}", "street": complaint.market.street.name,
+            "date": local_date(complaint.received_at)}
+
+
+def _complaints(query, **extra):
+    return query.base(MarketComplaint, "market__street").filter(**in_period("received_at", query), **extra)
+
+
+def _market_figure(code, name, unit, definition, order, rows, describe, select_related, street_path, models):
+    return Figure(code=code, name=name, unit=unit, definition=definition, section="commerce", rows=rows,
+                  describe=describe, select_related=select_related, order=order, models=models,
+                  street_path=street_path)
+
+
+register(
+    _market_figure("farmers_markets", _("在营农贸市场"), _("个"), _("登记在营的农贸市场（现状）"), 40,
+                   lambda q: q.base(FarmersMarket, "street").filter(is_active=True), _market_text, ("street",),
+                   "street", (FarmersMarket,)),
+    _market_figure("market_inspections", _("农贸市场检查"), _("次"), _("期间对农贸市场的检查"), 42,
+                   lambda q: q.base(MarketInspection, "market__street").filter(**in_period("inspected_at", q)),
+                   _market_inspection_text, ("market__street",), "market__street", (MarketInspection,)),
+    _market_figure("market_complaints", _("农贸市场投诉受理"), _("件"), _("期间受理的农贸市场投诉"), 44,
+                   _complaints, _complaint_text, ("market__street",), "market__street", (MarketComplaint,)),
+    _market_figure("market_complaints_on_time", _("农贸市场投诉按时处理"), _("件"),
+                   _("期间受理、在处理时限内处理完毕的农贸市场投诉"), 46,
+                   lambda q: _complaints(q, status=ComplaintStatus.HANDLED, handled_at__lte=F("due_at")),
+                   _complaint_text, ("market__street",), "market__street", (MarketComplaint,)),
 )

@@ -24,11 +24,15 @@ class World(dict):
 
 
 def _cases(w, walker):
-    # A: closed on time in 2026 (street a); B: closed late (b); C: dispatched, never handled (a, hotline);
+    # A: closed on time in 2026 (street a); B: closed late (b); C: referred to a department, never handled
+    # (a, hotline);
     # D: self-handled on the spot (b, patrol); E: rejected (a); F: closed in 2025 (a)
     w["case_A"] = walker.closed(at(2026, 3, 2, 9), at(2026, 3, 2, 11), at(2026, 3, 2, 12))
     w["case_B"] = walker.closed(at(2026, 3, 3, 9), at(2026, 3, 3, 15), at(2026, 3, 3, 16), cell="b1")
-    w["case_C"] = walker.dispatched(at(2026, 4, 1, 10), source="hotline")
+    # C is referred: dispatched to 区环卫中心 (HW), not to the street's brigade
+    case_c = walker.report(at(2026, 4, 1, 9, 57), source="hotline")
+    walker.act(case_c, "register", at(2026, 4, 1, 9, 58))
+    w["case_C"] = walker.act(case_c, "dispatch", at(2026, 4, 1, 10), unit="HW")
     w["case_D"] = walker.report(at(2026, 5, 1, 9), cell="b1", source="patrol", self_handled=True)
     case_e = walker.report(at(2026, 5, 2, 9))
     w["case_E"] = walker.act(case_e, "reject", at(2026, 5, 2, 10))
@@ -217,6 +221,69 @@ def _grid(w, place):
     w["officer_former"] = former
 
 
+def _new_work(w, place, bureau):
+    """Farmers markets, joint operations, occupation approvals and repeat offenders (plain rows, as their
+    services leave them; cases and orders are pointed at the operation as its results record them)."""
+    from enforcement.models import Case, JointOperation, Party, RectificationOrder
+    from inspections.models import OccupationApproval
+    from markets.models import FarmersMarket, MarketComplaint, MarketInspection
+
+    def market(name, street, active=True):
+        lat, lng = centre_of(place["a1" if street == place["a"] else "b1"])
+        w[name] = FarmersMarket.objects.create(street=street, name=name, address="井冈山大道", lat=lat, lng=lng,
+                                               is_active=active, registered_at=at(2025, 1, 1))
+
+    market("market_1", place["a"])
+    market("market_2", place["b"], active=False)  # closed since: not in business, its past work still counts
+    for name, market_name, day in (("market_inspection_1", "market_1", at(2026, 3, 1, 9)),
+                                   ("market_inspection_2", "market_2", at(2026, 3, 2, 9)),
+                                   ("market_inspection_3", "market_1", at(2025, 11, 1, 9))):
+        w[name] = MarketInspection.objects.create(market=w[market_name], inspector=bureau, inspected_at=day,
+                                                  date=day.date(), recorded_at=day)
+
+    def complaint(name, market_name, received, due, handled=None):
+        w[name] = MarketComplaint.objects.create(
+            market=w[market_name], kind="hygiene", content="地面脏", received_at=received, due_at=due,
+            status="handled" if handled else "open", handled_at=handled, handled_by=bureau if handled else None,
+            recorded_by=bureau)
+
+    complaint("complaint_1", "market_1", at(2026, 4, 1, 9), at(2026, 4, 2, 9), handled=at(2026, 4, 1, 15))
+    complaint("complaint_2", "market_2", at(2026, 4, 2, 9), at(2026, 4, 3, 9), handled=at(2026, 4, 5, 9))  # late
+    complaint("complaint_3", "market_1", at(2026, 5, 1, 9), at(2026, 5, 2, 9))  # still open
+    complaint("complaint_4", "market_1", at(2025, 12, 30, 9), at(2025, 12, 31, 9), handled=at(2025, 12, 30, 15))
+
+    def operation(name, day, *streets):
+        w[name] = JointOperation.objects.create(number=f"OP-{name}", name=name, date=day, created_by=bureau,
+                                                created_at=at(day.year, day.month, day.day, 8))
+        w[name].streets.set([place[s] for s in streets])
+
+    operation("operation_1", date(2026, 6, 1), "a", "b")
+    operation("operation_2", date(2025, 6, 1), "a")
+    Case.objects.filter(pk=w["case_B"].pk).update(operation=w["operation_1"])
+    Case.objects.filter(pk=w["case_F"].pk).update(operation=w["operation_2"])
+    RectificationOrder.objects.filter(pk=w["order_3"].pk).update(operation=w["operation_1"])
+    RectificationOrder.objects.filter(pk=w["order_2"].pk).update(operation=w["operation_2"])
+
+    def approval(name, approved, *streets):
+        w[name] = OccupationApproval.objects.create(
+            number=f"OA-{name}", kind="road_promotion", title="门前促销", applicant="商场",
+            geometry={"type": "Point", "coordinates": [106.5, 29.5]}, valid_from=approved.date(),
+            valid_to=date(2026, 12, 31), hours_from="09:00", hours_to="21:00", approved_by=bureau,
+            approved_at=approved)
+        w[name].streets.set([place[s] for s in streets])
+
+    approval("approval_1", at(2026, 2, 1, 9), "a")
+    approval("approval_2", at(2025, 12, 1, 9), "a", "b")  # in force in 2026, approved the year before
+
+    # 张某 (w["party"]) is found in street a (case A) and street b (case B): a repeat offender of 2026; 李某 in
+    # street a twice (C, F: F is of 2025); 赵某 in b (D) and in a only by a rejected case (E)
+    li, zhao = (Party.objects.create(name=n, created_at=at(2025, 1, 1)) for n in ("李某", "赵某"))
+    w["party_li"], w["party_zhao"] = li, zhao
+    Case.objects.filter(pk__in=w.pks("case_A", "case_B")).update(party=w["party"])
+    Case.objects.filter(pk__in=w.pks("case_C", "case_F")).update(party=li)
+    Case.objects.filter(pk__in=w.pks("case_D", "case_E")).update(party=zhao)
+
+
 @pytest.fixture
 def world(place, walker, bureau_user):
     w = World(place)
@@ -228,6 +295,7 @@ def world(place, walker, bureau_user):
     _campaigns(w, bureau_user)
     _commerce(w, place, bureau_user)
     _grid(w, place)
+    _new_work(w, place, bureau_user)
     return w
 
 
@@ -292,6 +360,16 @@ def expected(w) -> dict:
         "campaign_targets_met": (p("target_1"), 1),
         "grid_cells": (p("a1", "a2", "b1", "b2"), 4),
         "grid_officers": (p("officer_a1"), 1),
+        "farmers_markets": (p("market_1"), 1),
+        "market_inspections": (p("market_inspection_1", "market_inspection_2"), 2),
+        "market_complaints": (p("complaint_1", "complaint_2", "complaint_3"), 3),
+        "market_complaints_on_time": (p("complaint_1"), 1),
+        "referrals_received": (p("case_C"), 1),
+        "joint_operations": (p("operation_1"), 1),
+        "operation_cases": (p("case_B"), 1),
+        "operation_orders": (p("order_3"), 1),
+        "occupation_approvals": (p("approval_1"), 1),
+        "repeat_offenders": (p("party"), 1),
     }
 
 
@@ -313,4 +391,14 @@ def expected_street_a(w) -> dict:
         "campaign_targets_met": (p("target_1"), 1),
         "ads_removed": (p("ad_1", "ad_3"), 2),
         "orders_escalated": (p("order_2"), 1),  # case F is in street a
+        "farmers_markets": (p("market_1"), 1),
+        "market_inspections": (p("market_inspection_1"), 1),
+        "market_complaints": (p("complaint_1", "complaint_3"), 2),
+        "market_complaints_on_time": (p("complaint_1"), 1),
+        "referrals_received": (p("case_C"), 1),
+        "joint_operations": (p("operation_1"), 1),
+        "operation_cases": (set(), 0),  # case B, the operation's case, is in street b
+        "operation_orders": (set(), 0),  # order 3 is case B's
+        "occupation_approvals": (p("approval_1"), 1),
+        "repeat_offenders": (p("party"), 1),
     }

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from bureau import statistics
 from bureau.statistics import Period
@@ -116,6 +117,25 @@ def test_who_may_read(world, api_user, anon_client):
     assert client_for(world["officer_a1"]).get("/api/v1/statistics/cases_reported/rows/").status_code == 403
 
 
+def test_a_departments_account_reads_no_statistics(world, security_user):
+    # given the account of 区环卫中心, which case C was referred to
+    from bureau.accounts.choices import Role
+    from enforcement.services.departments import department_account_link
+    from tests.conftest import make_user
+
+    account = make_user("dept-HW", Role.DEPARTMENT)
+    department_account_link(acting_user=security_user, user=account, department="HW")
+    client = client_for(account)
+    # then neither the district's figures, nor their rows, nor the pages are its to read
+    for url in (f"/api/v1/statistics/?{Q}", f"/api/v1/statistics/referrals_received/rows/?{Q}",
+                "/api/v1/statistics/live/"):
+        assert client.get(url).status_code == 403, url
+    pages = Client()
+    pages.force_login(account)
+    for url in ("/figures/", "/figures/annex/", "/figures/wall/", "/figures/rows/referrals_received/"):
+        assert pages.get(url).status_code == 403, url
+
+
 def test_the_document_is_cached_until_the_data_changes(world, walker, django_assert_max_num_queries,
                                                        django_capture_on_commit_callbacks):
     cache.clear()
@@ -152,8 +172,9 @@ def test_statistics_api_query_count_is_pinned(world, django_assert_num_queries):
     client = client_for(world["bureau"])
     # the two families, one aggregate for every count of the period's cases, one query per other figure (the
     # closes each one count over the history's reading as a subquery), the campaigns' progress; pinned so a
-    # reading per row would show
-    with django_assert_num_queries(49):
+    # reading per row would show (49, plus one for each of the ten figures of farmers markets, referrals,
+    # joint operations, occupation approvals and repeat offenders)
+    with django_assert_num_queries(59):
         assert client.get(f"/api/v1/statistics/?{Q}").status_code == 200
 
 
