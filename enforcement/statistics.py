@@ -217,6 +217,19 @@ def _referred(query):
     return query.base(Case, "street").filter(Exists(dispatch))
 
 
+def _referrals_due(on_time_only):
+    """Referrals whose handling deadline in force fell within the period (and, `on_time_only`, those handled
+    by it), as of the period's end: the departments' due and on-time counts of the rankings, case by case."""
+    def rows(query):
+        from .history import referrals_due
+
+        due = query.memo(("referrals-due", query.period),
+                         lambda: referrals_due(query.period.start_at, query.period.end_at))
+        return query.base(Case, "street").filter(pk__in=[case_id for case_id, _unit, on_time in due
+                                                         if on_time or not on_time_only])
+    return rows
+
+
 def _operation_text(operation):
     # an operation spans streets: the rows list names none (no extra query per row)
     return {"text": str(operation), "street": None, "date": local_date(operation.date)}
@@ -241,6 +254,10 @@ def _repeat_offenders(query):
 
 register(
     _case_figure("referrals_received", _("转办部门案件"), _("期间派遣给其他部门办理（转办）的案件"), 60, _referred),
+    _case_figure("referrals_due", _("转办案件到期"), _("处置时限在期间内届满的转办案件（按期末时的时限）"), 62,
+                 _referrals_due(False)),
+    _case_figure("referrals_on_time", _("转办案件按时处置"), _("处置时限在期间内届满、且由部门按时处置的转办案件"), 64,
+                 _referrals_due(True)),
     Figure(code="joint_operations", name=_("联合执法行动"), unit=_("次"), definition=_("期间开展的联合执法行动"),
            section="campaigns", rows=lambda q: q.base(JointOperation, "streets").filter(
                **in_period("date", q, dates=True)),

@@ -24,10 +24,18 @@ class World(dict):
 
 
 def _cases(w, walker):
-    # A: closed on time in 2026 (street a); B: closed late (b); C: referred to a department, never handled
-    # (a, hotline);
-    # D: self-handled on the spot (b, patrol); E: rejected (a); F: closed in 2025 (a)
-    w["case_A"] = walker.closed(at(2026, 3, 2, 9), at(2026, 3, 2, 11), at(2026, 3, 2, 12))
+    from enforcement.services import case_transition
+
+    # A: referred to a department, closed on time in 2026 (street a); B: closed late (b); C: referred to a
+    # department, never handled (a, hotline); D: self-handled on the spot (b, patrol); E: rejected (a);
+    # F: closed in 2025 (a)
+    # A is referred to 区环卫中心 (HW) and handled for it by bureau staff
+    case_a = walker.report(at(2026, 3, 2, 8, 57))
+    walker.act(case_a, "register", at(2026, 3, 2, 8, 58))
+    walker.act(case_a, "dispatch", at(2026, 3, 2, 9), unit="HW")
+    with clock.frozen(at(2026, 3, 2, 11)):
+        case_transition(acting_user=w["bureau"], case=case_a, action="handle", note="环卫中心已处理")
+    w["case_A"] = walker.act(case_a, "close", at(2026, 3, 2, 12))
     w["case_B"] = walker.closed(at(2026, 3, 3, 9), at(2026, 3, 3, 15), at(2026, 3, 3, 16), cell="b1")
     # C is referred: dispatched to 区环卫中心 (HW), not to the street's brigade
     case_c = walker.report(at(2026, 4, 1, 9, 57), source="hotline")
@@ -364,7 +372,9 @@ def expected(w) -> dict:
         "market_inspections": (p("market_inspection_1", "market_inspection_2"), 2),
         "market_complaints": (p("complaint_1", "complaint_2", "complaint_3"), 3),
         "market_complaints_on_time": (p("complaint_1"), 1),
-        "referrals_received": (p("case_C"), 1),
+        "referrals_received": (p("case_A", "case_C"), 2),
+        "referrals_due": (p("case_A", "case_C"), 2),  # C's deadline passed in 2026, unmet
+        "referrals_on_time": (p("case_A"), 1),
         "joint_operations": (p("operation_1"), 1),
         "operation_cases": (p("case_B"), 1),
         "operation_orders": (p("order_3"), 1),
@@ -395,7 +405,9 @@ def expected_street_a(w) -> dict:
         "market_inspections": (p("market_inspection_1"), 1),
         "market_complaints": (p("complaint_1", "complaint_3"), 2),
         "market_complaints_on_time": (p("complaint_1"), 1),
-        "referrals_received": (p("case_C"), 1),
+        "referrals_received": (p("case_A", "case_C"), 2),
+        "referrals_due": (p("case_A", "case_C"), 2),
+        "referrals_on_time": (p("case_A"), 1),
         "joint_operations": (p("operation_1"), 1),
         "operation_cases": (set(), 0),  # case B, the operation's case, is in street b
         "operation_orders": (set(), 0),  # order 3 is case B's
