@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bureau.statistics import Figure, in_period, local_date, register
 
-from .choices import AdStatus
+from .choices import AdKind, AdStatus
 from .farmers.choices import ComplaintStatus
 from .models import (
     FarmersMarket,
@@ -104,6 +104,22 @@ register(
            models=(OutdoorAd,)),
 )
 
+
+
+def _standing_ads(query, **extra):
+    """Ads standing now (not removed), as markets' `ad_ratios` counts them for the public-service ratio."""
+    return query.base(OutdoorAd, "street").exclude(status=AdStatus.REMOVED).filter(**extra)
+
+
+register(
+    Figure(code="ads_standing", name=_("现有户外广告"), unit=_("处"), definition=_("现有（未拆除）的户外广告和招牌（现状）"),
+           section="commerce", rows=_standing_ads, describe=_ad_text, select_related=("street",), order=32,
+           models=(OutdoorAd,), street_path="street"),
+    Figure(code="ads_public_service", name=_("现有公益广告"), unit=_("处"),
+           definition=_("现有（未拆除）的公益广告（现状）；与现有户外广告之比即公益广告比例"), section="commerce",
+           rows=lambda q: _standing_ads(q, kind=AdKind.PUBLIC_SERVICE), describe=_ad_text, select_related=("street",),
+           order=34, models=(OutdoorAd,), street_path="street"),
+)
 
 # --- farmers markets --------------------------------------------------------------------------------------
 

@@ -215,6 +215,8 @@ def _commerce(w, place, bureau):
         assert outdoor_ad_expire_due()["removed"] == 1
     w["ad_4"] = OutdoorAd.objects.create(owner="丁公司", location="桥下", street=place["b"], kind="ad",
                                          registered_at=at(2025, 1, 1))
+    w["ad_5"] = OutdoorAd.objects.create(owner="区文明办", location="广场", street=place["a"], kind="public_service",
+                                         registered_at=at(2026, 2, 1))
     with clock.frozen(at(2025, 9, 1, 9)):
         outdoor_ad_set_status(acting_user=bureau, ad=w["ad_4"], status="removed", reason="无审批")
 
@@ -341,6 +343,8 @@ def expected(w) -> dict:
         "shops_registered": (p("shop_1", "shop_2", "shop_3"), 3),
         "shops_covered": (p("shop_1", "shop_2"), 2),
         "ads_removed": (p("ad_1", "ad_3"), 2),
+        "ads_standing": (p("ad_2", "ad_5"), 2),  # ads 1, 3 and 4 are removed
+        "ads_public_service": (p("ad_5"), 1),
         "site_inspections": (p("inspection_1", "inspection_2"), 2),
         "sites_inspected": (p("site_1"), 1),
         "site_items_failed": (p("item_1"), 1),
@@ -400,6 +404,8 @@ def expected_street_a(w) -> dict:
         "campaigns": (p("campaign_1"), 1),
         "campaign_targets_met": (p("target_1"), 1),
         "ads_removed": (p("ad_1", "ad_3"), 2),
+        "ads_standing": (p("ad_5"), 1),
+        "ads_public_service": (p("ad_5"), 1),
         "orders_escalated": (p("order_2"), 1),  # case F is in street a
         "farmers_markets": (p("market_1"), 1),
         "market_inspections": (p("market_inspection_1"), 1),

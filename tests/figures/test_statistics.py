@@ -175,10 +175,10 @@ def test_statistics_api_query_count_is_pinned(world, django_assert_num_queries):
     # reading per row would show (49, plus one for each of the ten figures of farmers markets, referrals,
     # joint operations, occupation approvals and repeat offenders, and the referrals due and on time: a history
     # reading (savepoint, statement, release; two planner options first on PostgreSQL), the units' statement
-    # and a count each)
+    # and a count each; the standing ads and public-service ads, one each)
     from django.db import connection
 
-    with django_assert_num_queries(65 + (2 if connection.vendor == "postgresql" else 0)):
+    with django_assert_num_queries(67 + (2 if connection.vendor == "postgresql" else 0)):
         assert client.get(f"/api/v1/statistics/?{Q}").status_code == 200
 
 
