@@ -41,7 +41,9 @@ def test_statistics_page_links_every_figure_to_its_rows(world):
 
 def test_rows_page_lists_exactly_the_rows_counted(world):
     client = browser(world["bureau"])
-    for code in ("cases_closed_on_time", "patrol_shops_regulated", "demolished_area", "grid_officers", "ads_removed"):
+    for code in ("cases_closed_on_time", "patrol_shops_regulated", "demolished_area", "grid_officers", "ads_removed",
+                 "market_complaints_on_time", "referrals_on_time", "joint_operations", "occupation_approvals",
+                 "repeat_offenders"):
         html = client.get(f"/figures/rows/{code}/?{Q}").content.decode()
         listed = {int(pk) for pk in re.findall(r'<tr data-row="(\d+)">', html)}
         assert listed == expected(world)[code][0], code

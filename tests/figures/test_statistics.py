@@ -94,6 +94,24 @@ def test_a_leader_reads_their_street_only(world):
     assert refused.status_code == 400 and "street" in refused.json()
 
 
+LATER_WORK = ("farmers_markets", "market_inspections", "market_complaints", "market_complaints_on_time",
+              "referrals_received", "referrals_due", "referrals_on_time", "joint_operations", "operation_cases",
+              "operation_orders", "occupation_approvals", "repeat_offenders", "ads_standing", "ads_public_service")
+
+
+def test_a_leader_reads_the_later_works_figures_of_their_street(world):
+    # given street a's leader, reading with no street named (their scope narrows every row)
+    client = client_for(world["leader_a"])
+    values = {f["code"]: f["value"] for f in client.get(f"/api/v1/statistics/?{Q}").json()["figures"]}
+    hand = expected_street_a(world)
+    for code in LATER_WORK:
+        want_rows, want_value = hand[code]
+        # then each figure is street a's hand count, and its rows are street a's rows
+        assert Decimal(str(values[code])) == Decimal(str(want_value)), code
+        listed = client.get(f"/api/v1/statistics/{code}/rows/?{Q}&page_size=200").json()
+        assert {r["id"] for r in listed["results"]} == want_rows, code
+
+
 @pytest.mark.parametrize("query, field", [
     ("from=2026-13-01", "from"), ("from=yesterday", "from"), ("to=2026-02-30", "to"),
     ("from=2026-05-01&to=2026-04-01", "to"), ("from=2020-01-01&to=2026-12-31", "to"), ("street=999", "street"),
