@@ -577,20 +577,28 @@ def referral_counts(start, end, *, using="default") -> dict[str, ReferralCounts]
             counts.received += n
         else:
             counts.refused += n
+    for _case_id, unit, on_time in referrals_due(start, end, using=using):
+        counts = out.setdefault(unit, ReferralCounts())
+        counts.due_count += 1
+        counts.on_time_count += on_time
+    return out
+
+
+def referrals_due(start, end, *, using="default") -> list[tuple[int, str, bool]]:
+    """(case id, department code, handled by the deadline) of every referral whose handling deadline in force
+    fell within [start, end), as of `end` (the `due_count` and `on_time_count` of `referral_counts`, case by
+    case: the statistics list them). Two statements, none when no deadline fell in the window."""
+    from .models import CaseEvent
+
     facts = [f for f in facts_as_of([(start, end)], using=using)[0]
              if f.counted and f.deadline_within(start, end) and not (f.paused and f.handle_at is None)]
-    if facts:
-        units: dict[int, str] = {}
-        rows = (CaseEvent.objects.using(using)
-                .filter(case_id__in=[f.case_id for f in facts], action__in=UNIT_SETTING, recorded_at__lt=end)
-                .order_by("case_id", "seq").values_list("case_id", "data__unit"))
-        for case_id, unit in rows:
-            units[case_id] = unit  # the last one before the end stands
-        for fact in facts:
-            unit = units.get(fact.case_id)
-            if unit in (None, BRIGADE_UNIT):
-                continue
-            counts = out.setdefault(unit, ReferralCounts())
-            counts.due_count += 1
-            counts.on_time_count += fact.handled_by_deadline
-    return out
+    if not facts:
+        return []
+    units: dict[int, str] = {}
+    rows = (CaseEvent.objects.using(using)
+            .filter(case_id__in=[f.case_id for f in facts], action__in=UNIT_SETTING, recorded_at__lt=end)
+            .order_by("case_id", "seq").values_list("case_id", "data__unit"))
+    for case_id, unit in rows:
+        units[case_id] = unit  # the last one before the end stands
+    return [(f.case_id, units[f.case_id], bool(f.handled_by_deadline)) for f in facts
+            if units.get(f.case_id) not in (None, BRIGADE_UNIT)]

@@ -5,7 +5,7 @@ closes on time are read from the cases' history as of the period's end (enforcem
 the rankings read them, so the annex and the rankings agree: a case self-handled on the spot is a case
 reported, never a close to judge.
 """
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,16 @@ from bureau.statistics import (
 )
 
 from .choices import OPEN_STATUSES, CaseSource, CaseStatus, CircumstanceLevel, PenaltyAction, PenaltyStatus
-from .models import Case, CaseEvent, Category, PenaltyDecision, PenaltyStep, RectificationOrder
+from .models import (
+    Case,
+    CaseEvent,
+    Category,
+    JointOperation,
+    Party,
+    PenaltyDecision,
+    PenaltyStep,
+    RectificationOrder,
+)
 
 # "figure (qualifier)", e.g. 受理案件（12345 热线）: the brackets as each language writes them
 QUALIFIED = _("{}（{}）")
@@ -192,3 +201,75 @@ for _i, (_level, _label) in enumerate(CircumstanceLevel.choices):
                         lambda q, lv=_level: _decided(q, level=lv), value=sum_of("fine"), amount=lambda d: d.fine),
     )
 
+
+
+# --- referrals, joint operations, repeat offenders --------------------------------------------------------
+
+
+def _referred(query):
+    """Cases dispatched to another department (a referral: the dispatch names a unit other than the street's
+    brigade) within the period, as the referral counts of enforcement/history.py read them."""
+    from .history import BRIGADE_UNIT, UNIT_SETTING
+
+    dispatch = (CaseEvent.objects.filter(case=OuterRef("pk"), action__in=UNIT_SETTING,
+                                         **in_period("recorded_at", query))
+                .filter(data__has_key="unit").exclude(data__unit=BRIGADE_UNIT))
+    return query.base(Case, "street").filter(Exists(dispatch))
+
+
+def _referrals_due(on_time_only):
+    """Referrals whose handling deadline in force fell within the period (and, `on_time_only`, those handled
+    by it), as of the period's end: the departments' due and on-time counts of the rankings, case by case."""
+    def rows(query):
+        from .history import referrals_due
+
+        due = query.memo(("referrals-due", query.period),
+                         lambda: referrals_due(query.period.start_at, query.period.end_at))
+        return query.base(Case, "street").filter(pk__in=[case_id for case_id, _unit, on_time in due
+                                                         if on_time or not on_time_only])
+    return rows
+
+
+def _operation_text(operation):
+    # an operation spans streets: the rows list names none (no extra query per row)
+    return {"text": str(operation), "street": None, "date": local_date(operation.date)}
+
+
+def _party_text(party):
+    return {"text": party.name, "street": None, "date": None}
+
+
+def _repeat_offenders(query):
+    """Parties named by findings (cases not rejected) reported in the period in two streets or more: the
+    repeat offenders of enforcement/offenders.py over the period. A street's reading keeps those of them with
+    such a case in the street."""
+    findings = Case.objects.findings().filter(party__isnull=False, **in_period("reported_at", query))
+    repeat = (findings.order_by().values("party_id").annotate(n=Count("street_id", distinct=True))
+              .filter(n__gte=2).values("party_id"))
+    rows = query.base(Party, None).filter(pk__in=repeat)
+    if query.street is not None:
+        rows = rows.filter(Exists(findings.filter(party=OuterRef("pk"), street=query.street)))
+    return rows
+
+
+register(
+    _case_figure("referrals_received", _("转办部门案件"), _("期间派遣给其他部门办理（转办）的案件"), 60, _referred),
+    _case_figure("referrals_due", _("转办案件到期"), _("处置时限在期间内届满的转办案件（按期末时的时限）"), 62,
+                 _referrals_due(False)),
+    _case_figure("referrals_on_time", _("转办案件按时处置"), _("处置时限在期间内届满、且由部门按时处置的转办案件"), 64,
+                 _referrals_due(True)),
+    Figure(code="joint_operations", name=_("联合执法行动"), unit=_("次"), definition=_("期间开展的联合执法行动"),
+           section="campaigns", rows=lambda q: q.base(JointOperation, "streets").filter(
+               **in_period("date", q, dates=True)),
+           describe=_operation_text, order=40, models=(JointOperation,), street_path="streets"),
+    _case_figure("operation_cases", _("联合执法行动中受理案件"), _("期间受理、记入联合执法行动的案件"), 42,
+                 lambda q: _reported(q, operation__isnull=False), section="campaigns"),
+    Figure(code="operation_orders", name=_("联合执法行动中下达整改通知书"), unit=_("份"),
+           definition=_("期间下达、记入联合执法行动的整改通知书"), section="campaigns",
+           rows=lambda q: _orders(q, operation__isnull=False, **in_period("issued_at", q)), describe=_order_text,
+           select_related=("party", "case__street"), order=44, models=(RectificationOrder,),
+           street_path="case__street"),
+    Figure(code="repeat_offenders", name=_("跨街道多次违法当事人"), unit=_("人"),
+           definition=_("期间在两个及以上街道被发现违法（案件不含不予立案）的当事人"), section="enforcement",
+           rows=_repeat_offenders, describe=_party_text, order=60, models=(Case, Party)),
+)

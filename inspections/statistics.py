@@ -16,6 +16,7 @@ from .models import (
     CampaignTarget,
     ConstructionSite,
     Demolition,
+    OccupationApproval,
     PatrolCountField,
     PatrolReport,
     SiteInspection,
@@ -182,4 +183,17 @@ register(
            rows=lambda q: CampaignTarget.objects.filter(
                pk__in=[t.pk for t, _total, percent in target_results(q) if percent >= 100]),
            describe=_target_text, select_related=("campaign",), order=20, models=(Campaign, CampaignTarget)),
+)
+
+
+def _approval_text(approval):
+    return {"text": f"{approval.number} {approval.title} {approval.applicant}", "street": None,
+            "date": local_date(approval.approved_at)}
+
+
+register(
+    Figure(code="occupation_approvals", name=_("临时占道审批"), unit=_("件"),
+           definition=_("期间批准的临时占道（促销、活动、夜市等）审批"), section="patrols",
+           rows=lambda q: q.base(OccupationApproval, "streets").filter(**in_period("approved_at", q)),
+           describe=_approval_text, order=200, models=(OccupationApproval,), street_path="streets"),
 )

@@ -24,11 +24,23 @@ class World(dict):
 
 
 def _cases(w, walker):
-    # A: closed on time in 2026 (street a); B: closed late (b); C: dispatched, never handled (a, hotline);
-    # D: self-handled on the spot (b, patrol); E: rejected (a); F: closed in 2025 (a)
-    w["case_A"] = walker.closed(at(2026, 3, 2, 9), at(2026, 3, 2, 11), at(2026, 3, 2, 12))
+    from enforcement.services import case_transition
+
+    # A: referred to a department, closed on time in 2026 (street a); B: closed late (b); C: referred to a
+    # department, never handled (a, hotline); D: self-handled on the spot (b, patrol); E: rejected (a);
+    # F: closed in 2025 (a)
+    # A is referred to 区环卫中心 (HW) and handled for it by bureau staff
+    case_a = walker.report(at(2026, 3, 2, 8, 57))
+    walker.act(case_a, "register", at(2026, 3, 2, 8, 58))
+    walker.act(case_a, "dispatch", at(2026, 3, 2, 9), unit="HW")
+    with clock.frozen(at(2026, 3, 2, 11)):
+        case_transition(acting_user=w["bureau"], case=case_a, action="handle", note="环卫中心已处理")
+    w["case_A"] = walker.act(case_a, "close", at(2026, 3, 2, 12))
     w["case_B"] = walker.closed(at(2026, 3, 3, 9), at(2026, 3, 3, 15), at(2026, 3, 3, 16), cell="b1")
-    w["case_C"] = walker.dispatched(at(2026, 4, 1, 10), source="hotline")
+    # C is referred: dispatched to 区环卫中心 (HW), not to the street's brigade
+    case_c = walker.report(at(2026, 4, 1, 9, 57), source="hotline")
+    walker.act(case_c, "register", at(2026, 4, 1, 9, 58))
+    w["case_C"] = walker.act(case_c, "dispatch", at(2026, 4, 1, 10), unit="HW")
     w["case_D"] = walker.report(at(2026, 5, 1, 9), cell="b1", source="patrol", self_handled=True)
     case_e = walker.report(at(2026, 5, 2, 9))
     w["case_E"] = walker.act(case_e, "reject", at(2026, 5, 2, 10))
@@ -146,7 +158,6 @@ def _campaigns(w, bureau):
 
 def _commerce(w, place, bureau):
     from markets.models import (
-        FrontageAgreement,
         OutdoorAd,
         Shop,
         StallPermit,
@@ -154,7 +165,7 @@ def _commerce(w, place, bureau):
         VendorSlot,
         VendorZone,
     )
-    from markets.services import outdoor_ad_set_status
+    from markets.services import frontage_agreement_sign, outdoor_ad_expire_due, outdoor_ad_set_status
 
     w["zone_1"] = VendorZone.objects.create(street=place["a"], kind="fixed_stall", name="古南摊点")
     w["zone_2"] = VendorZone.objects.create(street=place["b"], kind="fixed_stall", name="停用摊点", is_active=False)
@@ -180,15 +191,34 @@ def _commerce(w, place, bureau):
     shop("shop_2", place["b"])
     shop("shop_3", place["b"])
     shop("shop_4", place["a"], active=False)
-    for name, shop_name, signed in (("agreement_1", "shop_1", date(2026, 3, 1)), ("agreement_2", "shop_2",
-                                    date(2025, 1, 1)), ("agreement_3", "shop_4", date(2026, 4, 1))):
-        w[name] = FrontageAgreement.objects.create(shop=w[shop_name], signed_on=signed, signer_name="店主")
+    # agreements are signed through the service, which numbers each shop's versions: shop_2 re-signs in 2026
+    # (version 2, a signing of the year; the shop was covered already), shop_3 signs only in 2027
+    for name, shop_name, signed, kind in (
+            ("agreement_1", "shop_1", date(2026, 3, 1), "five"), ("agreement_2", "shop_2", date(2025, 1, 1), "five"),
+            ("agreement_3", "shop_4", date(2026, 4, 1), "five"), ("agreement_4", "shop_2", date(2026, 5, 1), "five"),
+            ("agreement_5", "shop_3", date(2027, 1, 10), "three")):
+        with clock.frozen(at(signed.year, signed.month, signed.day, 10)):
+            w[name] = frontage_agreement_sign(acting_user=bureau, shop=w[shop_name], signed_on=signed,
+                                              signer_name="店主", kind=kind)
+    assert (w["agreement_4"].version, w["agreement_5"].kind) == (2, "three")
     w["ad_1"] = OutdoorAd.objects.create(owner="甲公司", location="路口", street=place["a"], kind="ad",
                                          registered_at=at(2025, 1, 1))
     w["ad_2"] = OutdoorAd.objects.create(owner="乙公司", location="桥头", street=place["b"], kind="ad",
                                          registered_at=at(2025, 1, 1))
     with clock.frozen(at(2026, 5, 1, 9)):
         outdoor_ad_set_status(acting_user=bureau, ad=w["ad_1"], status="removed", reason="无审批")
+    # ad_3's removal order (order_1's follow-up found it complied with on 2026-03-20): the daily job marks it
+    # removed the next day; ad_4 was taken down by hand in 2025
+    w["ad_3"] = OutdoorAd.objects.create(owner="丙公司", location="街口", street=place["a"], kind="ad",
+                                         registered_at=at(2025, 1, 1), removal_order=w["order_1"])
+    with clock.frozen(at(2026, 3, 21, 2)):
+        assert outdoor_ad_expire_due()["removed"] == 1
+    w["ad_4"] = OutdoorAd.objects.create(owner="丁公司", location="桥下", street=place["b"], kind="ad",
+                                         registered_at=at(2025, 1, 1))
+    w["ad_5"] = OutdoorAd.objects.create(owner="区文明办", location="广场", street=place["a"], kind="public_service",
+                                         registered_at=at(2026, 2, 1))
+    with clock.frozen(at(2025, 9, 1, 9)):
+        outdoor_ad_set_status(acting_user=bureau, ad=w["ad_4"], status="removed", reason="无审批")
 
 
 def _grid(w, place):
@@ -199,6 +229,69 @@ def _grid(w, place):
     former = make_officer([place["b1"]], username="officer-former")
     OfficerAssignment.objects.filter(officer=former).update(start=at(2024, 1, 1), end=at(2025, 12, 1))
     w["officer_former"] = former
+
+
+def _new_work(w, place, bureau):
+    """Farmers markets, joint operations, occupation approvals and repeat offenders (plain rows, as their
+    services leave them; cases and orders are pointed at the operation as its results record them)."""
+    from enforcement.models import Case, JointOperation, Party, RectificationOrder
+    from inspections.models import OccupationApproval
+    from markets.models import FarmersMarket, MarketComplaint, MarketInspection
+
+    def market(name, street, active=True):
+        lat, lng = centre_of(place["a1" if street == place["a"] else "b1"])
+        w[name] = FarmersMarket.objects.create(street=street, name=name, address="井冈山大道", lat=lat, lng=lng,
+                                               is_active=active, registered_at=at(2025, 1, 1))
+
+    market("market_1", place["a"])
+    market("market_2", place["b"], active=False)  # closed since: not in business, its past work still counts
+    for name, market_name, day in (("market_inspection_1", "market_1", at(2026, 3, 1, 9)),
+                                   ("market_inspection_2", "market_2", at(2026, 3, 2, 9)),
+                                   ("market_inspection_3", "market_1", at(2025, 11, 1, 9))):
+        w[name] = MarketInspection.objects.create(market=w[market_name], inspector=bureau, inspected_at=day,
+                                                  date=day.date(), recorded_at=day)
+
+    def complaint(name, market_name, received, due, handled=None):
+        w[name] = MarketComplaint.objects.create(
+            market=w[market_name], kind="hygiene", content="地面脏", received_at=received, due_at=due,
+            status="handled" if handled else "open", handled_at=handled, handled_by=bureau if handled else None,
+            recorded_by=bureau)
+
+    complaint("complaint_1", "market_1", at(2026, 4, 1, 9), at(2026, 4, 2, 9), handled=at(2026, 4, 1, 15))
+    complaint("complaint_2", "market_2", at(2026, 4, 2, 9), at(2026, 4, 3, 9), handled=at(2026, 4, 5, 9))  # late
+    complaint("complaint_3", "market_1", at(2026, 5, 1, 9), at(2026, 5, 2, 9))  # still open
+    complaint("complaint_4", "market_1", at(2025, 12, 30, 9), at(2025, 12, 31, 9), handled=at(2025, 12, 30, 15))
+
+    def operation(name, day, *streets):
+        w[name] = JointOperation.objects.create(number=f"OP-{name}", name=name, date=day, created_by=bureau,
+                                                created_at=at(day.year, day.month, day.day, 8))
+        w[name].streets.set([place[s] for s in streets])
+
+    operation("operation_1", date(2026, 6, 1), "a", "b")
+    operation("operation_2", date(2025, 6, 1), "a")
+    Case.objects.filter(pk=w["case_B"].pk).update(operation=w["operation_1"])
+    Case.objects.filter(pk=w["case_F"].pk).update(operation=w["operation_2"])
+    RectificationOrder.objects.filter(pk=w["order_3"].pk).update(operation=w["operation_1"])
+    RectificationOrder.objects.filter(pk=w["order_2"].pk).update(operation=w["operation_2"])
+
+    def approval(name, approved, *streets):
+        w[name] = OccupationApproval.objects.create(
+            number=f"OA-{name}", kind="road_promotion", title="门前促销", applicant="商场",
+            geometry={"type": "Point", "coordinates": [106.5, 29.5]}, valid_from=approved.date(),
+            valid_to=date(2026, 12, 31), hours_from="09:00", hours_to="21:00", approved_by=bureau,
+            approved_at=approved)
+        w[name].streets.set([place[s] for s in streets])
+
+    approval("approval_1", at(2026, 2, 1, 9), "a")
+    approval("approval_2", at(2025, 12, 1, 9), "a", "b")  # in force in 2026, approved the year before
+
+    # 张某 (w["party"]) is found in street a (case A) and street b (case B): a repeat offender of 2026; 李某 in
+    # street a twice (C, F: F is of 2025); 赵某 in b (D) and in a only by a rejected case (E)
+    li, zhao = (Party.objects.create(name=n, created_at=at(2025, 1, 1)) for n in ("李某", "赵某"))
+    w["party_li"], w["party_zhao"] = li, zhao
+    Case.objects.filter(pk__in=w.pks("case_A", "case_B")).update(party=w["party"])
+    Case.objects.filter(pk__in=w.pks("case_C", "case_F")).update(party=li)
+    Case.objects.filter(pk__in=w.pks("case_D", "case_E")).update(party=zhao)
 
 
 @pytest.fixture
@@ -212,6 +305,7 @@ def world(place, walker, bureau_user):
     _campaigns(w, bureau_user)
     _commerce(w, place, bureau_user)
     _grid(w, place)
+    _new_work(w, place, bureau_user)
     return w
 
 
@@ -245,10 +339,12 @@ def expected(w) -> dict:
         "vendor_zones": (p("zone_1"), 1),
         "stall_permits_issued": (p("permit_3"), 1),
         "stall_permits_in_force": (p("permit_1", "permit_3"), 2),
-        "frontage_agreements_signed": (p("agreement_1", "agreement_3"), 2),
+        "frontage_agreements_signed": (p("agreement_1", "agreement_3", "agreement_4"), 3),
         "shops_registered": (p("shop_1", "shop_2", "shop_3"), 3),
         "shops_covered": (p("shop_1", "shop_2"), 2),
-        "ads_removed": (p("ad_1"), 1),
+        "ads_removed": (p("ad_1", "ad_3"), 2),
+        "ads_standing": (p("ad_2", "ad_5"), 2),  # ads 1, 3 and 4 are removed
+        "ads_public_service": (p("ad_5"), 1),
         "site_inspections": (p("inspection_1", "inspection_2"), 2),
         "sites_inspected": (p("site_1"), 1),
         "site_items_failed": (p("item_1"), 1),
@@ -276,6 +372,18 @@ def expected(w) -> dict:
         "campaign_targets_met": (p("target_1"), 1),
         "grid_cells": (p("a1", "a2", "b1", "b2"), 4),
         "grid_officers": (p("officer_a1"), 1),
+        "farmers_markets": (p("market_1"), 1),
+        "market_inspections": (p("market_inspection_1", "market_inspection_2"), 2),
+        "market_complaints": (p("complaint_1", "complaint_2", "complaint_3"), 3),
+        "market_complaints_on_time": (p("complaint_1"), 1),
+        "referrals_received": (p("case_A", "case_C"), 2),
+        "referrals_due": (p("case_A", "case_C"), 2),  # C's deadline passed in 2026, unmet
+        "referrals_on_time": (p("case_A"), 1),
+        "joint_operations": (p("operation_1"), 1),
+        "operation_cases": (p("case_B"), 1),
+        "operation_orders": (p("order_3"), 1),
+        "occupation_approvals": (p("approval_1"), 1),
+        "repeat_offenders": (p("party"), 1),
     }
 
 
@@ -295,6 +403,20 @@ def expected_street_a(w) -> dict:
         "grid_officers": (p("officer_a1"), 1),
         "campaigns": (p("campaign_1"), 1),
         "campaign_targets_met": (p("target_1"), 1),
-        "ads_removed": (p("ad_1"), 1),
+        "ads_removed": (p("ad_1", "ad_3"), 2),
+        "ads_standing": (p("ad_5"), 1),
+        "ads_public_service": (p("ad_5"), 1),
         "orders_escalated": (p("order_2"), 1),  # case F is in street a
+        "farmers_markets": (p("market_1"), 1),
+        "market_inspections": (p("market_inspection_1"), 1),
+        "market_complaints": (p("complaint_1", "complaint_3"), 2),
+        "market_complaints_on_time": (p("complaint_1"), 1),
+        "referrals_received": (p("case_A", "case_C"), 2),
+        "referrals_due": (p("case_A", "case_C"), 2),
+        "referrals_on_time": (p("case_A"), 1),
+        "joint_operations": (p("operation_1"), 1),
+        "operation_cases": (set(), 0),  # case B, the operation's case, is in street b
+        "operation_orders": (set(), 0),  # order 3 is case B's
+        "occupation_approvals": (p("approval_1"), 1),
+        "repeat_offenders": (p("party"), 1),
     }
