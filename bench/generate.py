@@ -331,7 +331,8 @@ def generate(database="default", cases=600_000, reports=150_000, streets=15, cel
                 "warning_level": "red" if overdue and last[2] == "dispatched" else "green",
                 "rework_count": reworks, "extensions_approved": extensions, "extension_requested": flag(False),
                 "self_handled": flag(self_handled),
-                "duplicate_of_id": None, "party_id": None, "suspended_from": "dispatched" if suspended else "",
+                "duplicate_of_id": None, "party_id": None, "referral_accepted_at": None, "operation_id": None,
+                "suspended_from": "dispatched" if suspended else "",
                 "suspended_at": _ts(last[3]) if suspended else None, "remaining_seconds": None, "updated_at": stamp,
             }
             case_rows.append([values[c] for c in case_columns])
