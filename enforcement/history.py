@@ -241,12 +241,16 @@ EV_LATERAL = """SELECT cc.idx, cc.street_id, cc.source, p.pstart, x.*
         FROM {events} e WHERE e.case_id = cc.case_id AND e.recorded_at < p.pend OFFSET 0) x"""
 
 
-def case_facts_sql(vendor: str, count: int = 1, *, source=None, table=None) -> str:
-    """The statement for `count` windows (params s0/e0, s1/e1, ..., false); `source` keeps cases of one source."""
+def case_facts_sql(vendor: str, count: int = 1, *, source=None, table=None, case_ids=None) -> str:
+    """The statement for `count` windows (params s0/e0, s1/e1, ..., false); `source` keeps cases of one source,
+    `case_ids` (integers, written out) only those cases."""
     r = rules(table)
     cases, events = _tables()
     ev_source = (EV_LATERAL if vendor == "postgresql" else EV_JOIN).format(events=events)
     extra = f"AND {sql_in('c.source', [source])}" if source is not None else ""
+    if case_ids is not None:
+        listed = ", ".join(str(int(pk)) for pk in case_ids) or "NULL"
+        extra += f" AND c.id IN ({listed})"
     cc_source = (CC_LATERAL if vendor == "postgresql" else CC_JOIN).format(cases=cases, extra=extra)
     values = ", ".join(f"({i}, %(s{i})s, %(e{i})s)" for i in range(count))
     candidates = "\n    UNION\n    ".join(
@@ -260,7 +264,7 @@ def case_facts_sql(vendor: str, count: int = 1, *, source=None, table=None) -> s
         extension=sql_in("ev.action", [EXTENSION]), closing=sql_in("ev.action", r.closing))
 
 
-def facts_as_of(windows, *, using="default", source=None) -> list[list[CaseFacts]]:
+def facts_as_of(windows, *, using="default", source=None, case_ids=None) -> list[list[CaseFacts]]:
     """Per window (start, end), in order: the facts of every candidate case as of the window's end (cases
     self-handled on the spot left out; `source` keeps one source's). The windows are consecutive (their union
     is one range): one statement answers them all."""
@@ -272,7 +276,7 @@ def facts_as_of(windows, *, using="default", source=None) -> list[list[CaseFacts
     dismissed, paused = set(r.dismissed_statuses), set(r.paused_statuses)
     connection = connections[using]
     adapt = connection.ops.adapt_datetimefield_value
-    sql = case_facts_sql(connection.vendor, len(windows), source=source)
+    sql = case_facts_sql(connection.vendor, len(windows), source=source, case_ids=case_ids)
     params = {"false": False}
     for i, (start, end) in enumerate(windows):
         params[f"s{i}"], params[f"e{i}"] = adapt(start), adapt(end)
@@ -587,18 +591,22 @@ def referral_counts(start, end, *, using="default") -> dict[str, ReferralCounts]
 def referrals_due(start, end, *, using="default") -> list[tuple[int, str, bool]]:
     """(case id, department code, handled by the deadline) of every referral whose handling deadline in force
     fell within [start, end), as of `end` (the `due_count` and `on_time_count` of `referral_counts`, case by
-    case: the statistics list them). Two statements, none when no deadline fell in the window."""
+    case: the statistics list them). Two statements, one when no case was ever sent to a department."""
     from .models import CaseEvent
 
-    facts = [f for f in facts_as_of([(start, end)], using=using)[0]
-             if f.counted and f.deadline_within(start, end) and not (f.paused and f.handle_at is None)]
-    if not facts:
-        return []
+    # The dispatches before the end of the cases ever dispatched to another unit than the brigade: a case whose
+    # last one named a department is a referral, and only the referrals' facts are read (a year of a district's
+    # cases would otherwise be read whole, for the few it sends to departments).
     units: dict[int, str] = {}
-    rows = (CaseEvent.objects.using(using)
-            .filter(case_id__in=[f.case_id for f in facts], action__in=UNIT_SETTING, recorded_at__lt=end)
-            .order_by("case_id", "seq").values_list("case_id", "data__unit"))
+    dispatches = CaseEvent.objects.using(using).filter(action__in=UNIT_SETTING, recorded_at__lt=end)
+    sent_away = dispatches.filter(data__has_key="unit").exclude(data__unit=BRIGADE_UNIT).values("case_id")
+    rows = dispatches.filter(case_id__in=sent_away).order_by("case_id", "seq").values_list("case_id", "data__unit")
     for case_id, unit in rows:
         units[case_id] = unit  # the last one before the end stands
+    referred = [pk for pk, unit in units.items() if unit not in (None, BRIGADE_UNIT)]
+    if not referred:
+        return []
+    facts = [f for f in facts_as_of([(start, end)], using=using, case_ids=referred)[0]
+             if f.counted and f.deadline_within(start, end) and not (f.paused and f.handle_at is None)]
     return [(f.case_id, units[f.case_id], bool(f.handled_by_deadline)) for f in facts
             if units.get(f.case_id) not in (None, BRIGADE_UNIT)]
