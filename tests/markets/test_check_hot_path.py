@@ -1,0 +1,42 @@
+"""The vendor check's hot path (markets/api/fast.py, bench/markets_check.py): with the zone index warm and the
+token kept, a check without a vendor asks the database nothing and one with a vendor asks it once."""
+import pytest
+from django.test import Client
+
+from bureau.accounts.services import token_issue
+from grids.authentication import forget
+from markets import zoneindex
+
+from .test_check import FRI_EVENING, IN_SQUARE, NOWHERE, SAT_NIGHT, _ask, fixture  # noqa: F401
+
+# committed rows: the zone index is only kept clean once the zones' writes have committed
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def token_client(bureau_user):
+    forget()
+    zoneindex.reset()
+    return Client(HTTP_AUTHORIZATION=f"Token {token_issue(user=bureau_user)}")
+
+
+def test_queries_with_a_warm_index_and_a_kept_token(token_client, fixture, django_assert_num_queries):  # noqa: F811
+    _ask(token_client, IN_SQUARE, FRI_EVENING, fixture["night_vendor"])  # builds the index, keeps the token
+    with django_assert_num_queries(0):
+        body = _ask(token_client, IN_SQUARE, FRI_EVENING).json()
+    assert (body["zone"]["id"], body["open"], body["permitted"]) == (fixture["night"].pk, True, None)
+    with django_assert_num_queries(0):
+        assert _ask(token_client, NOWHERE, FRI_EVENING).json()["zone"] is None
+    with django_assert_num_queries(1):  # the vendor and their permit, in one statement
+        assert _ask(token_client, IN_SQUARE, SAT_NIGHT, fixture["night_vendor"]).json()["permitted"] is True
+    with django_assert_num_queries(1):
+        assert _ask(token_client, IN_SQUARE, FRI_EVENING, fixture["nobody"]).json()["permitted"] is False
+
+
+def test_what_the_hot_path_cannot_answer_is_the_actions(token_client, anon_client, fixture):  # noqa: F811
+    unknown = token_client.get("/api/v1/vendor-zones/check/", {"lat": 27.001, "lng": 115.001, "vendor": 999999})
+    assert unknown.status_code == 400 and "vendor" in unknown.json()
+    assert anon_client.get("/api/v1/vendor-zones/check/", {"lat": 27, "lng": 115}).status_code == 401
+    bad_token = Client(HTTP_AUTHORIZATION="Token nonsense").get("/api/v1/vendor-zones/check/", {"lat": 27, "lng": 115})
+    assert bad_token.status_code == 401
+    assert token_client.post("/api/v1/vendor-zones/check/", {"lat": 27, "lng": 115}).status_code == 405
