@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from . import permitindex
 from .hours import local, window_at
 from .models import StallPermit, Vendor
 from .querysets import IN_FORCE
@@ -32,7 +33,13 @@ def _permit_sql(vendor: str) -> str:
 
 
 def _vendor_permitted(vendor_id: int, zone_id: int, day) -> bool:
-    """One query: raises UnknownVendor when there is no such vendor."""
+    """From the permit index, or one query when it cannot answer: raises UnknownVendor when there is no
+    such vendor."""
+    index = permitindex.current()
+    if index is not None:
+        if vendor_id not in index.vendors:
+            raise UnknownVendor(vendor_id)
+        return index.permitted(vendor_id, zone_id, day)
     value = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
         cursor.execute(_permit_sql(connection.vendor), [zone_id, *(str(s.value) for s in IN_FORCE), value, value, vendor_id])
@@ -43,8 +50,17 @@ def _vendor_permitted(vendor_id: int, zone_id: int, day) -> bool:
 
 
 def _vendor_exists(vendor_id: int) -> None:
-    if not Vendor.objects.filter(pk=vendor_id).exists():
-        raise UnknownVendor(vendor_id)
+    """From the permit index, or one query on the vendor's primary key (as above)."""
+    index = permitindex.current()
+    if index is not None:
+        if vendor_id not in index.vendors:
+            raise UnknownVendor(vendor_id)
+        return
+    vendor, q = Vendor._meta, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {q(vendor.db_table)} WHERE {q(vendor.pk.column)} = %s", [vendor_id])  # noqa: S608
+        if cursor.fetchone() is None:
+            raise UnknownVendor(vendor_id)
 
 
 def check(lat: float, lng: float, moment: datetime, vendor_id: int | None = None) -> dict:

@@ -1,7 +1,6 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import fast
 from .views import (
     AdRatioView,
     FrontageCellCoverageView,
@@ -22,8 +21,6 @@ router.register("vendors", VendorViewSet, basename="vendor")
 router.register("shops", ShopViewSet, basename="shop")
 
 urlpatterns = [
-    # The vendor check answers here when all is in order and defers to the DRF action otherwise (fast.py).
-    path("vendor-zones/check/", fast.check),
     path("vendors/repeat-offenders/", RepeatOffenderListView.as_view(), name="vendor-repeat-offenders"),
     path("frontage-coverage/", FrontageCoverageView.as_view(), name="frontage-coverage"),
     path("frontage-coverage/cells/", FrontageCellCoverageView.as_view(), name="frontage-coverage-cells"),

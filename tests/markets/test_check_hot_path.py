@@ -1,5 +1,7 @@
 """The vendor check's hot path (markets/api/fast.py, bench/markets_check.py): with the zone index warm and the
-token kept, a check without a vendor asks the database nothing and one with a vendor asks it once."""
+token kept, a check asks the database nothing, with a vendor or without; a permit written is seen at once."""
+from datetime import date
+
 import pytest
 from django.test import Client
 
@@ -27,10 +29,25 @@ def test_queries_with_a_warm_index_and_a_kept_token(token_client, fixture, djang
     assert (body["zone"]["id"], body["open"], body["permitted"]) == (fixture["night"].pk, True, None)
     with django_assert_num_queries(0):
         assert _ask(token_client, NOWHERE, FRI_EVENING).json()["zone"] is None
-    with django_assert_num_queries(1):  # the vendor and their permit, in one statement
+    with django_assert_num_queries(0):  # the vendor and their permits from the permit index
         assert _ask(token_client, IN_SQUARE, SAT_NIGHT, fixture["night_vendor"]).json()["permitted"] is True
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         assert _ask(token_client, IN_SQUARE, FRI_EVENING, fixture["nobody"]).json()["permitted"] is False
+    with django_assert_num_queries(0):
+        assert _ask(token_client, NOWHERE, FRI_EVENING, fixture["nobody"]).json()["permitted"] is False
+
+
+def test_a_permit_or_vendor_written_is_seen_at_once(token_client, fixture, bureau_user, make_vendor):  # noqa: F811
+    from markets import services
+
+    nobody = fixture["nobody"]
+    assert _ask(token_client, IN_SQUARE, FRI_EVENING, nobody).json()["permitted"] is False  # index warm
+    slot = fixture["night"].slots.exclude(permits__status="active").first()
+    services.stall_permit_issue(acting_user=bureau_user, vendor=nobody, slot=slot,
+                                valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31))
+    assert _ask(token_client, IN_SQUARE, FRI_EVENING, nobody).json()["permitted"] is True
+    newcomer = make_vendor()
+    assert _ask(token_client, IN_SQUARE, FRI_EVENING, newcomer).json()["permitted"] is False  # known at once
 
 
 def test_what_the_hot_path_cannot_answer_is_the_actions(token_client, anon_client, fixture):  # noqa: F811
