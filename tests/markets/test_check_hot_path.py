@@ -57,3 +57,26 @@ def test_what_the_hot_path_cannot_answer_is_the_actions(token_client, anon_clien
     bad_token = Client(HTTP_AUTHORIZATION="Token nonsense").get("/api/v1/vendor-zones/check/", {"lat": 27, "lng": 115})
     assert bad_token.status_code == 401
     assert token_client.post("/api/v1/vendor-zones/check/", {"lat": 27, "lng": 115}).status_code == 405
+
+
+def test_the_hot_path_answers_the_fixture_as_the_action(token_client, bureau_client, bureau_user, fixture):  # noqa: F811
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from markets.api.fast import _answer
+
+    from .test_check import CASES, URL
+
+    token = token_client.defaults["HTTP_AUTHORIZATION"]
+    for point, moment, vendor_key, _expected in CASES:
+        params = {"lat": point[0], "lng": point[1], "at": moment.isoformat()}
+        if vendor_key:
+            params["vendor"] = fixture[vendor_key].pk
+        request = RequestFactory().get(URL, params, HTTP_AUTHORIZATION=token)
+        with translation.override("zh-hans"):  # as the locale middleware would for this request
+            fast = _answer(request)
+        assert fast is not None, params  # served by the hot path, from the warm indexes
+        assert fast == bureau_client.get(URL, params).json(), params  # force-authenticated: the DRF action
+        for language in ("zh-hans", "en"):
+            assert (token_client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language).content
+                    == bureau_client.get(URL, params, HTTP_ACCEPT_LANGUAGE=language).content), (params, language)
