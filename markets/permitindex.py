@@ -69,8 +69,12 @@ def current() -> PermitIndex | None:
             return None
         if (_index is None or _dirty or version != _index.version
                 or _checked_at - _index.built_at >= MAX_AGE_SECONDS):
-            _dirty = False
-            _index = _build(version)
+            _dirty = False  # before the build: a commit landing during it marks the index stale again
+            try:
+                _index = _build(version)
+            except Exception:
+                _dirty = True  # the database failed: the next call tries again
+                raise
         return _index
 
 
