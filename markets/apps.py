@@ -11,10 +11,11 @@ class MarketsConfig(AppConfig):
         from enforcement import party_sources
         from grids import maplayers
 
-        from . import services
+        from . import permitindex, services
         from .dashboard import market_tiles
         from .farmers.dashboard import farmers_tiles
 
+        permitindex.connect_signals()  # the vendor check's in-memory permits
         dashboard.register(50, market_tiles)
         dashboard.register(51, farmers_tiles)
         navigation.register("farmers-markets", _("农贸市场"), "markets:farmers:list", 51, navigation.field_staff)

@@ -2,11 +2,13 @@
 at that moment, and whether the vendor holds a permit for it covering the day its current window started."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from . import permitindex
 from .hours import local, window_at
 from .models import StallPermit, Vendor
 from .querysets import IN_FORCE
@@ -17,19 +19,48 @@ class UnknownVendor(Exception):
     pass
 
 
+@functools.cache
+def _permit_sql(vendor: str) -> str:
+    """The permit question (for the database `vendor`) as one statement on the vendor's primary key and the permits' vendor index: the
+    ORM's Exists() costs more to build on every call than the database takes to answer it."""
+    permit, vendor, q = StallPermit._meta, Vendor._meta, connection.ops.quote_name
+    col = {f.name: q(f.column) for f in permit.concrete_fields}
+    statuses = ", ".join(["%s"] * len(IN_FORCE))
+    # only quoted table and column names are interpolated; every value is a parameter
+    return (f"SELECT EXISTS(SELECT 1 FROM {q(permit.db_table)} p WHERE p.{col['vendor']} = v.{q(vendor.pk.column)}"  # noqa: S608
+            f" AND p.{col['zone']} = %s AND p.{col['status']} IN ({statuses}) AND p.{col['valid_from']} <= %s"
+            f" AND p.{col['valid_to']} >= %s) FROM {q(vendor.db_table)} v WHERE v.{q(vendor.pk.column)} = %s")
+
+
 def _vendor_permitted(vendor_id: int, zone_id: int, day) -> bool:
-    """One query: raises UnknownVendor when there is no such vendor."""
-    permits = StallPermit.objects.filter(vendor=OuterRef("pk"), zone_id=zone_id, status__in=IN_FORCE,
-                                         valid_from__lte=day, valid_to__gte=day)
-    row = Vendor.objects.filter(pk=vendor_id).values_list(Exists(permits), flat=True).first()
+    """From the permit index, or one query when it cannot answer: raises UnknownVendor when there is no
+    such vendor."""
+    index = permitindex.current()
+    if index is not None:
+        if vendor_id not in index.vendors:
+            raise UnknownVendor(vendor_id)
+        return index.permitted(vendor_id, zone_id, day)
+    value = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(_permit_sql(connection.vendor), [zone_id, *(str(s.value) for s in IN_FORCE), value, value, vendor_id])
+        row = cursor.fetchone()
     if row is None:
         raise UnknownVendor(vendor_id)
-    return bool(row)
+    return bool(row[0])
 
 
 def _vendor_exists(vendor_id: int) -> None:
-    if not Vendor.objects.filter(pk=vendor_id).exists():
-        raise UnknownVendor(vendor_id)
+    """From the permit index, or one query on the vendor's primary key (as above)."""
+    index = permitindex.current()
+    if index is not None:
+        if vendor_id not in index.vendors:
+            raise UnknownVendor(vendor_id)
+        return
+    vendor, q = Vendor._meta, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {q(vendor.db_table)} WHERE {q(vendor.pk.column)} = %s", [vendor_id])  # noqa: S608
+        if cursor.fetchone() is None:
+            raise UnknownVendor(vendor_id)
 
 
 def check(lat: float, lng: float, moment: datetime, vendor_id: int | None = None) -> dict:

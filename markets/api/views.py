@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,10 +15,13 @@ from rest_framework.response import Response
 
 from bureau import clock
 from bureau.api.idempotency import idempotent
+from bureau.api.throttling import FixedWindowThrottle
 from enforcement.filtersets import _moment
 from enforcement.models import Case
 from grids import maplayers
 from grids.api.views import _coordinates
+from grids.api.views import JSONOnlyNegotiation, _coordinates
+from grids.authentication import KeptTokenAuthentication
 from grids.models import GridCell, Street
 
 from .. import services, workflow
@@ -70,6 +74,13 @@ from .serializers import (
     ZoneCheckSerializer,
     ZoneWriteSerializer,
 )
+
+
+class CheckThrottle(FixedWindowThrottle):
+    """The configured rate for vendor checks, counted apart from the other endpoints; the fast path
+    (api/fast.py) counts in the same bucket."""
+
+    bucket = "markets.check"
 
 
 def _detail(serializer_class, obj, view, code=status.HTTP_200_OK):
@@ -126,7 +137,9 @@ class VendorZoneViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         responses={200: ZoneCheckSerializer},
     )
     @action(detail=False, methods=["get"], url_path="check", pagination_class=None, filterset_class=None,
-            filter_backends=[])
+            filter_backends=[], throttle_classes=[CheckThrottle],
+            authentication_classes=[KeptTokenAuthentication, SessionAuthentication],
+            content_negotiation_class=JSONOnlyNegotiation)
     def check(self, request):
         params = request.query_params
         lat, lng = _coordinates(params)

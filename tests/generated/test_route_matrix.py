@@ -241,6 +241,7 @@ RULES = {
     "GET api/v1/squads/": BUREAU_LEADER,
     "GET api/v1/squads/{pk}/": BUREAU_LEADER,
     "GET api/v1/vendor-zones/check/": FIELD,
+    "POST api/v1/vendor-zones/check/": BUREAU,  # the hot path hands it to the action: the zone writers pass, then 405
     "GET api/v1/vendors/": FIELD,
     "GET api/v1/vendors/{pk}/": FIELD,
     "GET cases/orders/": FIELD,

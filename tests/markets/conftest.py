@@ -91,9 +91,12 @@ def make_case(place, bureau_user):
 
 @pytest.fixture(autouse=True)
 def _fresh_zone_index():
-    """Each test builds the zone index from its own rows (rolled-back rows never reach the shared cache)."""
-    from markets import zoneindex
+    """Each test builds the zone and permit indexes from its own rows (rolled-back rows never reach the shared
+    cache)."""
+    from markets import permitindex, zoneindex
 
     zoneindex.reset()
+    permitindex.reset()
     yield
     zoneindex.reset()
+    permitindex.reset()
