@@ -19,7 +19,6 @@ from bureau.api.throttling import FixedWindowThrottle
 from enforcement.filtersets import _moment
 from enforcement.models import Case
 from grids import maplayers
-from grids.api.views import _coordinates
 from grids.api.views import JSONOnlyNegotiation, _coordinates
 from grids.authentication import KeptTokenAuthentication
 from grids.models import GridCell, Street
