@@ -212,17 +212,32 @@ def _scan():
 
 
 def _shop_point(street, n):
-    """A point in the street's first cell, a few metres apart per shop; None without cells."""
+    """The n-th shop's point: a cell's representative point, the street's cells taken evenly spread (so the
+    shops stand across the street on the map, each inside it); None without cells."""
+    points = _spread_points(street)
+    if not points:
+        return None, None, None
+    cell, lat, lng = points[n % len(points)]
+    return cell, lat, lng
+
+
+def _spread_points(street, count=12):
+    """Up to `count` cells spread evenly over the street's cells (by code), each with its representative point."""
     from shapely.geometry import shape
 
-    cell = street.cells.order_by("code").first()
-    if cell is None:
-        return None, None, None
-    try:
-        centre = shape(cell.geometry).representative_point()
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return cell, None, None
-    return cell, round(centre.y + n * 0.0004, 6), round(centre.x, 6)
+    cells = list(street.cells.order_by("code"))
+    if not cells:
+        return []
+    step = max(1, len(cells) // count)
+    points = []
+    for k in range(min(count, len(cells))):
+        cell = cells[(k * step + step // 2) % len(cells)]
+        try:
+            centre = shape(cell.geometry).representative_point()
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+        points.append((cell, round(centre.y, 6), round(centre.x, 6)))
+    return points
 
 
 def _shops(actor, rng, streets, quick, today):
@@ -267,18 +282,9 @@ def _shops(actor, rng, streets, quick, today):
 
 
 def _ad_points(street):
-    """Points for the street's ads: its first cells' representative points, so each is inside the district
-    (the n-th ad takes the n-th, round); empty without cells."""
-    from shapely.geometry import shape
-
-    points = []
-    for cell in street.cells.order_by("code")[:8]:
-        try:
-            centre = shape(cell.geometry).representative_point()
-        except (ValueError, TypeError, KeyError, AttributeError):
-            continue
-        points.append((round(centre.y, 6), round(centre.x, 6)))
-    return points
+    """Points for the street's ads: cells spread over the street (the n-th ad takes the n-th, round), each
+    inside the district, none shared with a shop; empty without cells."""
+    return [(lat, lng) for _cell, lat, lng in _spread_points(street, 24)[1::2]]
 
 
 def _ads(actor, rng, streets, today):
