@@ -170,6 +170,27 @@ def login(page, live_server_url, username, password):
     return page
 
 
+def serialised(app):
+    """The WSGI app, one request at a time: on in-memory SQLite every thread of a live server uses the test's one
+    connection, and two requests at once (a map page asks its layers in parallel) interleave their transactions
+    on it, leaving it outside autocommit for every test after. Each response is read whole inside the lock."""
+    lock = threading.Lock()
+
+    def app_one_at_a_time(environ, start_response):
+        with lock:
+            response = app(environ, start_response)
+            if getattr(response, "streaming", False):
+                return response
+            try:
+                return [b"".join(response)]
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+    return app_one_at_a_time
+
+
 class _CuttableServer(ThreadedWSGIServer):
     """A live server that, when stopped, also cuts its open keep-alive connections and waits for the threads
     serving them: stopping it must really cut the phone off, and leave no thread using the database."""
@@ -180,6 +201,10 @@ class _CuttableServer(ThreadedWSGIServer):
         self._open = set()
         self._handlers = set()
         self._lock = threading.Lock()
+
+    def set_app(self, application):
+        # sharing the test's in-memory SQLite connection: one request at a time (see `serialised`)
+        super().set_app(serialised(application) if self.connections_override else application)
 
     def process_request(self, request, client_address):
         handler = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)

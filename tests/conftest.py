@@ -53,7 +53,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def live_server(django_db_setup, live_server):
     """pytest-django's live server, made once the test database exists: on in-memory SQLite it then shares
     the test's connection. Made before (session fixtures come first), it would find no in-memory database to
-    share, and each of its threads would open a connection of its own, whose table locks fail queries at random."""
+    share, and each of its threads would open a connection of its own, whose table locks fail queries at random.
+    Sharing it, the server answers one request at a time (`tests.browser_support.serialised`)."""
+    from tests.browser_support import serialised
+
+    httpd = getattr(getattr(live_server, "thread", None), "httpd", None)
+    if httpd is not None and getattr(httpd, "connections_override", None):
+        httpd.set_app(serialised(httpd.get_app()))
     return live_server
 
 
