@@ -18,12 +18,12 @@ from bureau.spreadsheets import spreadsheet_row
 from grids.models import Street
 
 from .choices import SHOP_FLAG_CASES, AdKind, AdStatus, NoticeKind
+from .exports import XLSX
 from .filtersets import OutdoorAdFilterSet, ShopFilterSet
 from .models import MarketNotice, OutdoorAd, Shop
 from .permissions import can_read_markets
 from .querysets import ad_ratios, streets_in_scope
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 NOTICE_LIMIT = 20  # the ads page shows the user's latest expiry messages
 
