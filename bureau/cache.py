@@ -31,3 +31,29 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def get_and_count(keys: list[str], counter: str, timeout: int) -> tuple[list, int]:
+    """The values under `keys` (None where missing) and the counter `counter` after adding one (its expiry set
+    to `timeout` seconds when this made it), in one round trip on Redis: the API's fast lane reads the auth
+    generation and a cached document and counts the throttle's window together. Other caches: one call each."""
+    from django.core.cache import cache
+
+    backend = getattr(cache, "_cache", None)
+    if isinstance(backend, RedisCacheClient):
+        client = backend.get_client(counter, write=True)
+        raw = [cache.make_and_validate_key(key) for key in keys]
+        raw_counter = cache.make_and_validate_key(counter)
+        pipe = client.pipeline(transaction=False)
+        for key in raw:
+            pipe.get(key)
+        pipe.incr(raw_counter)
+        *values, count = pipe.execute()
+        if count == 1:
+            client.expire(raw_counter, timeout)
+        loads = backend._serializer.loads
+        return [None if value is None else loads(value) for value in values], count
+    from bureau.api.throttling import count_in_window
+
+    found = cache.get_many(keys)
+    return [found.get(key) for key in keys], count_in_window(counter, timeout)

@@ -60,13 +60,29 @@ class CachedCountPaginator(Paginator):
     def count(self):
         if not self.count_key:
             return self._exact_count()
-        key = f"enforcement:cases:count:{cache.get(VERSION_KEY) or 0}:{self.count_key}"
-        value = cache.get(key)
+        key = count_cache_key(self.count_key)
+        found = cache.get_many([VERSION_KEY, key])
+        value = fresh_count(found.get(VERSION_KEY), found.get(key))
         if value is None:
             value = self._exact_count()
-            if value >= CACHE_FROM:
-                cache.set(key, value, COUNT_TTL)
+            keep_count(self.count_key, found.get(VERSION_KEY), value)
         return value
+
+
+def count_cache_key(scope_key: str) -> str:
+    return f"enforcement:cases:count:{scope_key}"
+
+
+def fresh_count(version, entry) -> int | None:
+    """The count kept in `entry` if it was counted at the cases' current `version` (no write since)."""
+    if entry is None or not isinstance(entry, tuple) or entry[0] != (version or 0):
+        return None
+    return entry[1]
+
+
+def keep_count(scope_key: str, version, value: int) -> None:
+    if value >= CACHE_FROM:
+        cache.set(count_cache_key(scope_key), (version or 0, value), COUNT_TTL)
 
 
 class CasePagination(StandardPagination):

@@ -52,18 +52,26 @@ class FixedWindowThrottle(BaseThrottle):
 
     bucket = "api"
 
-    def allow_request(self, request, view):
+    def window(self, request):
+        """(the counter's cache key, the number allowed, the window's seconds) for this request's client now, or
+        None when no rate is configured. Sets `wait_seconds` for `wait()`."""
         user = getattr(request, "user", None)
         scope = "user" if user is not None and user.is_authenticated else "anon"
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
         if not rate:
-            return True
+            return None
         number, seconds = parse_rate(rate)
         ident = user.pk if scope == "user" else self.get_ident(request)
         now = time.time()
         window = int(now // seconds)
         self.wait_seconds = (window + 1) * seconds - now
-        key = f"throttle:fw:{self.bucket}:{scope}:{ident}:{seconds}:{window}"
+        return f"throttle:fw:{self.bucket}:{scope}:{ident}:{seconds}:{window}", number, seconds
+
+    def allow_request(self, request, view):
+        found = self.window(request)
+        if found is None:
+            return True
+        key, number, seconds = found
         return count_in_window(key, seconds + 1) <= number
 
     def wait(self):

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "figures",
 ]
 
+# The API's fast lane (bureau/fastlane.py); False sends every request through the middleware chain and DRF.
+API_FAST_LANE = env.bool("API_FAST_LANE", default=True)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The headers every response carries, outermost so they are on the health check's answer too.
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     "bureau.middleware.PermissionsPolicyMiddleware",
     # /healthz answered here, before sessions, locale, CSRF, authentication and URL resolution (half its cost).
     "bureau.middleware.HealthCheckMiddleware",
+    # A token client's hottest reads (locate, rankings, a case, a page of cases) answered here when all is in
+    # order; anything else takes the chain below (bureau/fastlane.py).
+    "bureau.fastlane.FastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bureau.middleware.BureauLocaleMiddleware",

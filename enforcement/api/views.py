@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from bureau import clock
 from bureau.api.exceptions import conflict_response
 from bureau.api.idempotency import idempotent
+from bureau.api.throttling import FixedWindowThrottle
 
 from .. import services
 from ..choices import OPEN_STATUSES, CaseAction, CaseStatus, OrderStatus, PenaltyAction, PenaltyStatus
@@ -96,6 +97,13 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
+class CasesThrottle(FixedWindowThrottle):
+    """The configured rates for the case endpoints, counted in fixed windows (one increment a request, which
+    the fast lane's round trip to the cache includes: enforcement/api/fast.py)."""
+
+    bucket = "cases"
+
+
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Cases in the caller's scope (404 outside it). No PATCH: status changes only through transitions."""
 
@@ -104,6 +112,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = CaseFilterSet
     filter_backends = [DjangoFilterBackend]
     pagination_class = CasePagination
+    throttle_classes = [CasesThrottle]
 
     def get_queryset(self):
         qs = Case.objects.visible_to(self.request.user).for_list()

@@ -51,9 +51,10 @@ def api(api_user):
 
 
 @pytest.fixture
-def drf_only(monkeypatch):
-    """Turns the cached answer off: every request goes through DRF."""
+def drf_only(monkeypatch, settings):
+    """Turns the cached answers off (the API's fast lane and the view's own): every request goes through DRF."""
     def off():
+        settings.API_FAST_LANE = False
         monkeypatch.setattr(_PublishedDocumentView, "answer_from_cache", lambda self, request, **kwargs: None)
     return off
 

@@ -1,0 +1,52 @@
+"""Prepared statements (bureau/prepared.py): compiled once, run with the caller's values and the time of the
+call, and refused when the SQL depends on a value in any other way."""
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from bureau import clock
+from bureau.prepared import Prepared
+
+pytestmark = pytest.mark.django_db
+
+
+def _scoped(shape, *, user, pk):
+    from bureau.accounts.models import User
+    from enforcement.models import Case
+
+    viewer = User(pk=user, role=shape[1], is_active=True)
+    return Case.objects.visible_to(viewer).filter(pk=pk).values("pk", "street__code")
+
+
+def test_a_prepared_query_puts_the_callers_values_and_the_time_where_they_stand(place_cases):
+    place, case = place_cases
+    prepared = Prepared(_scoped, ("user", "pk"))
+    shape = ("scoped", "leader")
+    # the leader of A sees A's case, the leader of B does not: the user's id is a parameter of the one statement
+    assert prepared.rows(shape, user=place["leader_a"].pk, pk=case.pk) == [{"pk": case.pk, "street__code": "001"}]
+    assert prepared.rows(shape, user=place["leader_b"].pk, pk=case.pk) == []
+    # the assignments in force are read at the time of the call, not the time of compiling
+    with clock.frozen(clock.now() - timedelta(days=3650)):
+        assert prepared.rows(shape, user=place["leader_a"].pk, pk=case.pk) == []
+    assert prepared.count(shape, user=place["leader_a"].pk, pk=case.pk) == 1
+    assert len(prepared._shapes) == 1  # compiled once
+
+
+def test_a_query_depending_on_a_value_it_was_not_told_of_is_refused(place_cases):
+    from enforcement.models import Case
+
+    def derived(shape, *, pk):  # a date computed from now: it would be served stale
+        return Case.objects.filter(pk=pk, reported_at__gte=clock.now() - timedelta(days=1)).values("pk")
+
+    def read_while_building(shape, *, pk):  # a value looked up while building: it would be kept forever
+        return Case.objects.filter(number__gte=str(pk)).values("pk")
+
+    for build in (derived, read_while_building):
+        with pytest.raises(ImproperlyConfigured):
+            Prepared(build, ("pk",)).rows(("x",), pk=place_cases[1].pk)
+
+
+@pytest.fixture
+def place_cases(place, report):
+    return place, report(cell="a1")
