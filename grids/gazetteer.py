@@ -12,8 +12,14 @@ of the point's grid cell: "古南路 128 号附近, 古南社区". With no road 
 the road. The address is stored on the case as data, in the district's own language, so it is not
 translated.
 
-The tables are small (a district has some hundred road segments and places), so each call reads them;
-nothing is cached that could go stale after an edit in the admin.
+`describe_point` runs for every case reported and every patrol finding, so its road segments are kept in
+each process: their lines parsed once, in an STRtree, in a fixed order (the segments' own: street code, name,
+then pk; of two segments equally near, the first wins). It is a `bureau.shared_version.VersionedIndex`: a save
+or delete of a segment (grids/signals.py) marks it stale in the writing process at once and publishes a new
+version in the shared cache when the transaction commits; every other process sees the version move within a
+second and rebuilds. A write that sends no signal (a bulk write) calls `invalidate()` itself. A lookup with
+the index warm asks the database nothing. The forward direction (`locate_address`) reads its tables at each
+call: they are small and it runs only for addresses typed in.
 """
 from __future__ import annotations
 
@@ -22,11 +28,16 @@ from dataclasses import dataclass
 
 import shapely
 
+from bureau.shared_version import VersionedIndex
+
 from .models import Community, NamedPlace, RoadSegment, Street
 
 # How far a road may be from a point to name it (degrees; about 200 m at the district's latitude).
 NEAR_DEGREES = 0.002
 _SPACES = re.compile(r"\s+")
+ROADS_VERSION_KEY = "grids:road-index-version"
+# How stale another process's edit of a road segment may leave this process's answer (one cache read at most).
+CHECK_INTERVAL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -142,21 +153,54 @@ def _first_cell_point(**filters):
     return _centroid(cell.geometry) if cell else None
 
 
-def nearest_road(lat: float, lng: float):
-    """(segment, house number or None, distance in degrees) of the road nearest the point, or None."""
-    point = shapely.Point(lng, lat)
-    best = None
-    for segment in RoadSegment.objects.only("id", "name", "road", "line", "number_from", "number_to"):
+@dataclass(frozen=True)
+class _Roads:
+    segments: list  # RoadSegment instances (the fields nearest_road reads), aligned with `lines`
+    lines: list
+    tree: shapely.STRtree | None
+
+
+def _build_roads() -> _Roads:
+    segments, lines = [], []
+    rows = (RoadSegment.objects.only("id", "name", "road", "line", "number_from", "number_to")
+            .order_by("street__code", "name", "pk"))  # the model's ordering, and the pk between equals
+    for segment in rows:
         line = _line(segment)
-        if line is None:
-            continue
-        distance = line.distance(point)
-        if distance <= NEAR_DEGREES and (best is None or distance < best[2]):
-            best = (segment, line, distance)
-    if best is None:
+        if line is not None:  # a segment without a usable line names no point
+            segments.append(segment)
+            lines.append(line)
+    return _Roads(segments, lines, shapely.STRtree(lines) if lines else None)
+
+
+_roads = VersionedIndex(ROADS_VERSION_KEY, "road index", _build_roads, check_interval=CHECK_INTERVAL_SECONDS)
+
+
+def invalidate() -> None:
+    """Road segments changed: rebuild here at the next lookup, and everywhere once the transaction commits."""
+    _roads.invalidate()
+
+
+def reset() -> None:
+    """Forget the road index in this process (tests)."""
+    _roads.reset()
+
+
+def nearest_road(lat: float, lng: float):
+    """(segment, house number or None, distance in degrees) of the road nearest the point, or None.
+
+    The segment is shared by every caller in this process (it comes from the index): read it, do not modify it.
+    """
+    roads = _roads.current()
+    if roads.tree is None:
         return None
-    segment, line, distance = best
-    return segment, _number_at(segment, line, line.project(point, normalized=True)), distance
+    point = shapely.Point(lng, lat)
+    # every segment at the smallest distance, if it is within NEAR_DEGREES; of those, the first in the order
+    hits = roads.tree.query_nearest(point, max_distance=NEAR_DEGREES, all_matches=True)
+    if len(hits) == 0:
+        return None
+    i = int(hits.min())
+    segment, line = roads.segments[i], roads.lines[i]
+    return segment, _number_at(segment, line, line.project(point, normalized=True)), line.distance(point)
 
 
 def describe_point(lat: float, lng: float, *, cell=None) -> str:

@@ -187,6 +187,16 @@ def _fresh_calendar_snapshot():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_road_index():
+    """Each test's gazetteer builds its road index from the test's own segments: a transactional test's flush
+    sends no signal, and statement counts must not depend on which test ran before."""
+    from grids import gazetteer
+
+    gazetteer.reset()
+    yield
+
+
 def make_user(username, role, **extra):
     from bureau.accounts.models import User
 

@@ -399,7 +399,7 @@ def test_revisions_are_append_only(place, two_reports, leader_client):
 def test_filing_runs_a_pinned_number_of_statements(reference_data, place, leader_client, frozen_now,
                                                    django_assert_num_queries):
     # given a report with one finding settled on the spot and one open, each with a photo, after a first filing
-    # (the cell index and the road segments' parse are then warm, as in a running server)
+    # (the cell index and the gazetteer's road index are then warm, as in a running server)
     body = report_body(place)
     for finding in body["findings"]:
         finding["photos"] = [_jpeg()]
@@ -407,17 +407,18 @@ def test_filing_runs_a_pinned_number_of_statements(reference_data, place, leader
 
     # when it is filed, then: the leader's streets, the cells, the count fields, the report, its cells, the
     # findings' categories (one query for all), the district approvals in force during the patrol (one read for
-    # all findings); per finding, inside its savepoint (2): the scope check, the road
-    # segments, the number (one upsert), the case, its event, its photo, its audit entry (a settled one: its
-    # closing and closing event too); the findings, the report's audit entry; the transaction's BEGIN and COMMIT;
-    # and the answer's three reads. (65 before: the number's counter in three statements, its uniqueness and each
-    # CHECK constraint validated by a query each, every event's seq read back, the leader's streets read thrice.)
-    with django_assert_num_queries(34):
+    # all findings); per finding, inside its savepoint (2): the scope check, the number (one upsert), the case,
+    # its event, its photo, its audit entry (a settled one: its closing and closing event too); the findings, the
+    # report's audit entry; the transaction's BEGIN and COMMIT; and the answer's three reads. (65 before: the
+    # number's counter in three statements, its uniqueness and each CHECK constraint validated by a query each,
+    # every event's seq read back, the leader's streets read thrice; 34 while each finding's address read every
+    # road segment, before the gazetteer kept them in memory.)
+    with django_assert_num_queries(32):
         response = leader_client.post(URL, body, format="json")
     assert response.status_code == 201, response.json()
 
-    # and each more finding costs its own statements only (9: no lookup is repeated per finding)
+    # and each more finding costs its own statements only (8: no lookup is repeated per finding)
     body["findings"].append({**body["findings"][1], "description": "又一处暴露垃圾"})
     body["summary"] = "三项发现"
-    with django_assert_num_queries(34 + 9):
+    with django_assert_num_queries(32 + 8):
         assert leader_client.post(URL, body, format="json").status_code == 201
