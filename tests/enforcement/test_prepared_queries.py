@@ -50,3 +50,52 @@ def test_a_query_depending_on_a_value_it_was_not_told_of_is_refused(place_cases)
 @pytest.fixture
 def place_cases(place, report):
     return place, report(cell="a1")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_statement_is_prepared_once_per_connection_and_survives_losing_it(place_cases):
+    from django.db import connection
+
+    place, case = place_cases
+    prepared = Prepared(_scoped, ("user", "pk"))
+    shape = ("scoped", "leader")
+    expected = [{"pk": case.pk, "street__code": "001"}]
+
+    def statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'bureau_prepared_%%'")
+            return [row[0] for row in cursor.fetchall()]
+
+    # outside a transaction, with a kept connection: prepared on the server once, then executed
+    assert not connection.in_atomic_block
+    assert prepared.rows(shape, user=place["leader_a"].pk, pk=case.pk) == expected
+    assert prepared.rows(shape, user=place["leader_b"].pk, pk=case.pk) == []
+    assert len(statements()) == 1
+    # a statement gone behind its back (a pooler, a schema change): the rows come all the same
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert prepared.rows(shape, user=place["leader_a"].pk, pk=case.pk) == expected
+    assert prepared.rows(shape, user=place["leader_a"].pk, pk=case.pk) == expected
+    assert len(statements()) == 1
+    # a new connection prepares it again
+    connection.close()
+    assert prepared.rows(shape, user=place["leader_a"].pk, pk=case.pk) == expected
+    assert len(statements()) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_pooler_nothing_is_prepared_on_the_server(place_cases, settings):
+    from django.db import connection
+
+    place, case = place_cases
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        prepared = Prepared(_scoped, ("user", "pk"))
+        assert prepared.rows(("scoped", "leader"), user=place["leader_a"].pk, pk=case.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
