@@ -60,8 +60,9 @@ class Prepared:
     """`build(**stand_ins)` returns a `.values()` queryset whose varying values are the named integers
     (`params`); `rows(shape, **values)` runs the shape's SQL with `values` (and `clock.now()`) put in."""
 
-    def __init__(self, build, params: tuple[str, ...], texts: tuple[str, ...] = ()):
+    def __init__(self, build, params: tuple[str, ...], texts: tuple[str, ...] = (), max_shapes: int = 256):
         self.build = build
+        self.max_shapes = max_shapes  # beyond it (deep pages in every size) a shape is compiled for its call only
         self.params = params
         self.texts = texts  # the named values that are strings (the others are integers)
         self._shapes = {}
@@ -113,11 +114,15 @@ class Prepared:
             with self._lock:
                 entry = self._shapes.get(shape)
                 if entry is None:
-                    entry = self._shapes[shape] = self._prepare(shape, build_args)
+                    entry = self._prepare(shape, build_args)
+                    if len(self._shapes) >= self.max_shapes:
+                        return (*entry[:-1], None)  # not kept, so not prepared on the server either
+                    self._shapes[shape] = entry
         return entry
 
-    def _params(self, shape, build_args, values) -> list:
-        alias, _compiler, _sql, params, slots, _columns, _statement = self._entry(shape, build_args)
+    @staticmethod
+    def _params(entry, values) -> list:
+        alias, _compiler, _sql, params, slots, _columns, _statement = entry
         params = list(params)
         now = None
         for i, name in slots:
@@ -132,9 +137,10 @@ class Prepared:
     def rows(self, shape, *build_args, **values) -> list[dict]:
         """The rows of `shape` for `values`. `shape` must name everything the SQL's form depends on (the
         caller's role, the filters present, the page); `build_args` are handed to `build` with it."""
-        alias, compiler, sql, _params, _slots, columns, statement = self._entry(shape, build_args)
+        entry = self._entry(shape, build_args)
+        alias, compiler, sql, _params, _slots, columns, statement = entry
         connection = connections[alias]
-        params = self._params(shape, build_args, values)
+        params = self._params(entry, values)
         with connection.cursor() as cursor:
             # Outside a transaction only: a failed EXECUTE (a statement gone with a schema change or a
             # pooler) then spoils nothing, and the statement is run as text instead.
@@ -153,10 +159,11 @@ class Prepared:
     def count(self, shape, *build_args, **values) -> int:
         """How many rows `shape` has for `values` (its SQL counted as a subquery, as `QuerySet.count()` does
         for a sliced or distinct query)."""
-        alias, _compiler, sql = self._entry(shape, build_args)[:3]
+        entry = self._entry(shape, build_args)
+        alias, _compiler, sql = entry[:3]
         counted = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608 - the ORM's SQL, its values as parameters
         with connections[alias].cursor() as cursor:
-            cursor.execute(counted, self._params(shape, build_args, values))
+            cursor.execute(counted, self._params(entry, values))
             return cursor.fetchone()[0]
 
     def forget(self):

@@ -99,3 +99,16 @@ def test_behind_a_pooler_nothing_is_prepared_on_the_server(place_cases, settings
             assert cursor.fetchone()[0] == 0
     finally:
         connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+
+
+def test_shapes_beyond_the_limit_are_compiled_for_their_call_only(place_cases):
+    place, case = place_cases
+
+    def page(shape, *, pk):
+        from enforcement.models import Case
+
+        return Case.objects.filter(pk__gte=pk).order_by("pk").values("pk")[shape[1]:shape[1] + 1]
+
+    prepared = Prepared(page, ("pk",), max_shapes=2)
+    assert [prepared.rows(("page", offset), pk=case.pk) for offset in range(4)] == [[{"pk": case.pk}], [], [], []]
+    assert len(prepared._shapes) == 2  # a client walking every page does not grow the process
