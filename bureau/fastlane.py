@@ -36,11 +36,12 @@ ROUTES = [
 class Caller:
     """A token client the lane may answer: its user and the auth generation its token was kept under."""
 
-    __slots__ = ("user", "generation")
+    __slots__ = ("user", "generation", "key")
 
-    def __init__(self, user, generation):
+    def __init__(self, user, generation, key):
         self.user = user
         self.generation = generation
+        self.key = key
 
 
 def caller(request) -> Caller | None:
@@ -67,7 +68,7 @@ def caller(request) -> Caller | None:
     if not user.is_active:
         return None
     request.user = user  # as the API's authentication leaves it
-    return Caller(user, generation)
+    return Caller(user, generation, parts[1])
 
 
 def cached_and_allowed(request, call: Caller, throttle, keys=()) -> list | None:
@@ -87,7 +88,14 @@ def cached_and_allowed(request, call: Caller, throttle, keys=()) -> list | None:
     else:
         key, number, seconds = window
         values, count = get_and_count([GENERATION_KEY, *keys], key, seconds + 1)
-    if values[0] != call.generation or count > number:
+    if values[0] != call.generation:
+        # Moved on (a deactivation, a deleted token, a flushed cache): this process forgets the token, so its
+        # next request is authenticated afresh and kept under the generation now published.
+        from grids.authentication import forget_token
+
+        forget_token(call.key)
+        return None
+    if count > number:
         return None
     return values[1:]
 

@@ -83,6 +83,16 @@ def forget():
 
 
 
+def forget_token(key):
+    """Drop one token this process keeps (the fast lane found the shared generation moved on)."""
+    try:
+        digest = token_digest(key)
+    except AuthenticationFailed:
+        return
+    with _lock:
+        _kept.pop(digest, None)
+
+
 def kept(key):
     """(user, the auth generation it was kept under) for a token this process keeps and that has not expired,
     without asking the cache: the API's fast lane checks the generation in its own round trip

@@ -156,3 +156,42 @@ def test_the_point_lookup_has_no_query(city, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}")
     assert response.status_code == 200
+
+
+def test_the_fast_lanes_statements_read_no_big_table_whole_even_as_generic_plans(city):
+    """The case lane's statements (enforcement/api/fast.py) are prepared on the server, where PostgreSQL may
+    switch to a generic plan, made without the parameters' values, after five runs: that plan must not read a
+    big table whole either."""
+    from rest_framework.test import APIClient
+
+    from bureau.accounts.services import token_issue
+    from enforcement.api import fast
+    from grids.models import Street
+
+    street = city["street"]
+    for user in (city["bureau"], city["leader"]):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+        for url in (f"/api/v1/cases/{city['case']}/", f"/api/v1/cases/?street={street}", "/api/v1/cases/?page=2"):
+            cache.clear()
+            assert client.get(url).status_code == 200, url  # the token kept afresh, the count kept
+            assert client.get(url).status_code == 200, url  # answered in the lane
+    values = {"user": city["leader"].pk, "pk": city["case"], "street": Street.objects.get(code=street).pk,
+              "code": street}
+    statements = [entry for prepared in (fast._case_rows, fast._history, fast._photos, fast._street_ids)
+                  for entry in prepared._shapes.values()]
+    assert len(statements) >= 7  # a case and two pages for each of two roles, the history, photos, street
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        for n, entry in enumerate(statements):
+            name, types, text = entry[-1]
+            params = list(entry[3])
+            for i, slot in entry[4]:
+                params[i] = values[slot] if isinstance(slot, str) else params[i]
+            cursor.execute(f"PREPARE plan_check_{n} ({types}) AS {text}")
+            cursor.execute(f"EXPLAIN EXECUTE plan_check_{n} ({', '.join(['%s'] * len(params))})", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            found += [(table, text, plan) for table in SEQ_SCAN.findall(plan) if table in CITY]
+            cursor.execute(f"DEALLOCATE plan_check_{n}")
+    assert not found, "\n\n".join(f"Seq Scan on {table}\n{sql}\n{plan}" for table, sql, plan in found)

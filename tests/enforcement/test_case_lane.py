@@ -172,3 +172,18 @@ def test_the_lane_counts_in_the_viewsets_throttle(settings, place, cases, bureau
 
     # then they spend one budget
     assert statuses == [200, 200, 200, 429]
+
+
+def test_after_the_cache_is_flushed_the_lane_takes_the_token_afresh(place, cases, bureau_user, monkeypatch):
+    client = token_client(bureau_user)
+    url = f"{LIST}{cases['named']}/"
+    assert client.get(url).status_code == 200
+    cache.clear()  # the shared auth generation gone: what this process kept no longer holds
+    assert client.get(url).status_code == 200  # answered by the viewset, the token forgotten here
+
+    def no_drf(self, request, *args, **kwargs):
+        raise AssertionError("DRF's request handling ran")
+
+    client.get(url)  # authenticated afresh and kept under the generation now published
+    monkeypatch.setattr(APIView, "initial", no_drf)
+    assert client.get(url).status_code == 200
