@@ -6,13 +6,14 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench worker-check messages clean help backup restore
+.PHONY: run test lint bench bench-http worker-check messages clean help backup restore
 
 help:
 	@echo "make run    - serve the demo at http://127.0.0.1:$(PORT)/ (SQLite, embedded broker, no services)"
 	@echo "make test   - run the tests (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff and the migrations check"
 	@echo "make bench  - benchmarks (see bench/RESULTS.md)"
+	@echo "make bench-http - the HTTP path under load (gunicorn + wrk; see bench/RESULTS.md)"
 	@echo "make backup - back up the database and photos to var/backups/ (BACKUP=folder for another)"
 	@echo "make restore BACKUP=folder - replace the database and photos with a backup's"
 
@@ -50,6 +51,10 @@ worker-check: $(VENV)/.installed-dev
 BENCHES = $(shell grep -l '__name__ == "__main__"' bench/*.py 2>/dev/null | grep -v -e 'bench/generate.py' -e 'bench/soak.py')
 bench: $(VENV)/.installed-dev
 	@set -e; for script in $(BENCHES); do echo "== $$script"; $(PY) $$script; done
+
+# The HTTP path under load (needs PostgreSQL and wrk; generates its 600,000 cases once).
+bench-http: $(VENV)/.installed-dev
+	$(PY) bench/http_load.py $(BENCH_ARGS)
 
 # Refresh the English catalog (needs GNU gettext; the compiled .mo is committed for users' machines).
 messages: $(VENV)/.installed-dev
