@@ -419,8 +419,32 @@ def main(argv=None):
              years=args.years)
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names when it does not exist yet (a fresh machine's first bench)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    import psycopg2
+    from psycopg2 import sql
+
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                print(f"generate: created database {name}", flush=True)
+    finally:
+        admin.close()
+
+
 def setup_django(url: str):
-    """Django with `url` as the default database (the bench runs against its own database)."""
+    """Django with `url` as the default database (the bench runs against its own database, created if missing)."""
+    ensure_database(url)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bureau.settings.test")
