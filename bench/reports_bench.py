@@ -157,9 +157,9 @@ def compile_vs_floor(kind, period, rollback=False):
     return statistics.median(compile_times), floor_s, equal
 
 
-def _subprocess_json(args):
+def _subprocess_json(args, timeout=600):
     out = subprocess.run([sys.executable, str(HERE / "reports_bench.py"), *args], capture_output=True, text=True,
-                         env=os.environ.copy(), timeout=600)
+                         env=os.environ.copy(), timeout=timeout)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -306,7 +306,7 @@ def main(argv=None):
     mach = machine()
     print(f"machine: {mach}", flush=True)
     if args.only == "backfill":
-        print(f"  backfill: {_subprocess_json(['--child', 'backfill', '--url', args.url])}", flush=True)
+        print(f"  backfill: {_subprocess_json(['--child', 'backfill', '--url', args.url], timeout=1800)}", flush=True)
         return
 
     last_week, last_month = last_finished(WEEK), last_finished(MONTH)
@@ -330,7 +330,7 @@ def main(argv=None):
             print(f"  {row[0]}: {row[1]}, SQL floor {row[2]}, {row[3]}, same indicators: {row[4]}", flush=True)
         return
 
-    backfill = _subprocess_json(["--child", "backfill", "--url", args.url])
+    backfill = _subprocess_json(["--child", "backfill", "--url", args.url], timeout=1800)  # ten years: minutes
     print(f"  backfill: {backfill}", flush=True)
     rows.append(("three-year backfill (every week and month)", f"{backfill['seconds']:.1f} s", "",
                  f"target < 60 s; peak RSS {backfill['maxrss_mb']:.0f} MB (target < 300 MB)",
