@@ -8,7 +8,10 @@ Measures, on the same rows (street + status, newest first, 50 a page):
     pagination with its count, serializer, JSON rendering), called in-process with a RequestFactory;
   - `bare`: a plain Django view returning `list(qs.values(...)[:50])` of the same columns as JsonResponse.
 Both skip the middleware alike. Prints requests/second, the ratio (target >= 0.5), and the query count of
-the API for page sizes 1 and 50 (must be equal). Uses its own database (default `bench_h3`), filled by the
+the API for page sizes 1 and 50 (must be equal).
+Then the case detail the same way: GET /api/v1/cases/<id>/ (the busiest street's newest closed case not handled on the spot; DRF auth,
+serializer with its history and available actions) against a bare view returning the same case's `.values()`
+row and its events' `.values()` as JSON. Reads only: it can run on a database someone else benchmarks. Uses its own database (default `bench_h3`), filled by the
 shared generator bench/generate.py when it holds fewer than 600,000 cases (or with --generate).
 """
 import argparse
@@ -64,7 +67,7 @@ def main(argv=None):
 
     from bureau.accounts.models import User
     from enforcement.api.views import CaseViewSet
-    from enforcement.models import Case
+    from enforcement.models import Case, CaseEvent
     from enforcement.pagination import bump
     from grids.models import Street
 
@@ -113,6 +116,32 @@ def main(argv=None):
             f"page_size=1: {counts[1]}, page_size=50: {counts[50]}; api {api_rate:.0f} req/s (median {api_ms:.2f} ms), "
             f"bare .values() {bare_rate:.0f} req/s (median {bare_ms:.2f} ms), ratio {api_rate / bare_rate:.2f}"
         )
+    detail_view = CaseViewSet.as_view({"get": "retrieve"})
+    case = Case.objects.filter(street_id=street.pk, status="closed", self_handled=False).order_by("-reported_at", "-id").first()
+
+    def api_detail():
+        request = factory.get(f"/api/v1/cases/{case.pk}/")
+        force_authenticate(request, user=user)
+        response = detail_view(request, pk=case.pk)
+        response.render()
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def bare_detail():
+        row = Case.objects.filter(pk=case.pk).values(*FIELDS).get()
+        events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("seq").values(
+            "seq", "action", "from_status", "to_status", "recorded_at", "note", "due_at", "handling_due_at",
+            "actor__username", "actor__first_name"))
+        return JsonResponse({**row, "history": events}).content
+
+    with CaptureQueriesContext(connection) as detail_queries:
+        api_detail()
+    (api_rate, api_ms), (bare_rate, bare_ms) = rates([api_detail, bare_detail], args.seconds)
+    lines.append(
+        f"detail of case {case.number} ({case.events.count()} events): {len(detail_queries)} queries; api {api_rate:.0f} "
+        f"req/s (median {api_ms:.2f} ms), bare .values() {bare_rate:.0f} req/s (median {bare_ms:.2f} ms), "
+        f"ratio {api_rate / bare_rate:.2f}"
+    )
     print("\n".join(lines))
     return lines
 

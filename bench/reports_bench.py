@@ -2,10 +2,16 @@
 peak memory, and rankings GET / 304 throughput against a bare function view.
 
     python bench/reports_bench.py [--url postgres://postgres@127.0.0.1:5432/bench] [--regenerate]
+        [--only compile|backfill] [--rollback] [--no-write]
 
 Runs on its own PostgreSQL database (default `bench`, created with `createdb -h 127.0.0.1 -U postgres bench`),
 generating the dataset there first if it is missing (bench/generate.py). Prints the figures and writes them
-into bench/RESULTS.md between the `reports` markers.
+into bench/RESULTS.md between the `reports` markers (not with --only or --no-write).
+
+--only compile: the compiles against the SQL floor alone; --only backfill: the backfill alone (in its own process).
+--rollback: each compile runs inside a transaction that is rolled back, so a database someone else benchmarks
+(its published rankings and bulletins) is left as it was; the compile's own statements are the same, its commit
+is a savepoint release.
 """
 import argparse
 import json
@@ -116,9 +122,16 @@ def ensure_dataset(regenerate):
     return f"present ({have} cases)"
 
 
-def compile_vs_floor(kind, period):
-    """(compile seconds, floor seconds, indicators equal?) — median of three; the compile publishes each time."""
-    from django.db import connection
+def compile_vs_floor(kind, period, rollback=False):
+    """(compile seconds, floor seconds, indicators equal?) — median of three; the compile publishes each time
+    (inside a transaction rolled back at the end with `rollback`)."""
+    from django.db import connection, transaction
+
+    if rollback:
+        with transaction.atomic():
+            result = compile_vs_floor(kind, period)
+            transaction.set_rollback(True)
+        return result
 
     from bench.reports_floor import floor_indicators
     from inspections.models import Bulletin, Ranking
@@ -144,9 +157,9 @@ def compile_vs_floor(kind, period):
     return statistics.median(compile_times), floor_s, equal
 
 
-def _subprocess_json(args):
+def _subprocess_json(args, timeout=600):
     out = subprocess.run([sys.executable, str(HERE / "reports_bench.py"), *args], capture_output=True, text=True,
-                         env=os.environ.copy(), timeout=600)
+                         env=os.environ.copy(), timeout=timeout)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -275,6 +288,9 @@ def main(argv=None):
     parser.add_argument("--child", choices=["backfill", "job"])
     parser.add_argument("--kind")
     parser.add_argument("--period")
+    parser.add_argument("--only", choices=["compile", "backfill"])
+    parser.add_argument("--rollback", action="store_true", help="roll each compile back (leave the database as it was)")
+    parser.add_argument("--no-write", action="store_true", help="print the figures, leave bench/RESULTS.md alone")
     args = parser.parse_args(argv)
     if args.child == "backfill":
         return child_backfill(args.url)
@@ -289,6 +305,9 @@ def main(argv=None):
     print(f"dataset: {dataset}", flush=True)
     mach = machine()
     print(f"machine: {mach}", flush=True)
+    if args.only == "backfill":
+        print(f"  backfill: {_subprocess_json(['--child', 'backfill', '--url', args.url], timeout=1800)}", flush=True)
+        return
 
     last_week, last_month = last_finished(WEEK), last_finished(MONTH)
     weeks = [last_week.previous(), last_week.previous().previous().previous().previous()]
@@ -297,7 +316,7 @@ def main(argv=None):
     for kind, periods in ((WEEK, weeks), (MONTH, months)):
         compile_times, floor_times, equal = [], [], True
         for period in periods:
-            c, f, eq = compile_vs_floor(kind, period)
+            c, f, eq = compile_vs_floor(kind, period, rollback=args.rollback)
             compile_times.append(c)
             floor_times.append(f)
             equal &= eq
@@ -306,8 +325,12 @@ def main(argv=None):
         c, f = statistics.median(compile_times), statistics.median(floor_times)
         rows.append((f"{kind}ly compile (publish, {len(periods)} periods, median)", f"{c * 1000:.0f} ms",
                      f"{f * 1000:.0f} ms", f"{c / f:.2f}× (target ≤ 2×)", "yes" if equal else "NO"))
+    if args.only == "compile":
+        for row in rows:
+            print(f"  {row[0]}: {row[1]}, SQL floor {row[2]}, {row[3]}, same indicators: {row[4]}", flush=True)
+        return
 
-    backfill = _subprocess_json(["--child", "backfill", "--url", args.url])
+    backfill = _subprocess_json(["--child", "backfill", "--url", args.url], timeout=1800)  # ten years: minutes
     print(f"  backfill: {backfill}", flush=True)
     rows.append(("three-year backfill (every week and month)", f"{backfill['seconds']:.1f} s", "",
                  f"target < 60 s; peak RSS {backfill['maxrss_mb']:.0f} MB (target < 300 MB)",
@@ -354,7 +377,8 @@ def main(argv=None):
         "about 110 s on this machine and is done once.",
     ]
     print("\n".join(lines), flush=True)
-    write_results(lines)
+    if not args.no_write:
+        write_results(lines)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ rates, bulletin items (of the ISO weeks ending in the period, each as of its own
 It writes nothing and skips everything around the numbers (schemes, scores, comparing, publishing), so it
 is the least any implementation on this database must spend.
 """
+from decimal import ROUND_HALF_UP, Decimal
+
 FLOOR_SQL = """
 WITH cand AS (
     SELECT e.case_id FROM enforcement_caseevent e
@@ -131,6 +133,7 @@ def floor_indicators(cursor, period) -> dict:
     for row in cursor.fetchall():
         values = dict(zip(COLUMNS, row[1:], strict=True))
         for key in ("close_rate", "on_time_close_rate", "rework_rate", "extension_rate", "patrol_coverage"):
-            values[key] = round(float(values[key]), 4)
+            # half up, as the product rounds (inspections/scoring.py); round() halves to even: 1/32 gave 0.0312
+            values[key] = float(Decimal(str(values[key])).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
         out[row[0]] = values
     return out
