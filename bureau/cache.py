@@ -42,8 +42,9 @@ def get_and_count(keys: list[str], counter: str, timeout: int) -> tuple[list, in
     backend = getattr(cache, "_cache", None)
     if isinstance(backend, RedisCacheClient):
         client = backend.get_client(counter, write=True)
-        raw = [cache.make_and_validate_key(key) for key in keys]
-        raw_counter = cache.make_and_validate_key(counter)
+        # make_key, not make_and_validate_key: these keys are the product's own (short, no spaces or controls)
+        raw = [cache.make_key(key) for key in keys]
+        raw_counter = cache.make_key(counter)
         pipe = client.pipeline(transaction=False)
         for key in raw:
             pipe.get(key)

@@ -44,33 +44,48 @@ def _nearest_first(items: list[Nearby]) -> list[Nearby]:
     return sorted(items, key=lambda n: (n.distance_m, -n.case.reported_at.timestamp(), n.case.pk))
 
 
-def nearby_cases(*, user, category, lat, lng, at=None, exclude=None, metres=None, days=None) -> list[Nearby]:
+def nearby_cases(*, user, category, lat, lng, at=None, exclude=None, metres=None, days=None, before=None,
+                 limit=None) -> list[Nearby]:
     """The standing cases of `category` (a Category or its pk) within `metres` of (lat, lng), reported within
-    `days` before `at` (default now), nearest first; in `user`'s scope (None: the whole district). One query."""
+    `days` before `at` (default now), nearest first (then the newest); in `user`'s scope (None: the whole
+    district); only those reported before `before` (a (reported_at, pk) pair) when given; the nearest `limit`.
+
+    The candidates in the box are measured on their bare columns, and only the nearest `limit` are read whole:
+    a hot spot may hold thousands of reports in a week (two queries, one when none is near)."""
     metres = settings.DUPLICATE_DISTANCE_M if metres is None else metres
     days = settings.DUPLICATE_WINDOW_DAYS if days is None else days
     at = at or clock.now()
     qs = Case.objects.visible_to(user) if user is not None else Case.objects.all()
-    qs = (qs.standing().filter(category=category).reported_between(at - timedelta(days=days), at)
-          .in_box(lat, lng, metres).for_list())
+    qs = qs.standing().filter(category=category).reported_between(at - timedelta(days=days), at).in_box(lat, lng, metres)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
-    found = [Nearby(case, distance_m(lat, lng, case.lat, case.lng)) for case in qs]
-    return _nearest_first([n for n in found if n.distance_m <= metres])
+    measured = []
+    for pk, case_lat, case_lng, reported_at in qs.order_by().values_list("pk", "lat", "lng", "reported_at"):
+        if before is not None and not (reported_at, pk) < before:
+            continue
+        distance = distance_m(lat, lng, case_lat, case_lng)
+        if distance <= metres:
+            measured.append((distance, -reported_at.timestamp(), pk))
+    measured.sort()
+    if limit is not None:
+        measured = measured[:limit]
+    if not measured:
+        return []
+    cases = Case.objects.for_list().in_bulk([pk for _d, _t, pk in measured])
+    return [Nearby(cases[pk], distance) for distance, _t, pk in measured]
 
 
-def earlier_nearby(case, *, user=None) -> list[Nearby]:
+def earlier_nearby(case, *, user=None, limit=None) -> list[Nearby]:
     """The standing cases of `case`'s category near it, reported within the window before it, nearest first, in
     `user`'s scope (None: the whole district): what a case just reported may repeat."""
-    found = nearby_cases(user=user, category=case.category_id, lat=case.lat, lng=case.lng, at=case.reported_at,
-                         exclude=case.pk)
-    return [n for n in found if _before(n.case, case)]
+    return nearby_cases(user=user, category=case.category_id, lat=case.lat, lng=case.lng, at=case.reported_at,
+                        exclude=case.pk, before=(case.reported_at, case.pk), limit=limit)
 
 
 def duplicate_proposal(case) -> Nearby | None:
     """The case that `case` most likely repeats: the nearest of `earlier_nearby`, district-wide (registration is
     the bureau's, which sees every street)."""
-    found = earlier_nearby(case)
+    found = earlier_nearby(case, limit=1)
     return found[0] if found else None
 
 

@@ -161,7 +161,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         from ..offenders import earlier_nearby
 
         # offered, never blocking: the standing cases this one may repeat, as the caller may see them
-        nearby = earlier_nearby(case, user=request.user)[:NEARBY_LIMIT]
+        nearby = earlier_nearby(case, user=request.user, limit=NEARBY_LIMIT)
         return Response({**self._detail(case), "nearby": [NearbyCaseSerializer().to_representation(n) for n in nearby]},
                         status=status.HTTP_201_CREATED)
 
@@ -240,7 +240,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         query.is_valid(raise_exception=True)
         params = query.validated_data
         found = nearby_cases(user=request.user, category=params["category"], lat=params["lat"], lng=params["lng"],
-                             exclude=params.get("exclude"))[:NEARBY_LIMIT]
+                             exclude=params.get("exclude"), limit=NEARBY_LIMIT)
         return Response({"count": len(found), "distance_m": settings.DUPLICATE_DISTANCE_M,
                          "days": settings.DUPLICATE_WINDOW_DAYS,
                          "results": [NearbyCaseSerializer().to_representation(n) for n in found]})

@@ -228,6 +228,11 @@ class CaseEvent(AppendOnlyModel):
             # rankings and bulletins: the cases whose handling deadline falls in a period (the candidates of
             # enforcement.history.facts_as_of and unmet_deadlines); without it every compile scans all events
             models.Index(fields=["handling_due_at"], name="caseevent_handling_due"),
+            # referrals: the dispatches that sent a case to a department (enforcement.history.referrals_due, every
+            # weekly compile and the ten-year backfill). A few rows among millions of events: without it each
+            # compile read every dispatch's data (0.7 s a week at 2,000,000 cases; the backfill 443 s, 59 with it).
+            models.Index(fields=["case"], name="caseevent_referral_dispatch",
+                         condition=Q(action="dispatch", data__has_key="unit") & ~Q(data__unit="brigade")),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 """Duplicates found where they are made: the standing cases of a category within 50 m and 7 days of a point, in
 the caller's scope (GET /api/v1/cases/nearby/), and the workbench's proposal of mark_duplicate at registration."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -57,8 +58,8 @@ def _nearby(user, **params):
 
 
 def test_nearby_offers_exactly_the_hand_counted_cases(around, bureau_user, django_assert_num_queries):
-    # when bureau staff ask around R: the category, then the cases (two queries)
-    with django_assert_num_queries(2):
+    # when bureau staff ask around R: the category, the candidates' points, the nearest read whole (three queries)
+    with django_assert_num_queries(3):
         response = _nearby(bureau_user)
 
     # then n4, n9, n3, n1, nearest first, with their distances
@@ -92,9 +93,26 @@ def test_nearby_of_another_category(around, bureau_user):
 def test_the_query_count_is_the_same_for_more_cases(around, file_case, bureau_user, django_assert_num_queries):
     for i in range(20):
         file_case(north(LAT, i), LNG, days_ago=1)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = _nearby(bureau_user)
     assert response.json()["count"] == 24
+
+
+def test_a_hot_spot_reads_only_the_nearest_whole(around, file_case, bureau_user):
+    """Sixty reports at one spot within the week: the answer is the nearest fifty, and only they are read whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(60):
+        file_case(north(LAT, i % 40), LNG, days_ago=1)
+    with CaptureQueriesContext(connection) as queries:
+        body = _nearby(bureau_user).json()
+    assert body["count"] == 50
+    assert [r["distance_m"] for r in body["results"]] == sorted(r["distance_m"] for r in body["results"])
+    whole = [q["sql"] for q in queries.captured_queries if '"enforcement_case"."description"' in q["sql"]]
+    assert len(whole) == 1
+    ids = re.search(r'"enforcement_case"\."id" IN \(([^)]*)\)', whole[0])
+    assert ids is not None and len(ids.group(1).split(",")) == 50
 
 
 @pytest.mark.parametrize("params", [

@@ -180,11 +180,12 @@ class _PublishedDocumentView(APIView):
 
     @staticmethod
     def not_modified(request, entry) -> bool:
-        if_none_match = request.headers.get("If-None-Match")
+        # META rather than request.headers, which builds a mapping of every header on first use
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None:
             tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
             return entry["etag"] in tags or "*" in tags
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE") or "")
         modified = parse_http_date_safe(entry["modified"])
         return since is not None and modified is not None and modified <= since
 
