@@ -15,6 +15,7 @@ What a lane shares is here: the caller from a token kept in this process (grids.
 checked against the shared auth generation), and one round trip to the cache that reads that generation,
 the lane's cached entries and counts the throttle's window together (`bureau.cache.get_and_count`).
 """
+import logging
 import re
 from importlib import import_module
 
@@ -23,6 +24,8 @@ from django.core.exceptions import DisallowedHost
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions
+
+logger = logging.getLogger(__name__)
 
 # (path pattern, "module.function"): the function takes the request and the pattern's named groups.
 ROUTES = [
@@ -82,12 +85,16 @@ def cached_and_allowed(request, call: Caller, throttle, keys=()) -> list | None:
 
     request.user = call.user
     window = throttle.window(request)
-    if window is None:  # no rate configured: nothing to count
-        found = cache.get_many([GENERATION_KEY, *keys])
-        values, count, number = [found.get(key) for key in (GENERATION_KEY, *keys)], 0, 0
-    else:
-        key, number, seconds = window
-        values, count = get_and_count([GENERATION_KEY, *keys], key, seconds + 1)
+    try:
+        if window is None:  # no rate configured: nothing to count
+            found = cache.get_many([GENERATION_KEY, *keys])
+            values, count, number = [found.get(key) for key in (GENERATION_KEY, *keys)], 0, 0
+        else:
+            key, number, seconds = window
+            values, count = get_and_count([GENERATION_KEY, *keys], key, seconds + 1)
+    except Exception:  # noqa: BLE001 - the cache not answering: the ordinary path copes with it
+        logger.warning("the fast lane's cache did not answer", exc_info=True)
+        return None
     if values[0] != call.generation:
         # Moved on (a deactivation, a deleted token, a flushed cache): this process forgets the token, so its
         # next request is authenticated afresh and kept under the generation now published.

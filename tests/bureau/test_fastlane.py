@@ -66,3 +66,24 @@ def test_the_lane_answers_before_the_middleware_chain(two_streets, monkeypatch):
     monkeypatch.setattr(AuthenticationMiddleware, "process_request", no_chain)
     response = client.get(url)
     assert response.status_code == 200 and response.json()["code"] == two_streets["b2"].code
+
+
+@pytest.mark.redis
+def test_a_lost_connection_to_redis_costs_one_ordinary_answer(two_streets, monkeypatch):
+    from bureau import cache as bureau_cache
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=two_streets['leader_a'])}")
+    lat, lng = centre_of(two_streets["b2"])
+    url = f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}"
+    client.get(url)
+    assert client.get(url).status_code == 200
+    lost = bureau_cache._lane.kept[2]
+    lost._sock.close()  # the server went away under the lane's own connection
+
+    # the lane gives the request to the ordinary path, which answers it
+    assert client.get(url).status_code == 200
+    assert bureau_cache._lane.kept is None
+    # and the next request is the lane's again, on a new connection
+    assert client.get(url).json()["code"] == two_streets["b2"].code
+    assert bureau_cache._lane.kept is not None and bureau_cache._lane.kept[2] is not lost
