@@ -96,17 +96,19 @@ def prepare(args) -> dict:
     street = Street.objects.order_by("code").first()
     leader = User.objects.get(username=f"bench-leader-{street.code}")
     cells = list(GridCell.objects.filter(street=street).order_by("code")[:2])
-    centres = []
+    centres, spans = [], []
     for cell in cells:
         ring = cell.geometry["coordinates"][0]
         xs, ys = [p[0] for p in ring], [p[1] for p in ring]
         centres.append(((min(ys) + max(ys)) / 2, (min(xs) + max(xs)) / 2))
+        spans.append(((max(ys) - min(ys)) * 0.6, (max(xs) - min(xs)) * 0.6))
     case = Case.objects.filter(street=street).order_by("-reported_at").first()
     return {
         "cases": Case.objects.count(), "pg": connection.pg_version,
         "bureau_token": token_issue(user=bureau),
         "leader_token": token_issue(user=leader),
         "street": street.code, "case": case.pk, "cells": [c.code for c in cells], "centres": centres,
+        "spans": spans,
     }
 
 
@@ -115,24 +117,42 @@ def _report_body(data) -> str:
     from zoneinfo import ZoneInfo
 
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
-    (lat1, lng1), (lat2, lng2) = data["centres"]
     return json.dumps({
         "date": now.date().isoformat(), "shift": "early", "grid_cells": data["cells"],
         "started_at": (now - timedelta(minutes=90)).isoformat(), "ended_at": (now - timedelta(minutes=1)).isoformat(),
         "summary": "压测巡查", "findings": [
-            {"category": "09001", "lat": lat1, "lng": lng1, "description": "流动摊贩占道", "handled_on_spot": True},
-            {"category": "06010", "lat": lat2, "lng": lng2, "description": "暴露垃圾", "handled_on_spot": False},
+            {"category": "09001", "lat": "@LAT0@", "lng": "@LNG0@", "description": "流动摊贩占道", "handled_on_spot": True},
+            {"category": "06010", "lat": "@LAT1@", "lng": "@LNG1@", "description": "暴露垃圾", "handled_on_spot": False},
         ],
     }, ensure_ascii=False)
 
 
-def _lua(tmp: Path, name: str, method: str, body: str | None, headers: dict) -> Path:
+def _lua(tmp: Path, name: str, method: str, body: str | None, headers: dict, points=()) -> Path:
+    """wrk's script for one endpoint. A body's "@LATn@"/"@LNGn@" stand for a point drawn at random, for each
+    request, within the middle of cell n (`points`: (centre, span) pairs): reports come from all over a cell,
+    not thousands from one spot, which would make every new case's nearby search read them all."""
     lines = [f'wrk.method = "{method}"']
     for key, value in headers.items():
         lines.append(f'wrk.headers["{key}"] = {json.dumps(value)}')
     if body is not None:  # read from a file: Lua strings know no \u escapes, and the bodies are Chinese
+        for n in range(len(points)):
+            body = body.replace(f'"@LAT{n}@"', f"@LAT{n}@").replace(f'"@LNG{n}@"', f"@LNG{n}@")
         (tmp / f"{name}.json").write_bytes(body.encode())
         lines.append(f'local f = assert(io.open("{tmp / name}.json", "rb")); wrk.body = f:read("*a"); f:close()')
+        if points:
+            lines.append("local points = {" + ", ".join(
+                f"{{{lat!r}, {lng!r}, {dlat!r}, {dlng!r}}}" for (lat, lng), (dlat, dlng) in points) + "}")
+            lines += [
+                "local template = wrk.body",
+                "request = function()",
+                "  local body = template",
+                "  for n, p in ipairs(points) do",
+                '    body = body:gsub("@LAT" .. (n - 1) .. "@", string.format("%.7f", p[1] + (math.random() - 0.5) * p[3]))',
+                '    body = body:gsub("@LNG" .. (n - 1) .. "@", string.format("%.7f", p[2] + (math.random() - 0.5) * p[4]))',
+                "  end",
+                "  return wrk.format(nil, nil, nil, body)",
+                "end",
+            ]
     path = tmp / f"{name}.lua"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -255,8 +275,9 @@ def main(argv=None):
     bureau = {**https, "Authorization": f"Token {data['bureau_token']}"}
     leader = {**https, "Authorization": f"Token {data['leader_token']}", "Content-Type": "application/json"}
     lat, lng = data["centres"][0]
-    case_body = json.dumps({"category": "06010", "lat": lat, "lng": lng, "description": "压测：暴露垃圾",
+    case_body = json.dumps({"category": "06010", "lat": "@LAT0@", "lng": "@LNG0@", "description": "压测：暴露垃圾",
                             "source": "supervision"}, ensure_ascii=False)
+    points = list(zip(data["centres"], data["spans"], strict=True))
 
     floor_port, app_port = _free_port(), _free_port()
     floor = _start(FLOOR_APP, floor_port, env, args.workers)
@@ -272,17 +293,19 @@ def main(argv=None):
             ("case list, 50 a page, street filter", base + f"/api/v1/cases/?street={data['street']}", "GET", None,
              bureau),
             ("case detail", base + f"/api/v1/cases/{data['case']}/", "GET", None, bureau),
-            ("case create", base + "/api/v1/cases/", "POST", case_body, {**bureau, "Content-Type": "application/json"}),
-            ("patrol report filing (2 findings)", base + "/api/v1/patrol-reports/", "POST", _report_body(data), leader),
+            ("case create", base + "/api/v1/cases/", "POST", case_body, {**bureau, "Content-Type": "application/json"},
+             points[:1]),
+            ("patrol report filing (2 findings)", base + "/api/v1/patrol-reports/", "POST", _report_body(data), leader,
+             points),
             ("locate", base + f"/api/v1/grid-cells/locate/?lat={lat}&lng={lng}", "GET", None, bureau),
             ("map GeoJSON (every cell)", base + "/api/v1/grid-cells/geojson/", "GET", None, bureau),
             ("rankings weekly latest", base + ranking, "GET", None, bureau),
             ("rankings with `If-None-Match` (304)", base + ranking, "GET", None, {**bureau, "If-None-Match": etag}),
         ]
         plan = [row for n, row in enumerate(plan) if n < 2 or args.only.lower() in row[0].lower()]
-        for n, (label, url, method, body, headers) in enumerate(plan):
+        for n, (label, url, method, body, headers, *points) in enumerate(plan):
             print(f"bench/http_load.py: {label} ...", file=sys.stderr, flush=True)
-            rows.append((label, _wrk(url, _lua(tmp, f"r{n}", method, body, headers), args)))
+            rows.append((label, _wrk(url, _lua(tmp, f"r{n}", method, body, headers, *points), args)))
             _settle(base, https)
         rss = _worker_rss_mb(app.pid)
     finally:
