@@ -8,7 +8,6 @@ the pool for each command and gives it back), so one per pool serves every threa
 import os
 import threading
 
-import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -45,7 +44,8 @@ def _lane_connection(pool):
     pool and giving it back (with its check that the socket holds no stale reply) cost a third of the trip."""
     kept = getattr(_lane, "kept", None)
     if kept is None or kept[0] is not pool or kept[1] != os.getpid():
-        kept = _lane.kept = (pool, os.getpid(), pool.make_connection())
+        # built as the pool builds its own, without counting it among the pool's connections
+        kept = _lane.kept = (pool, os.getpid(), pool.connection_class(**pool.connection_kwargs))
     return kept[2]
 
 
@@ -67,7 +67,7 @@ def get_and_count(keys: list[str], counter: str, timeout: int) -> tuple[list, in
             connection.send_packed_command(connection.pack_commands(
                 [("GET", key) for key in raw] + [("INCR", raw_counter)]))
             *values, count = [connection.read_response() for _ in range(len(raw) + 1)]
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
+        except BaseException:  # replies left unread on the socket would answer the next call: start afresh
             connection.disconnect()
             _lane.kept = None
             raise

@@ -50,18 +50,21 @@ class Caller:
 def caller(request) -> Caller | None:
     """The token's user, from this process's kept tokens (asking the cache and, on a miss, the database as
     the API's authentication does), or None: no token, a refused one, or a session's request."""
-    from grids.authentication import KeptTokenAuthentication, kept
+    from grids.authentication import keep_fresh, kept
 
     header = request.META.get("HTTP_AUTHORIZATION")
     if header is None or "HTTP_COOKIE" in request.META and settings.SESSION_COOKIE_NAME in request.COOKIES:
         return None  # a browser's request: sessions take the ordinary path
-    parts = header.split()
+    try:  # split as DRF does: the header's Latin-1 bytes, on ASCII whitespace only
+        parts = [part.decode("ascii") for part in header.encode("iso-8859-1").split()]
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
     if len(parts) != 2 or parts[0] != "Token":
         return None
     try:
         found = kept(parts[1])
         if found is None:
-            KeptTokenAuthentication().authenticate_credentials(parts[1])
+            keep_fresh(parts[1])
             found = kept(parts[1])
     except exceptions.AuthenticationFailed:
         return None
@@ -92,6 +95,8 @@ def cached_and_allowed(request, call: Caller, throttle, keys=()) -> list | None:
         else:
             key, number, seconds = window
             values, count = get_and_count([GENERATION_KEY, *keys], key, seconds + 1)
+            # counted once: if the ordinary path answers after all, its throttle takes this count, not another
+            request._fast_lane_count = (key, count)
     except Exception:  # noqa: BLE001 - the cache not answering: the ordinary path copes with it
         logger.warning("the fast lane's cache did not answer", exc_info=True)
         return None
@@ -115,8 +120,13 @@ class FastLaneMiddleware:
             module, name = target.rsplit(".", 1)
             self.routes.append((re.compile(pattern), getattr(import_module(module), name)))
 
+    # What the lanes render: JSON, for a client that asks for nothing else (`; indent=4` and the like: DRF).
+    ACCEPTED = frozenset({None, "", "*/*", "application/json", "application/*"})
+
     def __call__(self, request):
-        if request.method == "GET" and "HTTP_AUTHORIZATION" in request.META and settings.API_FAST_LANE:
+        meta = request.META
+        if (request.method == "GET" and "HTTP_AUTHORIZATION" in meta and meta.get("HTTP_ACCEPT") in self.ACCEPTED
+                and settings.API_FAST_LANE):
             response = self.answer(request)
             if response is not None:
                 return response
@@ -136,7 +146,11 @@ class FastLaneMiddleware:
             language = translation.get_language_from_request(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
-            response = lane(request, **match.groupdict())
+            try:
+                response = lane(request, **match.groupdict())
+            except Exception:  # a value the lane's statement refuses (a NUL in a code): the ordinary path decides
+                logger.warning("the fast lane gave %s to the ordinary path", path, exc_info=True)
+                return None
             if response is None:
                 return None
             # What the chain adds to an API answer: its language, that it depends on it and on cookies, and

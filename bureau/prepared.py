@@ -60,8 +60,12 @@ class Prepared:
     """`build(**stand_ins)` returns a `.values()` queryset whose varying values are the named integers
     (`params`); `rows(shape, **values)` runs the shape's SQL with `values` (and `clock.now()`) put in."""
 
-    def __init__(self, build, params: tuple[str, ...], texts: tuple[str, ...] = (), max_shapes: int = 256):
+    def __init__(self, build, params: tuple[str, ...], texts: tuple[str, ...] = (), max_shapes: int = 256,
+                 paged: bool = False):
         self.build = build
+        # `paged`: the rows are a page, `limit` and `offset` given at each call as parameters of the one statement
+        # (Django writes a slice's bounds into the SQL: a statement per page would be a shape per page)
+        self.paged = paged
         self.max_shapes = max_shapes  # beyond it (deep pages in every size) a shape is compiled for its call only
         self.params = params
         self.texts = texts  # the named values that are strings (the others are integers)
@@ -96,6 +100,10 @@ class Prepared:
                     name is not _NOW and b != ins_b[name]):
                 raise ImproperlyConfigured(f"{shape!r}: parameter {i} depends on a value it was not told of")
             slots.append((i, name))
+        if self.paged:
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            slots += [(len(params), "limit"), (len(params) + 1, "offset")]
+            params = [*params, 0, 0]
         query = queryset.query
         # as ValuesIterable names them (`selected`: the order values() was given, Django 5.2)
         columns = list(query.selected) if query.selected else [
@@ -147,7 +155,10 @@ class Prepared:
             if statement is not None and not connection.in_atomic_block and server_side(connection):
                 try:
                     _execute_prepared(connection, cursor, statement, params)
-                except DatabaseError:
+                except DatabaseError as error:
+                    # only a statement gone (26000) or made stale by a schema change (0A000) is run again, as text
+                    if getattr(getattr(error, "__cause__", None), "pgcode", None) not in ("26000", "0A000"):
+                        raise
                     connection._bureau_prepared = None
                     cursor.execute("DEALLOCATE ALL")
                     cursor.execute(sql, params)
@@ -182,6 +193,9 @@ def _execute_prepared(connection, cursor, statement, params):
     if kept is None or kept[0] is not raw:
         kept = connection._bureau_prepared = (raw, set())
     if name not in kept[1]:
-        cursor.execute(f"PREPARE {name} ({types}) AS {text}")
+        cursor.execute(f"PREPARE {name} ({types}) AS {text}" if types else f"PREPARE {name} AS {text}")
         kept[1].add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    if params:
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    else:
+        cursor.execute(f"EXECUTE {name}")

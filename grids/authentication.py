@@ -39,7 +39,14 @@ def _generation() -> str | None:
         return None
 
 
-def _bump(**kwargs):
+def _bump(sender=None, created=False, update_fields=None, **kwargs):
+    # A new token was never kept, and a login only stamps last_login: neither changes what a kept token means
+    # (as accounts.authentication's own invalidation), and every login would otherwise drop every kept token.
+    if sender is AuthToken and created:
+        return
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+
     def publish():
         with _lock:
             _kept.clear()
@@ -81,6 +88,21 @@ def forget():
     with _lock:
         _kept.clear()
 
+
+
+def keep_fresh(key):
+    """Authenticate `key` against the database (not the shared cache's entry, which may be a minute old) and keep
+    it here under the generation now published: the fast lane's way in for a token this process does not keep.
+    Raises AuthenticationFailed as the API does."""
+    generation = _generation()
+    authenticator = ActiveTokenAuthentication()
+    user, auth = authenticator._checked(authenticator._from_database(token_digest(key)))
+    if generation is not None:
+        with _lock:
+            if len(_kept) >= _MAX_ENTRIES:
+                _kept.clear()
+            _kept[token_digest(key)] = (user, generation, time.monotonic() + ENTRY_SECONDS, auth)
+    return user, auth
 
 
 def forget_token(key):

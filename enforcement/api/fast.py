@@ -48,19 +48,19 @@ def _cases(shape, role, superuser, *, user, pk=None, street=None):
         rows = rows.filter(pk=pk).with_viewer_leads_street(viewer).with_repeat_flag()
         extra = ("viewer_leads_street",) if viewer.is_street_leader else ()
         return rows.values(*LIST_FIELDS, "repeat_offender", *_PARTY, *_ACTIONS, *extra)
-    if shape[-3]:  # filtered by street
+    if shape[-1]:  # filtered by street
         rows = rows.filter(street_id=street)
-    offset, size = shape[-2], shape[-1]
-    return rows.with_repeat_flag().values(*LIST_FIELDS, "repeat_offender")[offset:offset + size]
+    return rows.with_repeat_flag().values(*LIST_FIELDS, "repeat_offender")  # the page's bounds: parameters
 
 
 def _counted(shape, role, superuser, *, user, street):
     """The rows the list counts: the caller's scope and filters, without the page's joins."""
     rows = Case.objects.visible_to(_stand_in_user(role, superuser, user))
-    return (rows.filter(street_id=street) if shape[-1] else rows).values("pk")
+    return (rows.filter(street_id=street) if shape[-1] else rows).order_by().values("pk")
 
 
 _case_rows = Prepared(_cases, ("user", "pk", "street"))
+_case_pages = Prepared(_cases, ("user", "street"), paged=True)
 _case_count = Prepared(_counted, ("user", "street"))
 _history = Prepared(
     lambda shape, *, pk: CaseEvent.objects.filter(case_id=pk).order_by("seq").values(
@@ -191,8 +191,9 @@ def lane_cases(request):
     if number > pages:
         return None  # the viewset's 404
     offset = (number - 1) * size
-    shape = ("page", *_shape_of(user), street is not None, offset, size)
-    rows = _case_rows.rows(shape, user.role, user.is_superuser, user=user.pk, street=street)
+    shape = ("page", *_shape_of(user), street is not None)
+    rows = _case_pages.rows(shape, user.role, user.is_superuser, user=user.pk, street=street, limit=size,
+                            offset=offset)
     url = request.build_absolute_uri()
     data = {
         "count": count,
