@@ -178,7 +178,7 @@ def test_the_fast_lanes_statements_read_no_big_table_whole_even_as_generic_plans
             assert client.get(url).status_code == 200, url  # answered in the lane
     values = {"user": city["leader"].pk, "pk": city["case"], "street": Street.objects.get(code=street).pk,
               "code": street, "limit": 50, "offset": 50}
-    statements = [entry for prepared in (fast._case_rows, fast._case_pages, fast._history, fast._photos,
+    statements = [entry for prepared in (fast._case_rows, fast._first_pages, fast._history, fast._photos,
                                          fast._street_ids)
                   for entry in prepared._shapes.values()]
     assert len(statements) >= 7  # a case and two pages for each of two roles, the history, photos, street

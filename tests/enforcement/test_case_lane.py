@@ -189,3 +189,15 @@ def test_after_the_cache_is_flushed_the_lane_takes_the_token_afresh(place, cases
     client.get(url)  # authenticated afresh and kept under the generation now published
     monkeypatch.setattr(APIView, "initial", no_drf)
     assert client.get(url).status_code == 200
+
+
+def test_walking_the_pages_adds_no_statement_per_page(place, cases, bureau_user):
+    from enforcement.api import fast
+
+    client = token_client(bureau_user)
+    client.get(f"{LIST}?page_size=1")
+    pages, first = len(fast._case_pages._shapes), len(fast._first_pages._shapes)
+    ids = [client.get(f"{LIST}?page_size=1&page={n}").json()["results"][0]["id"] for n in range(1, 5)]
+    assert len(set(ids)) == 4  # every case once, newest first
+    # one statement for every page of that size (its bounds are parameters), none of the first pages' kind
+    assert (len(fast._case_pages._shapes), len(fast._first_pages._shapes)) == (pages, first)
