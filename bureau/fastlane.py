@@ -155,9 +155,12 @@ class FastLaneMiddleware:
                 return None
             # What the chain adds to an API answer: its language, that it depends on it and on cookies, and
             # its length (CommonMiddleware).
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            if "Vary" in response:
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            else:
+                response.headers["Vary"] = "Accept-Language, Cookie"
             response.headers.setdefault("Content-Language", language)
-            if not response.streaming and "Content-Length" not in response:
-                response["Content-Length"] = str(len(response.content))
+            if "Content-Length" not in response.headers:  # the lanes' answers are never streamed
+                response.headers["Content-Length"] = str(len(response.content))
             return response
         return None
