@@ -75,12 +75,18 @@ class KeptTokenAuthentication(ActiveTokenAuthentication):
                 and not token_expired(kept[3])):
             return kept[0], kept[3]
         user, auth = super().authenticate_credentials(key)
-        if generation is not None:
-            with _lock:
-                if len(_kept) >= _MAX_ENTRIES:
-                    _kept.clear()
-                _kept[digest] = (user, generation, now + ENTRY_SECONDS, auth)
+        _keep(digest, generation, user, auth)
         return user, auth
+
+
+def _keep(digest, generation, user, auth):
+    """Keep a verified token here under `generation` (nothing without a shared cache to check it against)."""
+    if generation is None:
+        return
+    with _lock:
+        if len(_kept) >= _MAX_ENTRIES:
+            _kept.clear()
+        _kept[digest] = (user, generation, time.monotonic() + ENTRY_SECONDS, auth)
 
 
 def forget():
@@ -95,13 +101,10 @@ def keep_fresh(key):
     it here under the generation now published: the fast lane's way in for a token this process does not keep.
     Raises AuthenticationFailed as the API does."""
     generation = _generation()
+    digest = token_digest(key)
     authenticator = ActiveTokenAuthentication()
-    user, auth = authenticator._checked(authenticator._from_database(token_digest(key)))
-    if generation is not None:
-        with _lock:
-            if len(_kept) >= _MAX_ENTRIES:
-                _kept.clear()
-            _kept[token_digest(key)] = (user, generation, time.monotonic() + ENTRY_SECONDS, auth)
+    user, auth = authenticator._checked(authenticator._from_database(digest))
+    _keep(digest, generation, user, auth)
     return user, auth
 
 

@@ -276,3 +276,17 @@ def two_streets(db):
         "a": a, "b": b, "a1": a1, "a2": a2, "b1": b1, "b2": b2,
         "leader_a": make_leader(a), "leader_b": make_leader(b), "officer_a1": make_officer([a1]),
     }
+
+
+@pytest.fixture
+def fresh_lane():
+    """The API's fast lane from scratch: an empty cache and no token kept in this process, before and after."""
+    from django.core.cache import cache
+
+    from grids import authentication as kept_tokens
+
+    cache.clear()
+    kept_tokens.forget()
+    yield
+    cache.clear()
+    kept_tokens.forget()

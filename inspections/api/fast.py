@@ -26,7 +26,7 @@ def lane_ranking(request, kind, period):
         except ValidationError:
             return None  # 400 from the view
     call = caller(request)
-    if call is None or not _reader.has_permission(request_with(request, call.user), _view):
+    if call is None or not _reader.has_permission(request, _view):  # caller() has set request.user
         return None
     found = cached_and_allowed(request, call, ReportsThrottle(), [report_cache_key("ranking", kind, period)])
     if found is None or found[0] is None:
@@ -35,7 +35,3 @@ def lane_ranking(request, kind, period):
     response["Allow"] = _ALLOW
     return response
 
-
-def request_with(request, user):
-    request.user = user
-    return request

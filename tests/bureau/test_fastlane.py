@@ -1,23 +1,12 @@
 """The API's fast lane (bureau/fastlane.py): the point lookup answered as the ordinary path answers it, and what
 it leaves to the middleware chain."""
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from bureau.accounts.services import token_issue
-from grids import authentication as kept_tokens
 from tests.factories import centre_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    kept_tokens.forget()
-    yield
-    cache.clear()
-    kept_tokens.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_lane")]
 
 
 def _answer(response):

@@ -10,21 +10,13 @@ from rest_framework.views import APIView
 from bureau.accounts.choices import Role
 from bureau.accounts.services import token_issue
 from enforcement.services.parties import case_set_party, party_register
-from grids import authentication as kept_tokens
 from tests.conftest import make_user
 from tests.enforcement.test_api import body_for, jpeg
 
-pytestmark = pytest.mark.django_db
 LIST = "/api/v1/cases/"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    kept_tokens.forget()
-    yield
-    cache.clear()
-    kept_tokens.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_lane")]
 
 
 def token_client(user, **headers):
